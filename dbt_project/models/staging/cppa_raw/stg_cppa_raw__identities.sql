@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('cppa_raw', 'identities') }}
+    where {{ watermark_filter() }}
+),
+
+renamed as (
+    select
+        event_id,
+        identity_id,
+        action,
+        display_name,
+        description,
+        loaded_at,
+        source as source_name
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,18 @@
+with
+
+source as (
+    select * from {{ source('cppa_raw', 'mailing_list_profiles') }}
+    where {{ watermark_filter() }}
+),
+
+renamed as (
+    select
+        observation_id,
+        base_profile_id,
+        display_name,
+        loaded_at,
+        source as source_name
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,21 @@
+with
+
+source as (
+    select * from {{ source('cppa_raw', 'slack_users') }}
+    where {{ watermark_filter() }}
+),
+
+renamed as (
+    select
+        observation_id,
+        base_profile_id,
+        slack_user_id,
+        username,
+        display_name,
+        avatar_url,
+        loaded_at,
+        source as source_name
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,19 @@
+with
+
+source as (
+    select * from {{ source('cppa_raw', 'wg21_paper_author_profiles') }}
+    where {{ watermark_filter() }}
+),
+
+renamed as (
+    select
+        observation_id,
+        base_profile_id,
+        display_name,
+        author_alias,
+        loaded_at,
+        source as source_name
+    from source
+)
+
+select * from renamed

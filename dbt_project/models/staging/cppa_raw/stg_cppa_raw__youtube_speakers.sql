@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('cppa_raw', 'youtube_speakers') }}
+    where {{ watermark_filter() }}
+),
+
+renamed as (
+    select
+        observation_id,
+        base_profile_id,
+        external_id,
+        display_name,
+        identity_id as declared_identity_id,
+        loaded_at,
+        source as source_name
+    from source
+)
+
+select * from renamed

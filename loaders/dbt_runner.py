@@ -1,0 +1,130 @@
+"""Run the bundled dbt project in-process against the resolved database.
+
+The profile is written by us (no profiles.yml for users to maintain); the
+password travels in an environment variable, never on disk. dbt's target/ and
+logs/ go to the state directory, never into site-packages or the cwd.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .db import Database, home, mask
+
+PASSWORD_ENV = "CPPA_IDENTITY_DBT_PASSWORD"
+
+
+def project_dir() -> Path:
+    """The dbt project: inside the wheel when installed, else the repository's."""
+    bundled = Path(__file__).parent / "dbt_project"
+    if (bundled / "dbt_project.yml").exists():
+        return bundled
+    return Path(__file__).resolve().parent.parent / "dbt_project"
+
+
+def write_profile(database: Database, state: Path) -> Path:
+    params = database.params
+    output: dict[str, Any] = {
+        "type": "postgres",
+        "host": params.get("host") or "localhost",
+        "port": int(params.get("port") or 5432),
+        "user": params.get("user")
+        or os.environ.get("PGUSER")
+        or os.environ.get("USER", "postgres"),
+        "password": "{{ env_var('" + PASSWORD_ENV + "', '') }}",
+        "dbname": params.get("dbname") or "postgres",
+        "schema": "cppa_identity_work",
+        "threads": 2,
+        "connect_timeout": 10,
+    }
+    if params.get("sslmode"):
+        output["sslmode"] = params["sslmode"]
+    profiles = {"cppa_identity": {"target": "default", "outputs": {"default": output}}}
+    state.mkdir(parents=True, exist_ok=True)
+    path = state / "profiles.yml"
+    path.write_text(json.dumps(profiles, indent=2))  # JSON is valid YAML
+    return state
+
+
+@dataclass
+class DbtResult:
+    success: bool
+    command: str
+    results: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+    def failures(self) -> list[dict[str, Any]]:
+        return [r for r in self.results if r["status"] in ("error", "fail", "runtime error")]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r["status"]] = out.get(r["status"], 0) + 1
+        return out
+
+
+def run_dbt(
+    database: Database,
+    command: Sequence[str],
+    variables: dict[str, Any] | None = None,
+    quiet: bool = True,
+) -> DbtResult:
+    """Invoke dbt (e.g. ["build"]) in-process; returns a plain summary."""
+    from dbt.cli.main import dbtRunner
+
+    state = home() / "dbt" / _state_key(database)
+    profiles_dir = write_profile(database, state)
+    args = [
+        *command,
+        "--project-dir",
+        str(project_dir()),
+        "--profiles-dir",
+        str(profiles_dir),
+        "--target-path",
+        str(state / "target"),
+        "--log-path",
+        str(state / "logs"),
+        "--no-send-anonymous-usage-stats",
+        "--no-version-check",
+        "--no-use-colors",
+    ]
+    if quiet:
+        args.append("--quiet")
+    if variables:
+        args += ["--vars", json.dumps(variables)]
+    previous = os.environ.get(PASSWORD_ENV)
+    os.environ[PASSWORD_ENV] = str(database.params.get("password") or "")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    try:
+        outcome = dbtRunner().invoke(args)
+    finally:
+        if previous is None:
+            os.environ.pop(PASSWORD_ENV, None)
+        else:
+            os.environ[PASSWORD_ENV] = previous
+    results = []
+    if outcome.result is not None and hasattr(outcome.result, "results"):
+        for r in outcome.result.results:
+            results.append(
+                {
+                    "name": r.node.name,
+                    "resource_type": str(r.node.resource_type),
+                    "status": str(r.status),
+                    "message": mask(str(r.message or ""), database),
+                    "failures": r.failures,
+                    "execution_time": r.execution_time,
+                }
+            )
+    error = mask(str(outcome.exception), database) if outcome.exception else None
+    return DbtResult(bool(outcome.success), " ".join(command), results, error)
+
+
+def _state_key(database: Database) -> str:
+    params = database.params
+    raw = f"{database.kind}-{params.get('host', '')}-{params.get('port', '')}-{params.get('dbname', '')}"
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in raw)[:120]

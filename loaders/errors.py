@@ -1,0 +1,123 @@
+"""One exception hierarchy for everything cppa-identity raises on purpose."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+import psycopg
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class CppaIdentityError(Exception):
+    """Base class; the CLI prints the message and exits with `exit_code`."""
+
+    exit_code = 1
+    hint = ""
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return f"{text} ({self.hint})" if self.hint and self.hint not in text else text
+
+
+class InvalidInput(CppaIdentityError, ValueError):
+    """A loader argument was rejected; nothing was written."""
+
+    exit_code = 2
+
+    def __init__(
+        self, function: str, field: str, value: object, problem: str, row: int | None = None
+    ) -> None:
+        self.function, self.field, self.value, self.problem, self.row = (
+            function,
+            field,
+            value,
+            problem,
+            row,
+        )
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        where = f" (row {row})" if row is not None else ""
+        super().__init__(f"{function}: {field}={shown}{where}: {problem}")
+
+
+class NotFound(CppaIdentityError, LookupError):
+    """A referenced profile, email, identity or decision does not exist."""
+
+    exit_code = 2
+
+
+class ConfigError(CppaIdentityError):
+    """The database location or another setting is wrong."""
+
+    exit_code = 2
+
+
+class SchemaOutdated(CppaIdentityError):
+    """The raw schema is older than this code; loaders never migrate silently."""
+
+    hint = "run `cppa-identity init`"
+
+
+class RunLocked(CppaIdentityError):
+    """Another `cppa-identity run` holds the run lock."""
+
+    exit_code = 3
+
+
+class DatabaseUnavailable(CppaIdentityError):
+    """The server could not be reached or dropped the connection; retrying may work."""
+
+    retryable = True
+    hint = "the server is unreachable or restarted; retry (see loaders.retry)"
+
+
+class DatabaseError(CppaIdentityError):
+    """An unexpected database error, wrapped so no raw driver traceback escapes."""
+
+
+class RunFailed(CppaIdentityError):
+    """dbt reported failing models or tests."""
+
+
+@contextmanager
+def wrap_db_errors(function: str) -> Iterator[None]:
+    """Translate psycopg errors raised inside the block into CppaIdentityError."""
+    try:
+        yield
+    except CppaIdentityError:
+        raise
+    except psycopg.errors.UndefinedTable as exc:
+        raise SchemaOutdated(f"{function}: the cppa_raw schema is missing or old") from exc
+    except psycopg.errors.UndefinedFunction as exc:
+        raise SchemaOutdated(f"{function}: the cppa_raw schema is missing or old") from exc
+    except (
+        psycopg.errors.CharacterNotInRepertoire,
+        psycopg.errors.UntranslatableCharacter,
+        psycopg.errors.NumericValueOutOfRange,
+        psycopg.DataError,
+    ) as exc:
+        raise InvalidInput(
+            function, "value", getattr(exc.diag, "message_primary", ""), "rejected by the database"
+        ) from exc
+    except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+        raise DatabaseUnavailable(f"{function}: {type(exc).__name__}") from exc
+    except psycopg.Error as exc:
+        primary = getattr(exc.diag, "message_primary", None) or type(exc).__name__
+        raise DatabaseError(f"{function}: {primary}") from exc
+
+
+def wrapped(function: Callable[P, R]) -> Callable[P, R]:
+    """Decorator form of wrap_db_errors, named after the function."""
+
+    @functools.wraps(function)
+    def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+        with wrap_db_errors(function.__name__):
+            return function(*args, **kwargs)
+
+    return inner

@@ -1,0 +1,108 @@
+"""Tests run against a real PostgreSQL: the embedded server by default, or the
+server in CPPA_IDENTITY_TEST_DSN. A template database holds the migrated
+schema; each test (or module) gets a fresh clone of it."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from loaders import db as dbmod
+
+TEMPLATE = f"cppa_test_template_{os.getpid()}"
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def state_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="cppa-identity-tests-") as tmp:
+        yield Path(tmp)
+
+
+@pytest.fixture(scope="session")
+def admin_conninfo(state_dir: Path) -> Iterator[str]:
+    """A superuser connection string to the test server's maintenance database."""
+    dsn = os.environ.get("CPPA_IDENTITY_TEST_DSN", "").strip()
+    if dsn:
+        yield dsn
+        return
+    server_home = state_dir / "server"
+    database = dbmod.embedded(server_home)
+    yield make_conninfo(database.conninfo, dbname="postgres")
+    dbmod.stop_embedded(server_home)
+
+
+@pytest.fixture(scope="session")
+def template_db(admin_conninfo: str) -> Iterator[str]:
+    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(TEMPLATE)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(TEMPLATE)))
+    with psycopg.connect(make_conninfo(admin_conninfo, dbname=TEMPLATE)) as conn:
+        dbmod.migrate(conn)
+    yield TEMPLATE
+    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(TEMPLATE))
+        )
+
+
+def _clone(
+    admin_conninfo: str, template: str, monkeypatch: pytest.MonkeyPatch, state_dir: Path
+) -> Iterator[dbmod.Database]:
+    name = f"cppa_test_{os.getpid()}_{next(_counter)}"
+    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("create database {} template {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+    database = dbmod.Database("dsn", make_conninfo(admin_conninfo, dbname=name))
+    monkeypatch.setenv(dbmod.DSN_ENV, database.conninfo)
+    monkeypatch.setenv(dbmod.HOME_ENV, str(state_dir / "home"))
+    dbmod.close_pool()
+    yield database
+    dbmod.close_pool()
+    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture
+def database(
+    admin_conninfo: str, template_db: str, monkeypatch: pytest.MonkeyPatch, state_dir: Path
+) -> Iterator[dbmod.Database]:
+    """A fresh, migrated database for one test; CPPA_IDENTITY_DSN points at it."""
+    yield from _clone(admin_conninfo, template_db, monkeypatch, state_dir)
+
+
+@pytest.fixture(scope="module")
+def module_database(
+    admin_conninfo: str, template_db: str, state_dir: Path
+) -> Iterator[dbmod.Database]:
+    """One migrated database shared by a module (for tests that run dbt)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield from _clone(admin_conninfo, template_db, monkeypatch, state_dir)
+
+
+@pytest.fixture
+def conn(database: dbmod.Database) -> Iterator[psycopg.Connection[Any]]:
+    with psycopg.connect(database.conninfo, autocommit=True) as connection:
+        yield connection
+
+
+@pytest.fixture
+def empty_database(
+    admin_conninfo: str, monkeypatch: pytest.MonkeyPatch, state_dir: Path
+) -> Iterator[dbmod.Database]:
+    """A database with no schema at all (for migration tests)."""
+    yield from _clone(admin_conninfo, "template0", monkeypatch, state_dir)
