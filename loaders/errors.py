@@ -92,9 +92,15 @@ def wrap_db_errors(function: str) -> Iterator[None]:
         yield
     except CppaIdentityError:
         raise
-    except psycopg.errors.UndefinedTable as exc:
-        raise SchemaOutdated(f"{function}: the cppa_raw schema is missing or old") from exc
-    except psycopg.errors.UndefinedFunction as exc:
+    except psycopg.errors.NoDataFound as exc:
+        raise NotFound(f"{function}: {exc.diag.message_primary}") from exc
+    except (
+        psycopg.errors.UndefinedTable,
+        psycopg.errors.UndefinedFunction,
+        psycopg.errors.InvalidSchemaName,
+    ) as exc:
+        if "cppa_raw" not in (exc.diag.message_primary or ""):
+            raise DatabaseError(f"{function}: {exc.diag.message_primary}") from exc
         raise SchemaOutdated(f"{function}: the cppa_raw schema is missing or old") from exc
     except (
         psycopg.errors.CharacterNotInRepertoire,

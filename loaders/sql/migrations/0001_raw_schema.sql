@@ -235,3 +235,115 @@ language sql stable as $$
     having bool_or(e.action = 'add') and not bool_or(e.action = 'remove')
     order by e.email_id
 $$;
+
+-- Synthetic negative GitHub id for a commit author name; race-free.
+create function cppa_raw.get_or_create_unknown_github_author(p_name text, p_source text)
+returns bigint language plpgsql as $$
+declare
+    result bigint;
+begin
+    loop
+        select a.github_account_id into result
+        from cppa_raw.unknown_github_authors as a where a.author_name = p_name;
+        if found then
+            return result;
+        end if;
+        insert into cppa_raw.unknown_github_authors (author_name, source)
+        values (p_name, p_source)
+        on conflict (author_name) do nothing
+        returning github_account_id into result;
+        if found then
+            return result;
+        end if;
+    end loop;
+end;
+$$;
+
+create index on cppa_raw.github_accounts (lower(username));
+
+-- get_or_create_identity: serialised per display name by an advisory lock, so
+-- concurrent callers with one name get one identity.
+create function cppa_raw.get_or_create_identity(
+    p_display_name text, p_description text, p_default_description text, p_source text,
+    out identity_id bigint, out display_name text, out description text, out created boolean
+) language plpgsql as $$
+begin
+    perform pg_advisory_xact_lock(74657303, hashtext(p_display_name));
+    select c.identity_id, c.display_name, c.description
+    into identity_id, display_name, description
+    from (
+        select i.identity_id,
+            (array_agg(i.display_name order by i.event_id desc)
+                filter (where i.display_name is not null))[1] as display_name,
+            (array_agg(i.description order by i.event_id desc)
+                filter (where i.description is not null))[1] as description
+        from cppa_raw.identities as i
+        where i.identity_id in (
+            select x.identity_id from cppa_raw.identities as x
+            where x.display_name = p_display_name)
+        group by i.identity_id
+    ) as c
+    where c.display_name = p_display_name
+    order by c.identity_id
+    limit 1;
+    if found then
+        created := false;
+        if p_description <> '' and p_description is distinct from description then
+            insert into cppa_raw.identities (identity_id, action, description, source)
+            values (identity_id, 'update', p_description, p_source);
+            description := p_description;
+        end if;
+        return;
+    end if;
+    identity_id := nextval('cppa_raw.node_id_seq');
+    display_name := p_display_name;
+    description := coalesce(nullif(p_description, ''), p_default_description, '');
+    created := true;
+    insert into cppa_raw.identities (identity_id, action, display_name, description, source)
+    values (identity_id, 'create', display_name, description, p_source);
+end;
+$$;
+
+-- Link a profile to a tmp identity; idempotent, serialised on the link's key row.
+create function cppa_raw.set_temp_profile_identity_relation(
+    p_base_profile_id bigint, p_tmp_identity_id bigint, p_add boolean, p_source text,
+    out relation_id bigint, out changed boolean
+) language plpgsql as $$
+declare
+    last_action text;
+begin
+    if not exists (select from cppa_raw.profiles where base_profile_id = p_base_profile_id) then
+        raise exception 'profile % does not exist', p_base_profile_id using errcode = 'P0002';
+    end if;
+    if not exists (
+        select from cppa_raw.tmp_identities where tmp_identity_id = p_tmp_identity_id
+    ) then
+        raise exception 'tmp identity % does not exist', p_tmp_identity_id
+            using errcode = 'P0002';
+    end if;
+    loop
+        select k.relation_id into relation_id
+        from cppa_raw.temp_profile_identity_relation_keys as k
+        where k.base_profile_id = p_base_profile_id and k.tmp_identity_id = p_tmp_identity_id
+        for update;
+        exit when found;
+        if not p_add then
+            changed := false;
+            return;
+        end if;
+        insert into cppa_raw.temp_profile_identity_relation_keys
+            (base_profile_id, tmp_identity_id, source)
+        values (p_base_profile_id, p_tmp_identity_id, p_source)
+        on conflict (base_profile_id, tmp_identity_id) do nothing;
+    end loop;
+    select r.action into last_action
+    from cppa_raw.temp_profile_identity_relations as r
+    where r.relation_id = set_temp_profile_identity_relation.relation_id
+    order by r.event_id desc limit 1;
+    changed := (coalesce(last_action, 'remove') = 'add') <> p_add;
+    if changed then
+        insert into cppa_raw.temp_profile_identity_relations (relation_id, action, source)
+        values (relation_id, case when p_add then 'add' else 'remove' end, p_source);
+    end if;
+end;
+$$;

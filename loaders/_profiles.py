@@ -1,0 +1,346 @@
+"""The engine behind every platform loader: get-or-create a profile key and append
+an observation, in one statement (single call) or one COPY plus set-based
+statements (bulk).
+
+Update rule, the same as dbt's: a non-empty field replaces the stored one, an
+empty one keeps it. An observation that would change nothing is not stored, so
+re-sending identical data does not grow the raw tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from .db import transaction
+from .errors import NotFound, wrap_db_errors
+from .values import Profile, emails_from_json
+
+
+@dataclass(frozen=True)
+class Spec:
+    platform: str
+    table: str
+    value_class: type[Profile]
+    key_column: str | None  # observation column holding the natural key, if any
+    key_type: str  # its SQL type
+    fields: tuple[tuple[str, str], ...]  # (column, SQL type) replaced when non-empty
+    has_identity: bool = False
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [name for name, _ in self.fields]
+
+    def _agg(self, column: str, order: str = "desc") -> sql.Composable:
+        return sql.SQL(
+            "(array_agg(o.{c} order by o.observation_id " + order + ") "
+            "filter (where o.{c} is not null))[1] as {c}"
+        ).format(c=sql.Identifier(column))
+
+    def current_columns(self) -> sql.Composable:
+        parts = [self._agg(name) for name in self.field_names]
+        if self.key_column:
+            parts.append(self._agg(self.key_column))
+        if self.has_identity:
+            parts.append(self._agg("identity_id", "asc"))
+        return sql.SQL(", ").join(parts)
+
+    def unchanged(self, new: str, cur: str) -> sql.Composable:
+        """True when every given field of `new` already equals `cur`."""
+        return sql.SQL(" and ").join(
+            sql.SQL("({n}.{c} is null or {n}.{c} is not distinct from {k}.{c})").format(
+                n=sql.Identifier(new), k=sql.Identifier(cur), c=sql.Identifier(name)
+            )
+            for name in self.field_names
+        )
+
+    def insert_columns(self) -> list[str]:
+        return (
+            ["base_profile_id"]
+            + ([self.key_column] if self.key_column else [])
+            + self.field_names
+            + (["identity_id"] if self.has_identity else [])
+            + ["source"]
+        )
+
+    @cached_property
+    def single_sql(self) -> sql.Composed:
+        typed = sql.SQL(", ").join(
+            sql.SQL("{p}::{t} as {c}").format(
+                p=sql.Placeholder(name), t=sql.SQL(kind), c=sql.Identifier(name)
+            )
+            for name, kind in self.fields
+        )
+        values: list[sql.Composable] = [sql.SQL("pk.base_profile_id")]
+        if self.key_column:
+            values.append(sql.SQL("k0.natural_key::" + self.key_type))
+        values += [sql.SQL("new.{}").format(sql.Identifier(n)) for n in self.field_names]
+        if self.has_identity:
+            values.append(sql.SQL("case when pk.created then %(identity_id)s::bigint end"))
+        values.append(sql.SQL("%(source)s::text"))
+        result: list[sql.Composable] = [
+            sql.SQL("coalesce(new.{c}, cur.{c}) as {c}").format(c=sql.Identifier(n))
+            for n in self.field_names
+        ]
+        if self.has_identity:
+            result.append(
+                sql.SQL(
+                    "coalesce(cur.identity_id, case when pk.created then %(identity_id)s::bigint end)"
+                    " as identity_id"
+                )
+            )
+        return sql.SQL("""
+with
+k0 as materialized (select ({key_expr})::text as natural_key),
+pk as materialized (
+    select g.base_profile_id, g.created
+    from k0, cppa_raw.get_or_create_profile(%(platform)s, k0.natural_key, %(source)s::text) as g
+),
+new as materialized (select {typed}),
+cur as materialized (
+    select count(*) as n, {current}
+    from cppa_raw.{table} as o
+    where o.base_profile_id = (select base_profile_id from pk)
+),
+ins as (
+    insert into cppa_raw.{table} ({columns})
+    select {values}
+    from pk, k0, new, cur
+    where cur.n = 0 or not ({unchanged})
+    returning observation_id
+),
+old_emails as materialized (
+    select * from cppa_raw.profile_emails((select base_profile_id from pk))
+),
+new_email as (
+    insert into cppa_raw.emails
+        (email_id, base_profile_id, action, email, is_primary, is_active, source)
+    select nextval('cppa_raw.email_id_seq'), pk.base_profile_id, 'add', %(email)s::text,
+        not exists (select from old_emails where old_emails.is_active), true, %(source)s::text
+    from pk
+    where %(email)s::text is not null
+      and not exists (
+          select from old_emails where lower(old_emails.email) = lower(%(email)s::text))
+    returning email_id, base_profile_id, email, is_primary, is_active
+)
+select pk.base_profile_id, pk.created, k0.natural_key, {result},
+    (select coalesce(json_agg(e), '[]') from (
+        select o.email_id, pk.base_profile_id, o.email, o.is_primary, o.is_active
+        from old_emails as o
+        union all
+        select * from new_email) as e) as emails,
+    (select count(*) from ins) as observed
+from pk, k0, new, cur
+""").format(
+            key_expr=sql.SQL("{key_expr}"),
+            typed=typed,
+            current=self.current_columns(),
+            table=sql.Identifier(self.table),
+            columns=sql.SQL(", ").join(map(sql.Identifier, self.insert_columns())),
+            values=sql.SQL(", ").join(values),
+            unchanged=self.unchanged("new", "cur"),
+            result=sql.SQL(", ").join(result),
+        )
+
+    def to_value(self, row: dict[str, Any]) -> Profile:
+        kwargs: dict[str, Any] = {
+            "id": int(row["base_profile_id"]),
+            "identity_id": row.get("identity_id"),
+            "emails": emails_from_json(row.get("emails")),
+        }
+        for name in self.field_names:
+            value = row.get(name)
+            kwargs[name] = self.defaults.get(name, "") if value is None else value
+        if self.key_column:
+            key = row.get(self.key_column)
+            key = row["natural_key"] if key is None else key
+            kwargs[self.key_column] = int(key) if self.key_type == "bigint" else key
+        return self.value_class(**kwargs)
+
+
+def upsert(
+    spec: Spec,
+    function: str,
+    natural_key: str | None,
+    values: dict[str, Any],
+    conn: psycopg.Connection[Any] | None,
+    source: str | None,
+    identity_id: int | None = None,
+    email: str | None = None,
+    key_expr: str = "%(natural_key)s",
+) -> tuple[Profile, bool]:
+    """Get-or-create one profile and record what was said about it: one round trip."""
+    params = {
+        "platform": spec.platform,
+        "natural_key": natural_key,
+        "source": source,
+        "identity_id": identity_id,
+        "email": email,
+        **values,
+    }
+    query = sql.SQL(spec.single_sql.as_string(None).replace("{key_expr}", key_expr))
+    with wrap_db_errors(function), transaction(conn) as c:
+        if identity_id is not None:
+            check_identity(c, function, identity_id)
+        with c.cursor(row_factory=dict_row) as cur:
+            row = cur.execute(query, params).fetchone()
+    assert row is not None
+    return spec.to_value(row), bool(row["created"])
+
+
+def check_identity(conn: psycopg.Connection[Any], function: str, identity_id: int) -> None:
+    row = conn.execute(
+        "select 1 from cppa_raw.identities where identity_id = %s limit 1", (identity_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"{function}: identity={identity_id} does not exist")
+
+
+def fetch(spec: Spec, conn: psycopg.Connection[Any], base_profile_id: int) -> Profile | None:
+    """The current state of one profile, or None."""
+    query = sql.SQL("""
+select o.base_profile_id, {current},
+    (select coalesce(json_agg(e), '[]') from (
+        select e.*, %(id)s as base_profile_id from cppa_raw.profile_emails(%(id)s) as e) as e
+    ) as emails
+from cppa_raw.{table} as o
+where o.base_profile_id = %(id)s
+group by o.base_profile_id
+""").format(current=spec.current_columns(), table=sql.Identifier(spec.table))
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(query, {"id": base_profile_id}).fetchone()
+    return spec.to_value(row) if row else None
+
+
+def bulk(
+    spec: Spec,
+    function: str,
+    rows: Sequence[dict[str, Any]],
+    conn: psycopg.Connection[Any] | None,
+    source: str | None,
+) -> list[int]:
+    """COPY validated rows into a temp table, then a few set-based statements.
+
+    `rows` are dicts with natural_key, the spec's fields, identity_id and email.
+    Returns base_profile ids in input order. One transaction: all or nothing.
+    """
+    if not rows:
+        return []
+    names = spec.field_names
+    types = dict(spec.fields)
+    temp_cols = sql.SQL(", ").join(
+        [sql.SQL("ord bigint"), sql.SQL("natural_key text")]
+        + [sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(types[n])) for n in names]
+        + [sql.SQL("identity_id bigint"), sql.SQL("email text")]
+    )
+    copy_cols = ["ord", "natural_key", *names, "identity_id", "email"]
+    obs_values: list[sql.Composable] = [sql.SQL("b.base_profile_id")]
+    if spec.key_column:
+        obs_values.append(sql.SQL("b.natural_key::" + spec.key_type))
+    obs_values += [sql.SQL("b.{}").format(sql.Identifier(n)) for n in names]
+    if spec.has_identity:
+        obs_values.append(sql.SQL("case when b.created then b.identity_id end"))
+    obs_values.append(sql.Placeholder("source"))
+    params = {"platform": spec.platform, "source": source}
+    with wrap_db_errors(function), transaction(conn) as c:
+        identities = {r["identity_id"] for r in rows if r.get("identity_id") is not None}
+        for identity_id in sorted(identities):
+            check_identity(c, function, identity_id)
+        c.execute("drop table if exists pg_temp.cppa_batch, pg_temp.cppa_batch_keyed")
+        c.execute(sql.SQL("create temp table cppa_batch ({}) on commit drop").format(temp_cols))
+        with c.cursor().copy(
+            sql.SQL("copy cppa_batch ({}) from stdin").format(
+                sql.SQL(", ").join(map(sql.Identifier, copy_cols))
+            )
+        ) as copy:
+            for ord_, r in enumerate(rows):
+                copy.write_row(
+                    [
+                        ord_,
+                        r["natural_key"],
+                        *(r.get(n) for n in names),
+                        r.get("identity_id"),
+                        r.get("email"),
+                    ]
+                )
+        c.execute(
+            """
+insert into cppa_raw.profiles (platform, natural_key, source)
+select %(platform)s, d.natural_key, %(source)s::text
+from (select distinct natural_key from cppa_batch) as d
+order by d.natural_key
+on conflict (platform, natural_key) do nothing""",
+            params,
+        )
+        c.execute(
+            """
+create temp table cppa_batch_keyed on commit drop as
+select b.*, p.base_profile_id,
+    p.loaded_xid = pg_current_xact_id() as profile_is_new,
+    b.ord = min(b.ord) over (partition by b.natural_key) as first_of_key,
+    p.loaded_xid = pg_current_xact_id()
+        and b.ord = min(b.ord) over (partition by b.natural_key) as created
+from cppa_batch as b
+inner join cppa_raw.profiles as p
+    on p.platform = %(platform)s and b.natural_key = p.natural_key""",
+            params,
+        )
+        c.execute(
+            sql.SQL("""
+insert into cppa_raw.{table} ({columns})
+select {values}
+from cppa_batch_keyed as b
+left join (
+    select o.base_profile_id, {current}
+    from cppa_raw.{table} as o
+    where o.base_profile_id in (
+        select base_profile_id from cppa_batch_keyed where not profile_is_new)
+    group by o.base_profile_id
+) as cur on b.base_profile_id = cur.base_profile_id
+where b.created or not b.first_of_key or cur.base_profile_id is null or not ({unchanged})
+order by b.ord""").format(
+                table=sql.Identifier(spec.table),
+                columns=sql.SQL(", ").join(map(sql.Identifier, spec.insert_columns())),
+                values=sql.SQL(", ").join(obs_values),
+                current=spec.current_columns(),
+                unchanged=spec.unchanged("b", "cur"),
+            ),
+            params,
+        )
+        c.execute(
+            """
+insert into cppa_raw.emails (email_id, base_profile_id, action, email, is_primary, is_active, source)
+select nextval('cppa_raw.email_id_seq'), d.base_profile_id, 'add', d.email,
+    d.rn = 1 and (d.profile_is_new or not exists (
+        select from cppa_raw.profile_emails(d.base_profile_id) as pe where pe.is_active)),
+    true, %(source)s::text
+from (
+    select u.*, row_number() over (partition by u.base_profile_id order by u.ord) as rn
+    from (
+        select distinct on (base_profile_id, lower(email))
+            base_profile_id, email, ord, profile_is_new
+        from cppa_batch_keyed
+        where email is not null
+        order by base_profile_id, lower(email), ord
+    ) as u
+) as d
+where d.profile_is_new or not exists (
+    select from cppa_raw.profile_emails(d.base_profile_id) as pe
+    where lower(pe.email) = lower(d.email))
+order by d.ord""",
+            params,
+        )
+        ids = [
+            int(r[0])
+            for r in c.execute(
+                "select base_profile_id from cppa_batch_keyed order by ord"
+            ).fetchall()
+        ]
+    return ids

@@ -1,0 +1,93 @@
+"""Argument checks shared by every loader: type, length, NUL bytes, encodability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+NAME_MAX, URL_MAX, SLACK_ID_MAX, EMAIL_MAX, TEXT_MAX = 255, 512, 64, 254, 10_000
+
+
+def text(
+    function: str,
+    field: str,
+    value: Any,
+    max_len: int = NAME_MAX,
+    required: bool = False,
+    row: int | None = None,
+) -> str | None:
+    """A string argument; None and "" mean "not given" and come back as None."""
+    from .errors import InvalidInput
+
+    if value is None or value == "":
+        if required:
+            raise InvalidInput(function, field, value, "must not be empty", row)
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(
+            function, field, value, f"must be a string, not {type(value).__name__}", row
+        )
+    if "\x00" in value:
+        raise InvalidInput(function, field, value, "must not contain NUL bytes", row)
+    if len(value) > max_len:
+        raise InvalidInput(
+            function, field, value, f"is {len(value)} characters long; the limit is {max_len}", row
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            function, field, value, "is not valid Unicode (lone surrogate)", row
+        ) from None
+    if required and not value.strip():
+        raise InvalidInput(function, field, value, "must not be blank", row)
+    return value
+
+
+def bigint(function: str, field: str, value: Any, row: int | None = None) -> int:
+    """An int64 id; numeric strings are accepted, bools and floats are not."""
+    from .errors import InvalidInput
+
+    if isinstance(value, bool) or value is None:
+        raise InvalidInput(function, field, value, "must be an integer", row)
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not stripped.lstrip("-").isdigit() or not stripped.isascii():
+            raise InvalidInput(function, field, value, "must be a number", row)
+        value = int(stripped)
+    if not isinstance(value, int):
+        raise InvalidInput(
+            function, field, value, f"must be an integer, not {type(value).__name__}", row
+        )
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise InvalidInput(function, field, value, "is out of the 64-bit integer range", row)
+    return value
+
+
+def boolean(function: str, field: str, value: Any, row: int | None = None) -> bool:
+    from .errors import InvalidInput
+
+    if not isinstance(value, bool):
+        raise InvalidInput(function, field, value, "must be True or False", row)
+    return value
+
+
+def choice(
+    function: str, field: str, value: Any, allowed: tuple[str, ...], row: int | None = None
+) -> str:
+    from .errors import InvalidInput
+
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidInput(function, field, value, f"must be one of {', '.join(allowed)}", row)
+    return value
+
+
+def node_id(function: str, field: str, value: Any, row: int | None = None) -> int:
+    """An id given as an int or as a loader value carrying `.id`."""
+    if hasattr(value, "id") and not isinstance(value, (int, str)):
+        value = value.id
+    return bigint(function, field, value, row)
+
+
+def optional_node_id(function: str, field: str, value: Any, row: int | None = None) -> int | None:
+    return None if value is None else node_id(function, field, value, row)

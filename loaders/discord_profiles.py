@@ -1,0 +1,93 @@
+"""Discord profiles (platform `discord`), keyed by the Discord user id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import psycopg
+
+from . import _validate as v
+from ._profiles import Spec, bulk, upsert
+from .values import DiscordProfile
+
+SPEC = Spec(
+    platform="discord",
+    table="discord_profiles",
+    value_class=DiscordProfile,
+    key_column="discord_user_id",
+    key_type="bigint",
+    fields=(
+        ("username", "text"),
+        ("display_name", "text"),
+        ("avatar_url", "text"),
+        ("is_bot", "boolean"),
+    ),
+    has_identity=True,
+    defaults={"is_bot": False},
+)
+
+
+def _fields(
+    fn: str, username: Any, display_name: Any, avatar_url: Any, is_bot: Any, row: int | None = None
+) -> dict[str, Any]:
+    return {
+        "username": v.text(fn, "username", username, row=row),
+        "display_name": v.text(fn, "display_name", display_name, row=row),
+        "avatar_url": v.text(fn, "avatar_url", avatar_url, v.URL_MAX, row=row),
+        "is_bot": v.boolean(fn, "is_bot", is_bot, row),
+    }
+
+
+def get_or_create_discord_profile(
+    discord_user_id: int | str,
+    username: str | None = "",
+    display_name: str | None = "",
+    avatar_url: str | None = "",
+    is_bot: bool = False,
+    identity: Any = None,
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> tuple[DiscordProfile, bool]:
+    """Get or create the profile keyed by `discord_user_id`.
+
+    Non-empty username / display_name / avatar_url replace stored ones, is_bot is
+    replaced, `identity` only applies on creation (as for GitHub accounts).
+    """
+    fn = "get_or_create_discord_profile"
+    did = v.bigint(fn, "discord_user_id", discord_user_id)
+    values = _fields(fn, username, display_name, avatar_url, is_bot)
+    identity_id = v.optional_node_id(fn, "identity", identity)
+    value, created = upsert(SPEC, fn, str(did), values, conn, source, identity_id)
+    assert isinstance(value, DiscordProfile)
+    return value, created
+
+
+def load_discord_profiles(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> list[int]:
+    """Bulk get_or_create_discord_profile (plus optional `email`); ids in input order."""
+    fn = "load_discord_profiles"
+    prepared = []
+    for i, r in enumerate(rows):
+        did = v.bigint(fn, "discord_user_id", r.get("discord_user_id"), i)
+        prepared.append(
+            {
+                "natural_key": str(did),
+                **_fields(
+                    fn,
+                    r.get("username"),
+                    r.get("display_name"),
+                    r.get("avatar_url"),
+                    r.get("is_bot", False),
+                    i,
+                ),
+                "identity_id": v.optional_node_id(fn, "identity", r.get("identity"), i),
+                "email": v.text(fn, "email", r.get("email"), v.EMAIL_MAX, row=i),
+            }
+        )
+    return bulk(SPEC, fn, prepared, conn, source)

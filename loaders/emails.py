@@ -1,0 +1,171 @@
+"""Emails of profiles: add, update, remove (each an event; nothing is overwritten)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import psycopg
+
+from . import _validate as v
+from .db import transaction
+from .errors import NotFound, wrap_db_errors
+from .values import Email
+
+_CURRENT = """
+select email_id, base_profile_id,
+    (array_agg(email order by event_id desc) filter (where email is not null))[1],
+    (array_agg(is_primary order by event_id desc) filter (where is_primary is not null))[1],
+    (array_agg(is_active order by event_id desc) filter (where is_active is not null))[1]
+from cppa_raw.emails where email_id = %s
+group by email_id, base_profile_id
+having not bool_or(action = 'remove')"""
+
+
+def add_email(
+    profile: Any,
+    email: str,
+    is_primary: bool = False,
+    is_active: bool = True,
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> Email:
+    """Always add an email row to a profile (duplicates allowed, as in the reference).
+    The address is stored as given; a malformed one is kept but never used as
+    merge evidence. NotFound when the profile does not exist."""
+    fn = "add_email"
+    pid = v.node_id(fn, "profile", profile)
+    address = v.text(fn, "email", email, v.EMAIL_MAX, required=True)
+    assert address is not None
+    primary = v.boolean(fn, "is_primary", is_primary)
+    active = v.boolean(fn, "is_active", is_active)
+    with wrap_db_errors(fn), transaction(conn) as c:
+        row = c.execute(
+            "insert into cppa_raw.emails (email_id, base_profile_id, action, email, is_primary,"
+            " is_active, source) select nextval('cppa_raw.email_id_seq'), p.base_profile_id,"
+            " 'add', %s, %s, %s, %s from cppa_raw.profiles as p where p.base_profile_id = %s"
+            " returning email_id",
+            (address, primary, active, source, pid),
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"{fn}: profile={pid} does not exist")
+    return Email(int(row[0]), pid, address, primary, active)
+
+
+_UPDATABLE = ("email", "is_primary", "is_active")
+
+
+def update_email(
+    email: Any,
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+    **fields: Any,
+) -> Email:
+    """Change any of email / is_primary / is_active (other keys are ignored, as in
+    the reference). The change is a new event; the old values stay as history."""
+    fn = "update_email"
+    eid = v.node_id(fn, "email", email)
+    changes: dict[str, Any] = {name: None for name in _UPDATABLE}
+    if "email" in fields:
+        changes["email"] = v.text(fn, "email", fields["email"], v.EMAIL_MAX, required=True)
+    for flag in ("is_primary", "is_active"):
+        if flag in fields:
+            changes[flag] = v.boolean(fn, flag, fields[flag])
+    with wrap_db_errors(fn), transaction(conn) as c:
+        current = c.execute(_CURRENT, (eid,)).fetchone()
+        if current is None:
+            raise NotFound(f"{fn}: email={eid} does not exist or was removed")
+        if any(value is not None for value in changes.values()):
+            c.execute(
+                "insert into cppa_raw.emails (email_id, base_profile_id, action, email,"
+                " is_primary, is_active, source) values (%s, %s, 'update', %s, %s, %s, %s)",
+                (
+                    eid,
+                    current[1],
+                    changes["email"],
+                    changes["is_primary"],
+                    changes["is_active"],
+                    source,
+                ),
+            )
+    merged = [
+        current[i + 2] if changes[name] is None else changes[name]
+        for i, name in enumerate(_UPDATABLE)
+    ]
+    return Email(eid, int(current[1]), merged[0], bool(merged[1]), bool(merged[2]))
+
+
+def remove_email(
+    email: Any,
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> None:
+    """Remove one email (other emails of the profile stay). Recorded as an event;
+    removing an already removed email is a no-op; an unknown id raises NotFound."""
+    fn = "remove_email"
+    eid = v.node_id(fn, "email", email)
+    with wrap_db_errors(fn), transaction(conn) as c:
+        row = c.execute(
+            "select base_profile_id, bool_or(action = 'remove') from cppa_raw.emails"
+            " where email_id = %s group by base_profile_id",
+            (eid,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"{fn}: email={eid} does not exist")
+        if not row[1]:
+            c.execute(
+                "insert into cppa_raw.emails (email_id, base_profile_id, action, source)"
+                " values (%s, %s, 'remove', %s)",
+                (eid, row[0], source),
+            )
+
+
+def load_emails(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> list[int]:
+    """Bulk add_email: rows of {profile, email, is_primary, is_active}. Returns the
+    email ids in input order; one COPY, all or nothing."""
+    fn = "load_emails"
+    prepared = []
+    for i, r in enumerate(rows):
+        prepared.append(
+            (
+                i,
+                v.node_id(fn, "profile", r.get("profile", r.get("base_profile_id")), i),
+                v.text(fn, "email", r.get("email"), v.EMAIL_MAX, required=True, row=i),
+                v.boolean(fn, "is_primary", r.get("is_primary", False), i),
+                v.boolean(fn, "is_active", r.get("is_active", True), i),
+            )
+        )
+    if not prepared:
+        return []
+    with wrap_db_errors(fn), transaction(conn) as c:
+        c.execute("drop table if exists pg_temp.cppa_email_batch")
+        c.execute(
+            "create temp table cppa_email_batch (ord bigint, base_profile_id bigint,"
+            " email text, is_primary boolean, is_active boolean) on commit drop"
+        )
+        with c.cursor().copy("copy cppa_email_batch from stdin") as copy:
+            for item in prepared:
+                copy.write_row(item)
+        missing = c.execute(
+            "select b.ord, b.base_profile_id from cppa_email_batch as b where not exists"
+            " (select from cppa_raw.profiles as p where p.base_profile_id = b.base_profile_id)"
+            " order by b.ord limit 1"
+        ).fetchone()
+        if missing is not None:
+            raise NotFound(f"{fn}: row {missing[0]}: profile={missing[1]} does not exist")
+        ids = c.execute(
+            "insert into cppa_raw.emails (email_id, base_profile_id, action, email, is_primary,"
+            " is_active, source) select nextval('cppa_raw.email_id_seq'), base_profile_id,"
+            " 'add', email, is_primary, is_active, %s from cppa_email_batch order by ord"
+            " returning email_id",
+            (source,),
+        ).fetchall()
+    return [int(r[0]) for r in ids]

@@ -1,0 +1,214 @@
+"""GitHub accounts (platform `github`), including commit authors with no GitHub user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+import psycopg
+
+from . import _validate as v
+from ._profiles import Spec, bulk, fetch, upsert
+from .db import transaction
+from .errors import InvalidInput, wrap_db_errors
+from .values import GithubAccount
+
+ACCOUNT_TYPES = ("user", "organization", "enterprise")
+API_TYPES = {"User": "user", "Organization": "organization", "Enterprise": "enterprise"}
+
+SPEC = Spec(
+    platform="github",
+    table="github_accounts",
+    value_class=GithubAccount,
+    key_column="github_account_id",
+    key_type="bigint",
+    fields=(
+        ("username", "text"),
+        ("display_name", "text"),
+        ("avatar_url", "text"),
+        ("account_type", "text"),
+    ),
+    has_identity=True,
+    defaults={"account_type": "user"},
+)
+
+
+class RestClient(Protocol):
+    def rest_request(self, path: str) -> dict[str, Any]: ...
+
+
+def _fields(
+    function: str,
+    username: Any,
+    display_name: Any,
+    avatar_url: Any,
+    account_type: Any,
+    row: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "username": v.text(function, "username", username, row=row),
+        "display_name": v.text(function, "display_name", display_name, row=row),
+        "avatar_url": v.text(function, "avatar_url", avatar_url, v.URL_MAX, row=row),
+        "account_type": v.choice(function, "account_type", account_type, ACCOUNT_TYPES, row),
+    }
+
+
+def get_or_create_github_account(
+    github_account_id: int | str,
+    username: str | None = "",
+    display_name: str | None = "",
+    avatar_url: str | None = "",
+    account_type: str = "user",
+    identity: Any = None,
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> tuple[GithubAccount, bool]:
+    """Get or create the account keyed by `github_account_id`.
+
+    On an existing account, non-empty username / display_name / avatar_url replace
+    the stored ones (empty or None keeps them) and account_type is replaced.
+    `identity` (an Identity or its id) only applies when the account is created.
+    Unlike the reference, an update keeps the old values as history.
+    """
+    fn = "get_or_create_github_account"
+    gid = v.bigint(fn, "github_account_id", github_account_id)
+    values = _fields(fn, username, display_name, avatar_url, account_type)
+    identity_id = v.optional_node_id(fn, "identity", identity)
+    value, created = upsert(SPEC, fn, str(gid), values, conn, source, identity_id)
+    assert isinstance(value, GithubAccount)
+    return value, created
+
+
+def get_or_create_unknown_github_account(
+    name: str | None = None,
+    email: str | None = "",
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> tuple[GithubAccount, bool]:
+    """A commit author with no GitHub user, keyed by display name ("unknown" when empty).
+
+    New authors get synthetic ids -1, -2, … from a sequence (race-free, unlike the
+    reference's max-minus-one). The email is added when the account lacks it,
+    primary when the account has no active email.
+    """
+    fn = "get_or_create_unknown_github_account"
+    author = v.text(fn, "name", name) or "unknown"
+    address = v.text(fn, "email", email, v.EMAIL_MAX)
+    values = {
+        "username": None,
+        "display_name": author,
+        "avatar_url": None,
+        "account_type": "user",
+        "author": author,
+    }
+    value, created = upsert(
+        SPEC,
+        fn,
+        None,
+        values,
+        conn,
+        source,
+        email=address,
+        key_expr="select cppa_raw.get_or_create_unknown_github_author("
+        "%(author)s::text, %(source)s::text)",
+    )
+    assert isinstance(value, GithubAccount)
+    return value, created
+
+
+def get_github_account_by_username(
+    username: str,
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+) -> GithubAccount | None:
+    """The account whose current username is `username` (case-insensitive), or None."""
+    fn = "get_github_account_by_username"
+    login = v.text(fn, "username", username, required=True)
+    with wrap_db_errors(fn), transaction(conn) as c:
+        row = c.execute(
+            """
+select base_profile_id from (
+    select o.base_profile_id,
+        (array_agg(o.username order by o.observation_id desc)
+            filter (where o.username is not null))[1] as username
+    from cppa_raw.github_accounts as o
+    where o.base_profile_id in (
+        select base_profile_id from cppa_raw.github_accounts where lower(username) = lower(%s))
+    group by o.base_profile_id
+) as current where lower(username) = lower(%s)
+order by base_profile_id limit 1""",
+            (login, login),
+        ).fetchone()
+        found = fetch(SPEC, c, int(row[0])) if row else None
+    assert found is None or isinstance(found, GithubAccount)
+    return found
+
+
+def get_or_create_owner_account(
+    client: RestClient,
+    owner: str,
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> GithubAccount:
+    """The account of a repository owner login.
+
+    Looks the login up among stored accounts first, without calling the client;
+    otherwise GETs /users/{owner}, maps its type (User / Organization / Enterprise,
+    default user), creates the account and adds the API email (primary when the
+    account has no active email).
+    """
+    fn = "get_or_create_owner_account"
+    login = v.text(fn, "owner", owner, required=True)
+    assert login is not None
+    existing = get_github_account_by_username(login, conn=conn)
+    if existing is not None:
+        return existing
+    data = client.rest_request(f"/users/{login}")
+    if not isinstance(data, Mapping) or "id" not in data:
+        raise InvalidInput(fn, "owner", owner, "the GitHub API returned no user id")
+    gid = v.bigint(fn, "id", data["id"])
+    values = _fields(
+        fn,
+        data.get("login") or login,
+        data.get("name"),
+        data.get("avatar_url"),
+        API_TYPES.get(str(data.get("type")), "user"),
+    )
+    address = v.text(fn, "email", data.get("email"), v.EMAIL_MAX)
+    value, _ = upsert(SPEC, fn, str(gid), values, conn, source, email=address)
+    assert isinstance(value, GithubAccount)
+    return value
+
+
+def load_github_accounts(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> list[int]:
+    """Bulk get_or_create_github_account: rows are dicts of its arguments, plus an
+    optional `email` added when new. Returns base_profile ids in input order; the
+    whole batch is rejected (nothing written) if any row is invalid."""
+    fn = "load_github_accounts"
+    prepared = []
+    for i, r in enumerate(rows):
+        gid = v.bigint(fn, "github_account_id", r.get("github_account_id"), i)
+        prepared.append(
+            {
+                "natural_key": str(gid),
+                **_fields(
+                    fn,
+                    r.get("username"),
+                    r.get("display_name"),
+                    r.get("avatar_url"),
+                    r.get("account_type", "user"),
+                    i,
+                ),
+                "identity_id": v.optional_node_id(fn, "identity", r.get("identity"), i),
+                "email": v.text(fn, "email", r.get("email"), v.EMAIL_MAX, row=i),
+            }
+        )
+    return bulk(SPEC, fn, prepared, conn, source)

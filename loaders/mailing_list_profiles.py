@@ -1,0 +1,72 @@
+"""Mailing-list posters (platform `mailing_list`): no external id, known by
+display name + email."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import psycopg
+
+from . import _validate as v
+from ._profiles import Spec, bulk, upsert
+from .values import MailingListProfile
+
+SPEC = Spec(
+    platform="mailing_list",
+    table="mailing_list_profiles",
+    value_class=MailingListProfile,
+    key_column=None,
+    key_type="text",
+    fields=(("display_name", "text"),),
+)
+
+
+def natural_key(display_name: str, email: str | None) -> str:
+    """The (display_name, email) pair as one unambiguous key."""
+    return json.dumps([display_name, email or ""], ensure_ascii=False)
+
+
+def _prepare(fn: str, display_name: Any, email: Any, row: int | None = None) -> dict[str, Any]:
+    name = v.text(fn, "display_name", display_name, required=True, row=row)
+    address = v.text(fn, "email", email, v.EMAIL_MAX, row=row)
+    assert name is not None
+    return {"natural_key": natural_key(name, address), "display_name": name, "email": address}
+
+
+def get_or_create_mailing_list_profile(
+    display_name: str = "",
+    email: str | None = "",
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> tuple[MailingListProfile, bool]:
+    """Get or create the poster with this display_name AND this email (the email
+    becomes the primary one on creation). Empty display_name raises InvalidInput
+    (a ValueError). The pair is the key: an email added to the profile later does
+    not make it findable under that email, unlike the reference's ORM lookup."""
+    fn = "get_or_create_mailing_list_profile"
+    prepared = _prepare(fn, display_name, email)
+    key = prepared.pop("natural_key")
+    address = prepared.pop("email")
+    value, created = upsert(SPEC, fn, key, prepared, conn, source, email=address)
+    assert isinstance(value, MailingListProfile)
+    return value, created
+
+
+def load_mailing_list_profiles(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> list[int]:
+    """Bulk get_or_create_mailing_list_profile over {display_name, email} rows."""
+    fn = "load_mailing_list_profiles"
+    return bulk(
+        SPEC,
+        fn,
+        [_prepare(fn, r.get("display_name"), r.get("email"), i) for i, r in enumerate(rows)],
+        conn,
+        source,
+    )

@@ -1,0 +1,74 @@
+"""Slack users (platform `slack`), keyed by the Slack user id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import psycopg
+
+from . import _validate as v
+from ._profiles import Spec, bulk, upsert
+from .errors import InvalidInput
+from .values import SlackUser
+
+SPEC = Spec(
+    platform="slack",
+    table="slack_users",
+    value_class=SlackUser,
+    key_column="slack_user_id",
+    key_type="text",
+    fields=(("username", "text"), ("display_name", "text"), ("avatar_url", "text")),
+)
+
+
+def _prepare(fn: str, user_data: Any, row: int | None = None) -> dict[str, Any]:
+    if not isinstance(user_data, Mapping):
+        raise InvalidInput(fn, "user_data", user_data, "must be a Slack API user dict", row)
+    profile = user_data.get("profile") or {}
+    if not isinstance(profile, Mapping):
+        raise InvalidInput(fn, "user_data.profile", profile, "must be a dict", row)
+    name = v.text(fn, "name", user_data.get("name"), row=row)
+    real_name = v.text(fn, "real_name", user_data.get("real_name"), row=row)
+    return {
+        "natural_key": v.text(
+            fn, "id", user_data.get("id"), v.SLACK_ID_MAX, required=True, row=row
+        ),
+        "username": name,
+        "display_name": real_name or name,
+        "avatar_url": v.text(fn, "profile.image_72", profile.get("image_72"), v.URL_MAX, row=row),
+        "email": v.text(fn, "profile.email", profile.get("email"), v.EMAIL_MAX, row=row),
+    }
+
+
+def get_or_create_slack_user(
+    user_data: Mapping[str, Any],
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> tuple[SlackUser, bool]:
+    """Get or create a Slack user from a Slack API user dict (`id` required).
+
+    username = name, display_name = real_name or name, avatar_url = profile.image_72;
+    non-empty values replace stored ones. profile.email is added when the user
+    lacks it, primary when the user has no active email yet. Malformed emails
+    are stored as given but never used as merge evidence.
+    """
+    fn = "get_or_create_slack_user"
+    prepared = _prepare(fn, user_data)
+    email = prepared.pop("email")
+    key = prepared.pop("natural_key")
+    value, created = upsert(SPEC, fn, key, prepared, conn, source, email=email)
+    assert isinstance(value, SlackUser)
+    return value, created
+
+
+def load_slack_users(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> list[int]:
+    """Bulk get_or_create_slack_user over Slack API user dicts; ids in input order."""
+    fn = "load_slack_users"
+    return bulk(SPEC, fn, [_prepare(fn, r, i) for i, r in enumerate(rows)], conn, source)
