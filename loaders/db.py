@@ -211,8 +211,14 @@ def close_pool() -> None:
 
 @contextlib.contextmanager
 def transaction(conn: psycopg.Connection[Any] | None) -> Iterator[psycopg.Connection[Any]]:
-    """The caller's connection (inside a savepoint), or a pooled one that commits."""
+    """The caller's connection (inside a savepoint of the caller's transaction, which
+    the caller commits), or a pooled connection that commits at the end."""
     if conn is not None:
+        if (
+            not conn.autocommit
+            and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        ):
+            conn.execute("select 1")  # open the caller's transaction; we only add a savepoint
         with conn.transaction():
             yield conn
         return
