@@ -5,14 +5,14 @@
   the length of a chain; the loop stops when no edge is left and raises if that
   has not happened after `max_rounds` (convergence is asserted, not assumed).
 
-  Input: a relation with columns (node_a, node_b). Output: one row per node
+  Input: the text of a query returning (node_a, node_b). Output: one row per node
   that appears in an edge, with component_id = the smallest node id of its
   component, plus the rounds and pointer jumps it took.
 -#}
 {% macro create_connected_components_function() %}
 create schema if not exists {{ target.schema }};
 create or replace function {{ target.schema }}.connected_components(
-    edges regclass, max_rounds integer default 64
+    edges_sql text, max_rounds integer default 64
 )
 returns table (node_id bigint, component_id bigint, rounds integer, jumps integer)
 language plpgsql as $fn$
@@ -25,8 +25,8 @@ begin
     execute format(
         'create temp table cc_edges as
          select distinct least(node_a, node_b) as a, greatest(node_a, node_b) as b
-         from %s where node_a is not null and node_b is not null and node_a <> node_b',
-        edges
+         from (%s) as e where node_a is not null and node_b is not null and node_a <> node_b',
+        edges_sql
     );
     create temp table cc_labels as
     select a as node, a as label from cc_edges

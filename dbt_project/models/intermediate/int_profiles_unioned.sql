@@ -1,0 +1,78 @@
+-- One row per profile of any platform, with the columns the merge compares.
+with
+
+profiles as (
+    select * from {{ ref('stg_cppa_raw__profiles') }}
+),
+
+github as (select * from {{ ref('int_github_accounts_collapsed') }}),
+slack as (select * from {{ ref('int_slack_users_collapsed') }}),
+discord as (select * from {{ ref('int_discord_profiles_collapsed') }}),
+mailing_list as (select * from {{ ref('int_mailing_list_profiles_collapsed') }}),
+wg21 as (select * from {{ ref('int_wg21_paper_author_profiles_collapsed') }}),
+youtube as (select * from {{ ref('int_youtube_speakers_collapsed') }}),
+
+unioned as (
+    select
+        base_profile_id,
+        username,
+        display_name,
+        declared_identity_id,
+        account_type <> 'user' as is_organization,
+        username like '%[bot]' as is_bot,
+        created_at,
+        updated_at
+    from github
+    union all
+    select
+        base_profile_id, username, display_name, null, false, false, created_at, updated_at
+    from slack
+    union all
+    select
+        base_profile_id,
+        username,
+        display_name,
+        declared_identity_id,
+        false,
+        is_bot,
+        created_at,
+        updated_at
+    from discord
+    union all
+    select base_profile_id, '', display_name, null, false, false, created_at, updated_at
+    from mailing_list
+    union all
+    select base_profile_id, '', display_name, null, false, false, created_at, updated_at
+    from wg21
+    union all
+    select
+        base_profile_id,
+        '',
+        display_name,
+        declared_identity_id,
+        false,
+        false,
+        created_at,
+        updated_at
+    from youtube
+),
+
+final as (
+    select
+        profiles.base_profile_id,
+        profiles.platform,
+        unioned.username,
+        unioned.display_name,
+        unioned.declared_identity_id,
+        unioned.is_bot,
+        unioned.is_organization,
+        (unioned.is_bot or unioned.is_organization) as is_not_a_person,
+        nullif(lower(btrim(unioned.username)), '') as username_folded,
+        {{ fold_name('unioned.display_name') }} as name_folded,
+        unioned.created_at,
+        unioned.updated_at
+    from profiles
+    inner join unioned on profiles.base_profile_id = unioned.base_profile_id
+)
+
+select * from final

@@ -1,0 +1,84 @@
+{{ config(indexes=[{'columns': ['id'], 'unique': true}, {'columns': ['display_name']}]) }}
+-- One row per identity (person). id = smallest node id of its component.
+-- display_name: the declared identity's name when there is one, else the most
+-- complete real name among the profiles (most words, then platform priority
+-- wg21 > mailing_list > github > slack > youtube > discord, then oldest profile).
+with
+
+clustered as (select * from {{ ref('int_profiles_clustered') }}),
+profiles as (select * from {{ ref('int_profiles_unioned') }}),
+declared as (select * from {{ ref('int_identities_collapsed') }}),
+decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
+blocked_names as (select * from {{ ref('blocked_names') }}),
+
+name_options as (
+    select
+        clustered.identity_id,
+        declared.display_name,
+        0 as rank_group,
+        0 as word_rank,
+        0 as platform_rank,
+        declared.identity_id as tie_break
+    from clustered
+    inner join declared on clustered.node_id = declared.identity_id
+    where declared.display_name <> ''
+    union all
+    select
+        clustered.identity_id,
+        profiles.display_name,
+        1,
+        -array_length(regexp_split_to_array(btrim(profiles.display_name), '\s+'), 1),
+        array_position(
+            array['wg21', 'mailing_list', 'github', 'slack', 'youtube', 'discord'],
+            profiles.platform
+        ),
+        profiles.base_profile_id
+    from clustered
+    inner join profiles on clustered.node_id = profiles.base_profile_id
+    where
+        btrim(profiles.display_name) <> ''
+        and coalesce(profiles.name_folded, '') not in (
+            select blocked_names.name_folded from blocked_names
+        )
+),
+
+chosen_name as (
+    select distinct on (identity_id)
+        identity_id,
+        display_name
+    from name_options
+    order by identity_id, rank_group, word_rank, platform_rank, tie_break
+),
+
+members as (
+    select
+        clustered.identity_id,
+        count(*) filter (where clustered.node_type = 'profile') as profile_count,
+        min(coalesce(profiles.created_at, declared.created_at)) as created_at,
+        max(coalesce(profiles.updated_at, declared.updated_at)) as updated_at,
+        string_agg(declared.description, ' ' order by declared.identity_id)
+            filter (where declared.description <> '') as description
+    from clustered
+    left join profiles on clustered.node_id = profiles.base_profile_id
+    left join declared on clustered.node_id = declared.identity_id
+    group by clustered.identity_id
+),
+
+locked as (
+    select distinct node_a as identity_id from decisions where action = 'lock'
+),
+
+final as (
+    select
+        members.identity_id as id,
+        coalesce(chosen_name.display_name, '') as display_name,
+        coalesce(members.description, '') as description,
+        members.created_at,
+        members.updated_at,
+        members.profile_count,
+        members.identity_id in (select locked.identity_id from locked) as is_locked
+    from members
+    left join chosen_name on members.identity_id = chosen_name.identity_id
+)
+
+select * from final

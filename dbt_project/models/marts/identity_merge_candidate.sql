@@ -1,0 +1,35 @@
+{{ config(indexes=[{'columns': ['identity_a', 'identity_b'], 'unique': true}]) }}
+-- One row per pair of identities that weak evidence suggests are one person,
+-- best first; pairs decided "different" or dismissed are left out.
+with
+
+pairs as (select * from {{ ref('int_candidate_pairs') }}),
+decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
+identities as (select * from {{ ref('identity') }}),
+
+decided as (
+    select
+        least(node_a, node_b) as identity_a,
+        greatest(node_a, node_b) as identity_b
+    from decisions
+    where action in ('different', 'dismiss')
+),
+
+final as (
+    select
+        pairs.identity_a || '-' || pairs.identity_b as candidate_id,
+        pairs.identity_a,
+        pairs.identity_b,
+        pairs.score,
+        pairs.reasons,
+        greatest(identity_a.created_at, identity_b.created_at) as first_seen_at
+    from pairs
+    inner join identities as identity_a on pairs.identity_a = identity_a.id
+    inner join identities as identity_b on pairs.identity_b = identity_b.id
+    where not exists (
+        select 1 from decided
+        where decided.identity_a = pairs.identity_a and decided.identity_b = pairs.identity_b
+    )
+)
+
+select * from final
