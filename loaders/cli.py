@@ -208,3 +208,326 @@ def db_reset(
 
 def main() -> None:
     app()
+
+
+# --- demo, status, show, candidates, decisions ----------------------------------------
+
+
+def _query(sql_text: str, params: Any = None) -> list[dict[str, Any]]:
+    from psycopg.rows import dict_row
+
+    with (
+        wrap_db_errors("query"),
+        connect(resolve()) as conn,
+        conn.cursor(row_factory=dict_row) as cur,
+    ):
+        return list(cur.execute(sql_text, params).fetchall())
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, default=str, indent=2))
+
+
+@app.command()
+@handled
+def demo(
+    people: Annotated[int, typer.Option(help="How many sample people to generate.")] = 200,
+    force: Annotated[
+        bool, typer.Option("--force", help="Load even into a non-empty database.")
+    ] = False,
+) -> None:
+    """Load bundled sample data, run the merge, and print a few identities.
+
+    Example: cppa-identity demo
+    """
+    from . import sample
+    from .runs import run as do_run
+
+    database = resolve()
+    with wrap_db_errors("demo"), connect(database, autocommit=True) as conn:
+        migrate(conn)
+        row = conn.execute("select count(*) from cppa_raw.profiles").fetchone()
+        existing = int(row[0]) if row else 0
+    if existing and not force:
+        raise ConfigError(
+            f"{database.display} already holds {existing} profiles; "
+            "pass --force to add the sample anyway"
+        )
+    typer.echo(f"database: {database.display}")
+    data = sample.generate(people)
+    truth = sample.load(data, source="demo")
+    close_pool()
+    typer.echo(f"loaded {len(data.calls)} loader calls → {len(truth)} profiles")
+    summary = do_run(database, full=True)
+    print_summary(summary)
+    if summary.outcome != "success":
+        raise typer.Exit(1)
+    predicted = {
+        r["id"]: r["identity_id"]
+        for r in _query("select id, identity_id from cppa_identity.base_profile")
+    }
+    precision, recall, *_ = sample.pairwise_scores(truth, predicted)
+    typer.echo(f"merge quality on the sample: precision {precision:.3f}, recall {recall:.3f}")
+    typer.echo("\nlargest identities:")
+    for r in _query(
+        "select id, display_name, profile_count from cppa_identity.identity"
+        " order by profile_count desc, id limit 5"
+    ):
+        typer.echo(f"  {r['id']:>6}  {r['display_name']:<28} {r['profile_count']} profiles")
+    typer.echo("\nnext: cppa-identity show <id> · cppa-identity candidates")
+
+
+@app.command()
+@handled
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Where the database is, schema version, counts, pending rows, last run.
+
+    Example: cppa-identity status --json
+    """
+    from .runs import last_success, mart_counts, pending_rows
+
+    database = resolve()
+    with wrap_db_errors("status"), connect(database, autocommit=True) as conn:
+        version = schema_version(conn)
+        info: dict[str, Any] = {"database": database.display, "schema_version": version}
+        if version:
+            info["profiles_by_platform"] = dict(
+                conn.execute(
+                    "select platform, count(*) from cppa_raw.profiles group by 1 order by 1"
+                ).fetchall()
+            )
+            previous = last_success(conn)
+            info["pending_raw_rows"] = pending_rows(conn, previous[1] if previous else None)
+            info["marts"] = mart_counts(conn)
+            row = conn.execute(
+                "select run_id, started_at, finished_at, outcome from cppa_ops.runs"
+                " order by run_id desc limit 1"
+            ).fetchone()
+            info["last_run"] = (
+                dict(zip(("run_id", "started_at", "finished_at", "outcome"), row, strict=True))
+                if row
+                else None
+            )
+    if as_json:
+        _echo_json(info)
+        return
+    for key, value in info.items():
+        typer.echo(f"{key}: {value}")
+
+
+SHOW_LOOKUP = """
+select distinct b.identity_id from cppa_identity.base_profile as b
+left join cppa_identity.email as e on e.base_profile_id = b.id
+left join cppa_identity.github_account as g on g.id = b.id
+left join cppa_identity.slack_user as s on s.id = b.id
+left join cppa_identity.discord_profile as d on d.id = b.id
+left join cppa_identity.identity as i on i.id = b.identity_id
+where b.id::text = %(q)s or b.identity_id::text = %(q)s
+   or e.email_normalized = lower(btrim(%(q)s)) or lower(g.username) = lower(%(q)s)
+   or s.slack_user_id = %(q)s or d.discord_user_id::text = %(q)s
+   or lower(i.display_name) = lower(%(q)s)
+limit 20
+"""
+
+
+@app.command()
+@handled
+def show(
+    query: Annotated[
+        str, typer.Argument(help="Identity/profile id, email, login, Slack/Discord id or name.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show identities matching QUERY with profiles, emails, evidence and history.
+
+    Example: cppa-identity show jane@example.org
+    """
+    ids = [r["identity_id"] for r in _query(SHOW_LOOKUP, {"q": query})]
+    if not ids:
+        raise NotFoundError(f"no identity matches {query!r}")
+    out = []
+    for identity_id in ids:
+        ident = _query("select * from cppa_identity.identity where id = %s", (identity_id,))[0]
+        ident["profiles"] = _query(
+            "select b.id, b.type, coalesce(g.username, s.username, d.username, '') as username,"
+            " coalesce(g.display_name, s.display_name, d.display_name, m.display_name,"
+            " w.display_name, y.display_name) as display_name,"
+            " array(select e.email from cppa_identity.email e where e.base_profile_id = b.id"
+            " order by e.id) as emails"
+            " from cppa_identity.base_profile b"
+            " left join cppa_identity.github_account g on g.id = b.id"
+            " left join cppa_identity.slack_user s on s.id = b.id"
+            " left join cppa_identity.discord_profile d on d.id = b.id"
+            " left join cppa_identity.mailing_list_profile m on m.id = b.id"
+            " left join cppa_identity.wg21_paper_author_profile w on w.id = b.id"
+            " left join cppa_identity.youtube_speaker y on y.id = b.id"
+            " where b.identity_id = %s order by b.id",
+            (identity_id,),
+        )
+        ident["evidence"] = _query(
+            "select node_a, node_b, evidence, detail from cppa_identity.identity_evidence"
+            " where identity_id = %s order by strength desc, node_a, node_b",
+            (identity_id,),
+        )
+        ident["history"] = _query(
+            "select * from cppa_identity.identity_change where %s in (from_identity_id,"
+            " to_identity_id) order by changed_at",
+            (identity_id,),
+        )
+        out.append(ident)
+    if as_json:
+        _echo_json(out)
+        return
+    for ident in out:
+        typer.echo(
+            f"identity {ident['id']}: {ident['display_name']!r}"
+            f"{' [locked]' if ident['is_locked'] else ''}"
+        )
+        for p in ident["profiles"]:
+            typer.echo(
+                f"  {p['type']:<12} {p['id']:>7}  {p['display_name'] or ''}"
+                f"{' @' + p['username'] if p['username'] else ''}"
+                f"  {', '.join(p['emails'])}"
+            )
+        for e in ident["evidence"]:
+            typer.echo(f"  evidence: {e['node_a']} ↔ {e['node_b']} {e['evidence']} ({e['detail']})")
+        for h in ident["history"]:
+            typer.echo(
+                f"  {h['change_type']}: {h['from_identity_id']} → {h['to_identity_id']}"
+                f" at {h['changed_at']} ({', '.join(h['evidence'])})"
+            )
+
+
+class NotFoundError(CppaIdentityError):
+    exit_code = 1
+
+
+@app.command()
+@handled
+def candidates(
+    limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Merge candidates for review, best first, with their reasons.
+
+    Example: cppa-identity candidates --limit 5
+    """
+    rows = _query(
+        "select c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,"
+        " b.display_name as name_b, c.score, c.reasons"
+        " from cppa_identity.identity_merge_candidate c"
+        " join cppa_identity.identity a on a.id = c.identity_a"
+        " join cppa_identity.identity b on b.id = c.identity_b"
+        " order by c.score desc, c.identity_a, c.identity_b limit %s",
+        (limit,),
+    )
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['candidate_id']:<14} {float(r['score']):.2f}  {r['identity_a']} "
+            f"{r['name_a']!r} ~ {r['identity_b']} {r['name_b']!r}: {'; '.join(r['reasons'])}"
+        )
+    if not rows:
+        typer.echo("no merge candidates")
+
+
+Reason = Annotated[str, typer.Option(help="Why (kept with the decision).")]
+RunNow = Annotated[bool, typer.Option("--run", help="Run the merge right after.")]
+
+
+def _decide(
+    action: str,
+    a: int | None,
+    b: int | None,
+    reason: str,
+    run_now: bool,
+    revokes: int | None = None,
+) -> None:
+    from .decisions import record_decision
+
+    decision = record_decision(action, a, b, reason=reason, revokes=revokes, source="cli")
+    typer.echo(
+        f"decision {decision.id}: {action} {a if a is not None else ''}"
+        f"{' ' + str(b) if b is not None else ''} (undo: cppa-identity revoke {decision.id})"
+    )
+    if run_now:
+        from .runs import run as do_run
+
+        summary = do_run(resolve())
+        print_summary(summary)
+
+
+@app.command()
+@handled
+def merge(a: int, b: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Declare that A and B (identity or profile ids) are one person.
+
+    Example: cppa-identity merge 12 40 --reason "same person, confirmed" --run
+    """
+    _decide("same", a, b, reason, run_now)
+
+
+@app.command()
+@handled
+def different(a: int, b: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Declare that A and B are different people: never merged, whatever the evidence.
+
+    Example: cppa-identity different 12 40 --reason "father and son"
+    """
+    _decide("different", a, b, reason, run_now)
+
+
+@app.command()
+@handled
+def split(profile: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Take PROFILE out of its identity (its automatic evidence is ignored).
+
+    Example: cppa-identity split 57 --run
+    """
+    _decide("split", profile, None, reason, run_now)
+
+
+@app.command()
+@handled
+def lock(identity: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Freeze IDENTITY's members until unlocked.
+
+    Example: cppa-identity lock 12
+    """
+    _decide("lock", identity, None, reason, run_now)
+
+
+@app.command()
+@handled
+def unlock(identity: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Release a lock.
+
+    Example: cppa-identity unlock 12
+    """
+    _decide("unlock", identity, None, reason, run_now)
+
+
+@app.command()
+@handled
+def dismiss(candidate: str, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Hide merge candidate A-B (as shown by `candidates`).
+
+    Example: cppa-identity dismiss 12-40
+    """
+    try:
+        a, b = (int(part) for part in candidate.split("-", 1))
+    except ValueError:
+        raise fail(f"candidate must look like 12-40, not {candidate!r}") from None
+    _decide("dismiss", a, b, reason, run_now)
+
+
+@app.command()
+@handled
+def revoke(decision: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Undo a decision by id.
+
+    Example: cppa-identity revoke 3 --run
+    """
+    _decide("revoke", None, None, reason, run_now, revokes=decision)

@@ -117,7 +117,7 @@ def test_mailing_list_and_wg21_lookup_rules(database: dbmod.Database) -> None:
 def test_youtube_and_discord(database: dbmod.Database) -> None:
     with pytest.raises(ValueError, match="external_id"):
         L.get_or_create_youtube_speaker("")
-    s, _ = L.get_or_create_youtube_speaker("UC1", "Jane")
+    L.get_or_create_youtube_speaker("UC1", "Jane")
     s2, created = L.get_or_create_youtube_speaker("UC1", "")
     s3, _ = L.get_or_create_youtube_speaker("UC1", "Jane Doe")
     assert not created and s2.display_name == "Jane" and s3.display_name == "Jane Doe"
