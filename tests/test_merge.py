@@ -1,0 +1,140 @@
+"""End to end: loaders write, `run` builds the marts, identities come out right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+import loaders as L
+from loaders import db as dbmod
+from loaders.runs import run
+
+
+def identity_of(conn: psycopg.Connection[Any], profile_id: int) -> int:
+    row = conn.execute("select identity_id from cppa_identity.base_profile where id = %s",
+                       (profile_id,)).fetchone()
+    assert row is not None, f"profile {profile_id} missing from base_profile"
+    return int(row[0])
+
+
+def build(database: dbmod.Database) -> None:
+    summary = run(database, full=True)
+    assert summary.outcome == "success", summary.failures or summary.error
+
+
+def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
+    # one person across all six platforms
+    gh, _ = L.get_or_create_github_account(583231, "octojane", "Jane Doe")
+    commit, _ = L.get_or_create_unknown_github_account(
+        "Jane Doe", "583231+octojane@users.noreply.github.com")
+    L.get_or_create_unknown_github_account("Jane Doe", "jane@doe.example")
+    slack, _ = L.get_or_create_slack_user({"id": "U1", "name": "jane", "real_name": "Jane Doe",
+                                           "profile": {"email": "JANE@doe.example"}})
+    ml, _ = L.get_or_create_mailing_list_profile("Jane Doe", " jane@doe.example ")
+    wg, _ = L.get_or_create_wg21_paper_author_profile("J. Doe", "jane@doe.example")
+    ident = L.create_identity("Jane Q. Doe")
+    discord, _ = L.get_or_create_discord_profile(77, "jane", "Jane", identity=ident)
+    yt, _ = L.get_or_create_youtube_speaker("UC-jane", "Jane Doe", identity=ident)
+    L.add_email(discord, "jane@doe.example")
+    jane = [gh.id, commit.id, slack.id, ml.id, wg.id, discord.id, yt.id]
+    # two people who share a name: a candidate, never a merge
+    bob1, _ = L.get_or_create_mailing_list_profile("Bob Smith", "bob@one.example")
+    bob2, _ = L.get_or_create_mailing_list_profile("Bob Smith", "bob@two.example")
+    # a generic address shared by strangers: blocked
+    x1, _ = L.get_or_create_mailing_list_profile("Xavier One", "noreply@github.com")
+    x2, _ = L.get_or_create_mailing_list_profile("Yolanda Two", "noreply@github.com")
+    # a bot sharing an address with a person is never merged
+    bot, _ = L.get_or_create_discord_profile(5, "helper", "Helper", is_bot=True)
+    L.add_email(bot, "ops@team.example")
+    human, _ = L.get_or_create_mailing_list_profile("Ops Person", "ops@team.example")
+    # a chain of 30 profiles linked pairwise by emails
+    chain = []
+    for i in range(30):
+        p, _ = L.get_or_create_youtube_speaker(f"chain{i}", f"Chain {i}")
+        L.add_email(p, f"c{i}@chain.example")
+        L.add_email(p, f"c{i + 1}@chain.example")
+        chain.append(p.id)
+    # a family email shared by two people, then told apart by a decision
+    mom, _ = L.get_or_create_mailing_list_profile("Ann Family", "family@home.example")
+    son, _ = L.get_or_create_mailing_list_profile("Tom Family", "family@home.example")
+
+    build(database)
+    jane_identity = identity_of(conn, gh.id)
+    assert {identity_of(conn, p) for p in jane} == {jane_identity}
+    assert jane_identity == min([*jane, ident.id]), "identity id = smallest node id"
+    name = conn.execute("select display_name from cppa_identity.identity where id = %s",
+                        (jane_identity,)).fetchone()[0]
+    assert name == "Jane Q. Doe", "the declared identity's name wins"
+    assert identity_of(conn, bob1.id) != identity_of(conn, bob2.id)
+    candidate = conn.execute(
+        "select reasons from cppa_identity.identity_merge_candidate"
+        " where identity_a = %s and identity_b = %s",
+        (identity_of(conn, bob1.id), identity_of(conn, bob2.id))).fetchone()
+    assert candidate is not None and any("same_name" in r for r in candidate[0])
+    assert identity_of(conn, x1.id) != identity_of(conn, x2.id)
+    assert identity_of(conn, bot.id) != identity_of(conn, human.id)
+    assert {identity_of(conn, p) for p in chain} == {chain[0]}
+    rounds = conn.execute("select max(cc_rounds) from cppa_identity_work.int_components_labelled"
+                          ).fetchone()[0]
+    assert rounds <= 10
+    assert identity_of(conn, mom.id) == identity_of(conn, son.id) == mom.id
+
+    decision = L.record_decision("different", mom.id, son.id, reason="mother and son")
+    build(database)
+    assert identity_of(conn, mom.id) == mom.id and identity_of(conn, son.id) == son.id
+    conflict = conn.execute("select count(*) from cppa_identity.identity_conflict").fetchone()
+    assert conflict[0] == 1
+    change = conn.execute(
+        "select change_type, from_identity_id, to_identity_id from cppa_identity.identity_change"
+    ).fetchall()
+    assert ("split", mom.id, son.id) in change
+
+    L.record_decision("revoke", revokes=decision.id, reason="undo")
+    build(database)
+    assert identity_of(conn, son.id) == mom.id, "revoking the decision restores the old id"
+    merged = conn.execute("select change_type from cppa_identity.identity_change"
+                          " where from_identity_id = %s and to_identity_id = %s",
+                          (son.id, mom.id)).fetchall()
+    assert ("merge",) in merged
+
+
+def test_second_run_without_new_rows_is_a_noop(database: dbmod.Database, conn: Any) -> None:
+    L.get_or_create_mailing_list_profile("Some One", "one@x.example")
+    build(database)
+    before = conn.execute("select id, identity_id, updated_at from cppa_identity.base_profile"
+                          " order by id").fetchall()
+    again = run(database)
+    assert again.outcome == "noop"
+    rebuilt = run(database, full=True)
+    assert rebuilt.outcome == "success"
+    after = conn.execute("select id, identity_id, updated_at from cppa_identity.base_profile"
+                         " order by id").fetchall()
+    assert after == before
+
+
+def _partition(database: dbmod.Database, conn: Any, reverse: bool) -> tuple[Any, float]:
+    from loaders import sample
+
+    data = sample.generate(60, seed=3)
+    if reverse:
+        data.calls.reverse()
+    truth = sample.load(data)
+    build(database)
+    predicted = dict(conn.execute("select id, identity_id from cppa_identity.base_profile"
+                                  ).fetchall())
+    groups: dict[int, list[str]] = {}
+    for pid, ident in predicted.items():
+        groups.setdefault(ident, []).append(str(truth[pid]))
+    precision, *_ = sample.pairwise_scores(truth, predicted)
+    return sorted(sorted(g) for g in groups.values()), precision
+
+
+def test_identities_do_not_depend_on_load_order(database: dbmod.Database, conn: Any) -> None:
+    forward, precision = _partition(database, conn, reverse=False)
+    conn.execute("drop schema cppa_raw, cppa_ops, cppa_identity cascade")
+    dbmod.close_pool()
+    dbmod.migrate(conn)
+    backward, _ = _partition(database, conn, reverse=True)
+    assert forward == backward
+    assert precision == 1.0
