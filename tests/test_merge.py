@@ -12,8 +12,9 @@ from loaders.runs import run
 
 
 def identity_of(conn: psycopg.Connection[Any], profile_id: int) -> int:
-    row = conn.execute("select identity_id from cppa_identity.base_profile where id = %s",
-                       (profile_id,)).fetchone()
+    row = conn.execute(
+        "select identity_id from cppa_identity.base_profile where id = %s", (profile_id,)
+    ).fetchone()
     assert row is not None, f"profile {profile_id} missing from base_profile"
     return int(row[0])
 
@@ -27,10 +28,17 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     # one person across all six platforms
     gh, _ = L.get_or_create_github_account(583231, "octojane", "Jane Doe")
     commit, _ = L.get_or_create_unknown_github_account(
-        "Jane Doe", "583231+octojane@users.noreply.github.com")
+        "Jane Doe", "583231+octojane@users.noreply.github.com"
+    )
     L.get_or_create_unknown_github_account("Jane Doe", "jane@doe.example")
-    slack, _ = L.get_or_create_slack_user({"id": "U1", "name": "jane", "real_name": "Jane Doe",
-                                           "profile": {"email": "JANE@doe.example"}})
+    slack, _ = L.get_or_create_slack_user(
+        {
+            "id": "U1",
+            "name": "jane",
+            "real_name": "Jane Doe",
+            "profile": {"email": "JANE@doe.example"},
+        }
+    )
     ml, _ = L.get_or_create_mailing_list_profile("Jane Doe", " jane@doe.example ")
     wg, _ = L.get_or_create_wg21_paper_author_profile("J. Doe", "jane@doe.example")
     ident = L.create_identity("Jane Q. Doe")
@@ -63,20 +71,23 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     jane_identity = identity_of(conn, gh.id)
     assert {identity_of(conn, p) for p in jane} == {jane_identity}
     assert jane_identity == min([*jane, ident.id]), "identity id = smallest node id"
-    name = conn.execute("select display_name from cppa_identity.identity where id = %s",
-                        (jane_identity,)).fetchone()[0]
+    name = conn.execute(
+        "select display_name from cppa_identity.identity where id = %s", (jane_identity,)
+    ).fetchone()[0]
     assert name == "Jane Q. Doe", "the declared identity's name wins"
     assert identity_of(conn, bob1.id) != identity_of(conn, bob2.id)
     candidate = conn.execute(
         "select reasons from cppa_identity.identity_merge_candidate"
         " where identity_a = %s and identity_b = %s",
-        (identity_of(conn, bob1.id), identity_of(conn, bob2.id))).fetchone()
+        (identity_of(conn, bob1.id), identity_of(conn, bob2.id)),
+    ).fetchone()
     assert candidate is not None and any("same_name" in r for r in candidate[0])
     assert identity_of(conn, x1.id) != identity_of(conn, x2.id)
     assert identity_of(conn, bot.id) != identity_of(conn, human.id)
     assert {identity_of(conn, p) for p in chain} == {chain[0]}
-    rounds = conn.execute("select max(cc_rounds) from cppa_identity_work.int_components_labelled"
-                          ).fetchone()[0]
+    rounds = conn.execute(
+        "select max(cc_rounds) from cppa_identity_work.int_components_labelled"
+    ).fetchone()[0]
     assert rounds <= 10
     assert identity_of(conn, mom.id) == identity_of(conn, son.id) == mom.id
 
@@ -93,23 +104,27 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     L.record_decision("revoke", revokes=decision.id, reason="undo")
     build(database)
     assert identity_of(conn, son.id) == mom.id, "revoking the decision restores the old id"
-    merged = conn.execute("select change_type from cppa_identity.identity_change"
-                          " where from_identity_id = %s and to_identity_id = %s",
-                          (son.id, mom.id)).fetchall()
+    merged = conn.execute(
+        "select change_type from cppa_identity.identity_change"
+        " where from_identity_id = %s and to_identity_id = %s",
+        (son.id, mom.id),
+    ).fetchall()
     assert ("merge",) in merged
 
 
 def test_second_run_without_new_rows_is_a_noop(database: dbmod.Database, conn: Any) -> None:
     L.get_or_create_mailing_list_profile("Some One", "one@x.example")
     build(database)
-    before = conn.execute("select id, identity_id, updated_at from cppa_identity.base_profile"
-                          " order by id").fetchall()
+    before = conn.execute(
+        "select id, identity_id, updated_at from cppa_identity.base_profile order by id"
+    ).fetchall()
     again = run(database)
     assert again.outcome == "noop"
     rebuilt = run(database, full=True)
     assert rebuilt.outcome == "success"
-    after = conn.execute("select id, identity_id, updated_at from cppa_identity.base_profile"
-                         " order by id").fetchall()
+    after = conn.execute(
+        "select id, identity_id, updated_at from cppa_identity.base_profile order by id"
+    ).fetchall()
     assert after == before
 
 
@@ -121,8 +136,9 @@ def _partition(database: dbmod.Database, conn: Any, reverse: bool) -> tuple[Any,
         data.calls.reverse()
     truth = sample.load(data)
     build(database)
-    predicted = dict(conn.execute("select id, identity_id from cppa_identity.base_profile"
-                                  ).fetchall())
+    predicted = dict(
+        conn.execute("select id, identity_id from cppa_identity.base_profile").fetchall()
+    )
     groups: dict[int, list[str]] = {}
     for pid, ident in predicted.items():
         groups.setdefault(ident, []).append(str(truth[pid]))

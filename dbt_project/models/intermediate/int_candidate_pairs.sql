@@ -4,9 +4,13 @@
 with
 
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
+
 clustered as (select * from {{ ref('int_profiles_clustered') }}),
+
 emails as (select * from {{ ref('int_emails_collapsed') }}),
+
 blocked_names as (select * from {{ ref('blocked_names') }}),
+
 hubs as (select * from {{ ref('int_evidence_hubs') }}),
 
 people as (
@@ -27,16 +31,28 @@ signals as (
     from people
     where name_folded like '% %'
     union all
-    select identity_id, base_profile_id, 'same_username', username_folded
+    select
+        identity_id,
+        base_profile_id,
+        'same_username',
+        username_folded
     from people
     where username_folded is not null
     union all
-    select people.identity_id, people.base_profile_id, 'email_local_part', emails.email_local_part
+    select
+        people.identity_id,
+        people.base_profile_id,
+        'email_local_part',
+        emails.email_local_part
     from people
     inner join emails on people.base_profile_id = emails.base_profile_id
     where emails.is_valid_email and emails.github_noreply_login is null
     union all
-    select identity_id, base_profile_id, 'display_name_login', replace(name_folded, ' ', '')
+    select
+        identity_id,
+        base_profile_id,
+        'display_name_login',
+        replace(name_folded, ' ', '')
     from people
     where name_folded is not null and platform <> 'github'
 ),
@@ -55,38 +71,71 @@ usable as (
 
 -- each signal matches against the matching kind on the other side
 match_keys as (
-    select identity_id, base_profile_id, reason, signal, signal as match_value, reason as side
+    select
+        identity_id,
+        base_profile_id,
+        reason,
+        signal,
+        signal as match_value,
+        reason as side
     from usable
     where reason in ('same_name', 'same_username')
     union all
-    select identity_id, base_profile_id, reason, signal, signal, 'local'
+    select
+        identity_id,
+        base_profile_id,
+        reason,
+        signal,
+        signal,
+        'local'
     from usable
     where reason = 'email_local_part'
     union all
-    select identity_id, base_profile_id, reason, signal, signal, 'display'
+    select
+        identity_id,
+        base_profile_id,
+        reason,
+        signal,
+        signal,
+        'display'
     from usable
     where reason = 'display_name_login'
 ),
 
 github_logins as (
-    select people.identity_id, people.base_profile_id, people.username_folded as login
+    select
+        people.identity_id,
+        people.base_profile_id,
+        people.username_folded as login
     from people
     where people.platform = 'github' and people.username_folded is not null
 ),
 
 pairs as (
-    select a.identity_id as identity_a, b.identity_id as identity_b, a.reason, a.signal
+    select
+        a.identity_id as identity_a,
+        b.identity_id as identity_b,
+        a.reason,
+        a.signal
     from match_keys as a
     inner join match_keys as b
         on a.match_value = b.match_value and a.reason = b.reason and a.side = b.side
     where a.reason in ('same_name', 'same_username') and a.identity_id < b.identity_id
     union all
-    select a.identity_id, b.identity_id, a.reason, a.signal
+    select
+        a.identity_id,
+        b.identity_id,
+        a.reason,
+        a.signal
     from match_keys as a
     inner join people as b on a.match_value = b.username_folded
     where a.reason = 'email_local_part' and a.identity_id <> b.identity_id
     union all
-    select a.identity_id, b.identity_id, a.reason, a.signal
+    select
+        a.identity_id,
+        b.identity_id,
+        a.reason,
+        a.signal
     from match_keys as a
     inner join github_logins as b on a.match_value = b.login
     where a.reason = 'display_name_login' and a.identity_id <> b.identity_id
@@ -104,10 +153,10 @@ weights as (
 
 ordered as (
     select
-        least(identity_a, identity_b) as identity_a,
-        greatest(identity_a, identity_b) as identity_b,
         reason,
-        signal
+        signal,
+        least(identity_a, identity_b) as identity_a,
+        greatest(identity_a, identity_b) as identity_b
     from pairs
 ),
 

@@ -2,6 +2,7 @@
 with
 
 components as (select * from {{ ref('int_components_labelled') }}),
+
 decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
 
 violated as (

@@ -6,12 +6,19 @@
 with
 
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
+
 emails as (select * from {{ ref('int_emails_collapsed') }}),
+
 identities as (select * from {{ ref('int_identities_collapsed') }}),
+
 relations as (select * from {{ ref('int_temp_profile_identity_relations_collapsed') }}),
+
 decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
+
 blocked_emails as (select * from {{ ref('blocked_emails') }}),
+
 hubs as (select * from {{ ref('int_evidence_hubs') }}),
+
 github as (select * from {{ ref('int_github_accounts_collapsed') }}),
 
 usable_emails as (
@@ -120,18 +127,24 @@ tmp_identity as (
 
 automatic as (
     select * from shared_email
-    union all select * from noreply_id
-    union all select * from noreply_login
-    union all select * from declared
-    union all select * from tmp_identity
+    union all
+    select * from noreply_id
+    union all
+    select * from noreply_login
+    union all
+    select * from declared
+    union all
+    select * from tmp_identity
 ),
 
 not_a_person as (
-    select base_profile_id as node_id from profiles where is_not_a_person
+    select base_profile_id as node_id from profiles
+    where is_not_a_person
 ),
 
 split_nodes as (
-    select node_a as node_id from decisions where action = 'split'
+    select node_a as node_id from decisions
+    where action = 'split'
 ),
 
 guarded as (
@@ -157,11 +170,11 @@ manual_same as (
 
 lock_members as (
     select distinct on (member_id)
-        unnest(members) as member_id,
-        decision_id as lock_id
+        decision_id as lock_id,
+        unnest(members) as member_id
     from decisions
     where action = 'lock'
-    order by member_id, decision_id desc
+    order by member_id asc, decision_id desc
 ),
 
 lock_anchors as (
@@ -205,9 +218,9 @@ final as (
 )
 
 select
-    least(node_a, node_b) as node_a,
-    greatest(node_a, node_b) as node_b,
     evidence,
     strength,
-    detail
+    detail,
+    least(node_a, node_b) as node_a,
+    greatest(node_a, node_b) as node_b
 from final

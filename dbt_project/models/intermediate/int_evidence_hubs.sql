@@ -11,15 +11,24 @@ profiles as (
 ),
 
 identifiers as (
-    select 'email' as identifier_kind, email_normalized as identifier, base_profile_id
+    select
+        'email' as identifier_kind,
+        email_normalized as identifier,
+        base_profile_id
     from emails
     where is_valid_email
     union
-    select 'name', name_folded, base_profile_id
+    select
+        'name',
+        name_folded,
+        base_profile_id
     from profiles
     where name_folded is not null
     union
-    select 'username', username_folded, base_profile_id
+    select
+        'username',
+        username_folded,
+        base_profile_id
     from profiles
     where username_folded is not null
 ),

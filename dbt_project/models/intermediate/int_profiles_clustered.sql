@@ -6,9 +6,13 @@
 with
 
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
+
 identities as (select * from {{ ref('int_identities_collapsed') }}),
+
 components as (select * from {{ ref('int_components_labelled') }}),
+
 conflicts as (select * from {{ ref('int_conflicts_detected') }}),
+
 decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
 
 nodes as (
@@ -24,29 +28,29 @@ nodes as (
 ),
 
 {% for level in levels %}
-level_{{ level }} as (
-    select
-        node_id,
-        component_id
-    from {{ target.schema }}.connected_components(
+    level_{{ level }} as (
+        select
+            node_id,
+            component_id
+        from {{ target.schema }}.connected_components(
         $$select e.node_a, e.node_b
         from {{ ref('int_evidence_edges') }} as e
         inner join {{ ref('int_conflicts_detected') }} as ca on e.node_a = ca.node_id
         inner join {{ ref('int_conflicts_detected') }} as cb on e.node_b = cb.node_id
         where e.strength >= {{ level }}$$
-    )
-),
+        )
+    ),
 {% endfor %}
 
 conflict_levels as (
     {%- for level in levels %}
-    select
-        conflicts.node_id,
-        {{ level }} as cut_level,
-        coalesce(level_{{ level }}.component_id, conflicts.node_id) as component_id
-    from conflicts
-    left join level_{{ level }} on conflicts.node_id = level_{{ level }}.node_id
-    union all
+        select
+            conflicts.node_id,
+            {{ level }} as cut_level,
+            coalesce(level_{{ level }}.component_id, conflicts.node_id) as component_id
+        from conflicts
+        left join level_{{ level }} on conflicts.node_id = level_{{ level }}.node_id
+        union all
     {%- endfor %}
     select
         node_id,
@@ -76,12 +80,13 @@ resolved as (
         conflict_levels.component_id,
         conflict_levels.cut_level
     from conflict_levels
-    where not exists (
-        select 1 from violations
-        where
-            violations.cut_level = conflict_levels.cut_level
-            and violations.component_id = conflict_levels.component_id
-    )
+    where
+        not exists (
+            select 1 from violations
+            where
+                violations.cut_level = conflict_levels.cut_level
+                and violations.component_id = conflict_levels.component_id
+        )
     order by conflict_levels.node_id, conflict_levels.cut_level
 ),
 
@@ -89,8 +94,8 @@ final as (
     select
         nodes.node_id,
         nodes.node_type,
-        coalesce(resolved.component_id, components.component_id, nodes.node_id) as identity_id,
-        resolved.cut_level as conflict_cut_level
+        resolved.cut_level as conflict_cut_level,
+        coalesce(resolved.component_id, components.component_id, nodes.node_id) as identity_id
     from nodes
     left join components on nodes.node_id = components.node_id
     left join resolved on nodes.node_id = resolved.node_id

@@ -6,10 +6,15 @@ profiles as (
 ),
 
 github as (select * from {{ ref('int_github_accounts_collapsed') }}),
+
 slack as (select * from {{ ref('int_slack_users_collapsed') }}),
+
 discord as (select * from {{ ref('int_discord_profiles_collapsed') }}),
+
 mailing_list as (select * from {{ ref('int_mailing_list_profiles_collapsed') }}),
+
 wg21 as (select * from {{ ref('int_wg21_paper_author_profiles_collapsed') }}),
+
 youtube as (select * from {{ ref('int_youtube_speakers_collapsed') }}),
 
 unioned as (
@@ -25,7 +30,14 @@ unioned as (
     from github
     union all
     select
-        base_profile_id, username, display_name, null, false, false, created_at, updated_at
+        base_profile_id,
+        username,
+        display_name,
+        null,
+        false,
+        false,
+        created_at,
+        updated_at
     from slack
     union all
     select
@@ -39,10 +51,26 @@ unioned as (
         updated_at
     from discord
     union all
-    select base_profile_id, '', display_name, null, false, false, created_at, updated_at
+    select
+        base_profile_id,
+        '',
+        display_name,
+        null,
+        false,
+        false,
+        created_at,
+        updated_at
     from mailing_list
     union all
-    select base_profile_id, '', display_name, null, false, false, created_at, updated_at
+    select
+        base_profile_id,
+        '',
+        display_name,
+        null,
+        false,
+        false,
+        created_at,
+        updated_at
     from wg21
     union all
     select

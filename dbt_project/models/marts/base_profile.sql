@@ -3,6 +3,7 @@
 with
 
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
+
 clustered as (select * from {{ ref('int_profiles_clustered') }}),
 
 final as (

@@ -1,4 +1,7 @@
-{{ config(indexes=[{'columns': ['id'], 'unique': true}, {'columns': ['discord_user_id'], 'unique': true}]) }}
+{{ config(indexes=[
+    {'columns': ['id'], 'unique': true},
+    {'columns': ['discord_user_id'], 'unique': true},
+]) }}
 -- One row per Discord profile.
 with
 

@@ -6,9 +6,13 @@
 with
 
 clustered as (select * from {{ ref('int_profiles_clustered') }}),
+
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
+
 declared as (select * from {{ ref('int_identities_collapsed') }}),
+
 decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
+
 blocked_names as (select * from {{ ref('blocked_names') }}),
 
 name_options as (
@@ -57,7 +61,7 @@ members as (
         min(coalesce(profiles.created_at, declared.created_at)) as created_at,
         max(coalesce(profiles.updated_at, declared.updated_at)) as updated_at,
         string_agg(declared.description, ' ' order by declared.identity_id)
-            filter (where declared.description <> '') as description
+        filter (where declared.description <> '') as description
     from clustered
     left join profiles on clustered.node_id = profiles.base_profile_id
     left join declared on clustered.node_id = declared.identity_id
@@ -65,17 +69,18 @@ members as (
 ),
 
 locked as (
-    select distinct node_a as identity_id from decisions where action = 'lock'
+    select distinct node_a as identity_id from decisions
+    where action = 'lock'
 ),
 
 final as (
     select
         members.identity_id as id,
-        coalesce(chosen_name.display_name, '') as display_name,
-        coalesce(members.description, '') as description,
         members.created_at,
         members.updated_at,
         members.profile_count,
+        coalesce(chosen_name.display_name, '') as display_name,
+        coalesce(members.description, '') as description,
         members.identity_id in (select locked.identity_id from locked) as is_locked
     from members
     left join chosen_name on members.identity_id = chosen_name.identity_id

@@ -4,6 +4,7 @@
 with
 
 history as (select * from {{ ref('identity_membership_snapshot') }}),
+
 edges as (select * from {{ ref('int_evidence_edges') }}),
 
 moves as (
@@ -36,6 +37,8 @@ final as (
         grouped.from_identity_id,
         grouped.to_identity_id,
         grouped.changed_at,
+        grouped.node_count,
+        grouped.node_ids,
         case
             when exists (
                 select 1 from history
@@ -46,8 +49,6 @@ final as (
             ) then 'split'
             else 'merge'
         end as change_type,
-        grouped.node_count,
-        grouped.node_ids,
         array(
             select distinct edges.evidence
             from edges

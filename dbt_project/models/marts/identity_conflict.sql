@@ -3,6 +3,7 @@
 with
 
 conflicts as (select * from {{ ref('int_conflicts_detected') }}),
+
 clustered as (select * from {{ ref('int_profiles_clustered') }}),
 
 final as (

@@ -3,6 +3,7 @@
 with
 
 edges as (select * from {{ ref('int_evidence_edges') }}),
+
 clustered as (select * from {{ ref('int_profiles_clustered') }}),
 
 final as (

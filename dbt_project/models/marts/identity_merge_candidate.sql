@@ -4,7 +4,9 @@
 with
 
 pairs as (select * from {{ ref('int_candidate_pairs') }}),
+
 decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
+
 identities as (select * from {{ ref('identity') }}),
 
 decided as (
@@ -17,11 +19,11 @@ decided as (
 
 final as (
     select
-        pairs.identity_a || '-' || pairs.identity_b as candidate_id,
         pairs.identity_a,
         pairs.identity_b,
         pairs.score,
         pairs.reasons,
+        pairs.identity_a || '-' || pairs.identity_b as candidate_id,
         greatest(identity_a.created_at, identity_b.created_at) as first_seen_at
     from pairs
     inner join identities as identity_a on pairs.identity_a = identity_a.id

@@ -1,4 +1,7 @@
-{{ config(indexes=[{'columns': ['id'], 'unique': true}, {'columns': ['slack_user_id'], 'unique': true}]) }}
+{{ config(indexes=[
+    {'columns': ['id'], 'unique': true},
+    {'columns': ['slack_user_id'], 'unique': true},
+]) }}
 -- One row per Slack user.
 with
 

@@ -1,4 +1,7 @@
-{{ config(indexes=[{'columns': ['id'], 'unique': true}, {'columns': ['external_id'], 'unique': true}]) }}
+{{ config(indexes=[
+    {'columns': ['id'], 'unique': true},
+    {'columns': ['external_id'], 'unique': true},
+]) }}
 -- One row per YouTube speaker.
 with
 
