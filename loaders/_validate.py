@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import InvalidInput
+
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 NAME_MAX, URL_MAX, SLACK_ID_MAX, EMAIL_MAX, TEXT_MAX = 255, 512, 64, 254, 10_000
 
@@ -17,8 +19,9 @@ def text(
     row: int | None = None,
 ) -> str | None:
     """A string argument; None and "" mean "not given" and come back as None."""
-    from .errors import InvalidInput
-
+    if (type(value) is str and value and len(value) <= max_len and value.isascii()
+            and "\x00" not in value and (not required or not value.isspace())):
+        return value  # the common case, checked cheaply
     if value is None or value == "":
         if required:
             raise InvalidInput(function, field, value, "must not be empty", row)
@@ -46,8 +49,6 @@ def text(
 
 def bigint(function: str, field: str, value: Any, row: int | None = None) -> int:
     """An int64 id; numeric strings are accepted, bools and floats are not."""
-    from .errors import InvalidInput
-
     if isinstance(value, bool) or value is None:
         raise InvalidInput(function, field, value, "must be an integer", row)
     if isinstance(value, str):
@@ -65,8 +66,6 @@ def bigint(function: str, field: str, value: Any, row: int | None = None) -> int
 
 
 def boolean(function: str, field: str, value: Any, row: int | None = None) -> bool:
-    from .errors import InvalidInput
-
     if not isinstance(value, bool):
         raise InvalidInput(function, field, value, "must be True or False", row)
     return value
@@ -75,8 +74,6 @@ def boolean(function: str, field: str, value: Any, row: int | None = None) -> bo
 def choice(
     function: str, field: str, value: Any, allowed: tuple[str, ...], row: int | None = None
 ) -> str:
-    from .errors import InvalidInput
-
     if not isinstance(value, str) or value not in allowed:
         raise InvalidInput(function, field, value, f"must be one of {', '.join(allowed)}", row)
     return value

@@ -15,7 +15,7 @@ create table cppa_raw.profiles (
     platform text not null check (
         platform in ('github', 'slack', 'mailing_list', 'wg21', 'discord', 'youtube')
     ),
-    natural_key text not null,
+    natural_key text collate "C" not null,
     loaded_at timestamptz not null default clock_timestamp(),
     loaded_xid xid8 not null default pg_current_xact_id(),
     source text,
