@@ -236,7 +236,7 @@ def bulk(
     names = spec.field_names
     types = dict(spec.fields)
     temp_cols = sql.SQL(", ").join(
-        [sql.SQL("ord bigint"), sql.SQL("natural_key text collate \"C\"")]
+        [sql.SQL("ord bigint"), sql.SQL('natural_key text collate "C"')]
         + [sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(types[n])) for n in names]
         + [sql.SQL("identity_id bigint"), sql.SQL("email text")]
     )

@@ -19,8 +19,14 @@ def text(
     row: int | None = None,
 ) -> str | None:
     """A string argument; None and "" mean "not given" and come back as None."""
-    if (type(value) is str and value and len(value) <= max_len and value.isascii()
-            and "\x00" not in value and (not required or not value.isspace())):
+    if (
+        type(value) is str
+        and value
+        and len(value) <= max_len
+        and value.isascii()
+        and "\x00" not in value
+        and (not required or not value.isspace())
+    ):
         return value  # the common case, checked cheaply
     if value is None or value == "":
         if required:

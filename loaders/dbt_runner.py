@@ -110,10 +110,11 @@ def run_dbt(
     results = []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         for r in outcome.result.results:
+            node = getattr(r, "node", None)
             results.append(
                 {
-                    "name": r.node.name,
-                    "resource_type": str(r.node.resource_type),
+                    "name": node.name if node is not None else str(getattr(r, "unique_id", "")),
+                    "resource_type": str(node.resource_type) if node is not None else "operation",
                     "status": str(r.status),
                     "message": mask(str(r.message or ""), database),
                     "failures": r.failures,

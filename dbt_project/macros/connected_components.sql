@@ -85,3 +85,8 @@ begin
 end;
 $fn$;
 {% endmacro %}
+
+{#- `dbt run-operation install_connected_components` (used by tests and benchmarks). -#}
+{% macro install_connected_components() %}
+    {% do run_query(create_connected_components_function()) %}
+{% endmacro %}

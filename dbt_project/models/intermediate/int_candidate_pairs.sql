@@ -58,7 +58,10 @@ signals as (
 ),
 
 usable as (
-    select signals.*
+    select distinct
+        signals.identity_id,
+        signals.reason,
+        signals.signal
     from signals
     where
         signals.signal not in (select blocked_names.name_folded from blocked_names)
@@ -73,7 +76,6 @@ usable as (
 match_keys as (
     select
         identity_id,
-        base_profile_id,
         reason,
         signal,
         signal as match_value,
@@ -83,7 +85,6 @@ match_keys as (
     union all
     select
         identity_id,
-        base_profile_id,
         reason,
         signal,
         signal,
@@ -93,7 +94,6 @@ match_keys as (
     union all
     select
         identity_id,
-        base_profile_id,
         reason,
         signal,
         signal,

@@ -37,10 +37,10 @@ final as (
     select
         identifier_kind,
         identifier,
-        count(distinct base_profile_id) as profile_count
+        count(*) as profile_count
     from identifiers
     group by identifier_kind, identifier
-    having count(distinct base_profile_id) > {{ var('hub_threshold') }}
+    having count(*) > {{ var('hub_threshold') }}
 )
 
 select * from final
