@@ -4,6 +4,7 @@ smallest id of its component."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -40,7 +41,7 @@ def components(conn: Any, edges: list[tuple[int, int]]) -> tuple[dict[int, int],
 def test_a_10000_node_chain_in_shuffled_id_order_converges_fast(cc_conn: Any) -> None:
     ids = list(range(1, 10_001))
     random.Random(5).shuffle(ids)
-    labels, rounds = components(cc_conn, list(zip(ids, ids[1:], strict=False)))
+    labels, rounds = components(cc_conn, list(itertools.pairwise(ids)))
     assert set(labels.values()) == {1} and len(labels) == 10_000
     print(f"10,000-node shuffled chain: {rounds} rounds")
     assert rounds <= 20, f"{rounds} rounds for a 10,000-node chain"
