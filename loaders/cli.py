@@ -105,23 +105,26 @@ def run(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    django_compat: Annotated[
+        bool,
+        typer.Option(
+            "--django-compat",
+            envvar="CPPA_IDENTITY_DJANGO_COMPAT",
+            help="Also build views named like the old Django tables.",
+        ),
+    ] = False,
 ) -> None:
-    """Merge: migrate, lock, fix a watermark, build every model and test, log the run.
+    """Merge: migrate, lock, fix a watermark, build every model and test, publish, log.
 
+    Rows committed after the run starts wait for the next run. The new marts are
+    published atomically, and only when every model and test passed.
     Exit codes: 0 ok, 1 model or test failure, 2 usage/config error, 3 locked.
 
     Example: cppa-identity run --wait 600 --quiet
     """
-    from .runs import run as do_run
-
-    database = resolve()
-    plain = quiet or as_json
-
-    def progress(step: str) -> None:
-        if not plain:
-            typer.echo(f"… {step}", err=not sys.stdout.isatty())
-
-    summary = do_run(database, wait=wait, full=full, progress=progress)
+    summary = _run_with_progress(
+        full=full, wait=wait, quiet=quiet or as_json, django_compat=django_compat
+    )
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), default=str))
     elif not quiet:
@@ -136,6 +139,40 @@ def run(
             if summary.error:
                 typer.echo(f"error: {summary.error}", err=True)
         raise typer.Exit(1)
+
+
+def _run_with_progress(
+    full: bool, wait: float = 0.0, quiet: bool = False, django_compat: bool = False
+) -> Any:
+    """Run the merge: a live spinner on a terminal, plain step lines otherwise."""
+    from .runs import run as do_run
+
+    database = resolve()
+    if quiet:
+        return do_run(database, wait=wait, full=full, django_compat=django_compat)
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        done = [0]
+        with console.status("starting") as status:
+
+            def live(step: str) -> None:
+                if step[:7].strip() in ("success", "pass", "error", "fail", "skipped", "warn"):
+                    done[0] += 1
+                    status.update(f"dbt build: {done[0]} nodes done — {step}")
+                else:
+                    status.update(step)
+
+            return do_run(
+                database, wait=wait, full=full, progress=live, django_compat=django_compat
+            )
+
+    def plain(step: str) -> None:
+        if step[:7].strip() not in ("success", "pass", "skipped"):
+            typer.echo(f"… {step}", err=True)
+
+    return do_run(database, wait=wait, full=full, progress=plain, django_compat=django_compat)
 
 
 def print_summary(summary: Any) -> None:
@@ -241,7 +278,6 @@ def demo(
     Example: cppa-identity demo
     """
     from . import sample
-    from .runs import run as do_run
 
     database = resolve()
     with wrap_db_errors("demo"), connect(database, autocommit=True) as conn:
@@ -258,7 +294,7 @@ def demo(
     truth = sample.load(data, source="demo")
     close_pool()
     typer.echo(f"loaded {len(data.calls)} loader calls → {len(truth)} profiles")
-    summary = do_run(database, full=True)
+    summary = _run_with_progress(full=True)
     print_summary(summary)
     if summary.outcome != "success":
         raise typer.Exit(1)
@@ -453,9 +489,7 @@ def _decide(
         f"{' ' + str(b) if b is not None else ''} (undo: cppa-identity revoke {decision.id})"
     )
     if run_now:
-        from .runs import run as do_run
-
-        summary = do_run(resolve())
+        summary = _run_with_progress(full=False)
         print_summary(summary)
 
 

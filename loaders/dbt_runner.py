@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,7 @@ def run_dbt(
     command: Sequence[str],
     variables: dict[str, Any] | None = None,
     quiet: bool = True,
+    on_node: Callable[[str, str], None] | None = None,
 ) -> DbtResult:
     """Invoke dbt (e.g. ["build"]) in-process; returns a plain summary."""
     from dbt.cli.main import dbtRunner
@@ -101,7 +102,7 @@ def run_dbt(
     os.environ[PASSWORD_ENV] = str(database.params.get("password") or "")
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     try:
-        outcome = dbtRunner().invoke(args)
+        outcome = dbtRunner(callbacks=[_node_callback(on_node)] if on_node else []).invoke(args)
     finally:
         if previous is None:
             os.environ.pop(PASSWORD_ENV, None)
@@ -123,6 +124,14 @@ def run_dbt(
             )
     error = mask(str(outcome.exception), database) if outcome.exception else None
     return DbtResult(bool(outcome.success), " ".join(command), results, error)
+
+
+def _node_callback(on_node: Callable[[str, str], None]) -> Callable[[Any], None]:
+    def callback(event: Any) -> None:
+        if event.info.name == "NodeFinished":
+            on_node(event.data.node_info.node_name, str(event.data.run_result.status))
+
+    return callback
 
 
 def _state_key(database: Database) -> str:

@@ -1,4 +1,5 @@
-"""`cppa-identity run`: migrate, lock, fix a watermark, dbt build, log the run."""
+"""`cppa-identity run`: migrate, lock, fix a watermark, build the marts into a side
+schema, swap it in atomically when every model and test passed, log the run."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from .db import Database, connect, migrate
-from .dbt_runner import DbtResult, run_dbt
+from .dbt_runner import run_dbt
 from .errors import RunLocked, wrap_db_errors
 
 RUN_LOCK = 74_657_302
+MARTS = "cppa_identity"
+NEXT = "cppa_identity__next"
+OLD = "cppa_identity__old"
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 RAW_TABLES = (
     "profiles",
@@ -73,19 +78,19 @@ def acquire_run_lock(conn: psycopg.Connection[Any], wait: float) -> None:
 
 def pending_rows(conn: psycopg.Connection[Any], watermark: str | None) -> int:
     """Raw rows not covered by `watermark` (all rows when there is none)."""
-    total = 0
-    for table in RAW_TABLES:
-        query = psycopg.sql.SQL("select count(*) from cppa_raw.{} where {}").format(
-            psycopg.sql.Identifier(table),
-            psycopg.sql.SQL("true")
-            if watermark is None
-            else psycopg.sql.SQL("not pg_visible_in_snapshot(loaded_xid, {}::pg_snapshot)").format(
-                psycopg.sql.Literal(watermark)
-            ),
+    visible = (
+        sql.SQL("true")
+        if watermark is None
+        else sql.SQL("not pg_visible_in_snapshot(loaded_xid, {}::pg_snapshot)").format(
+            sql.Literal(watermark)
         )
-        row = conn.execute(query).fetchone()
-        total += int(row[0]) if row else 0
-    return total
+    )
+    query = sql.SQL(" + ").join(
+        sql.SQL("(select count(*) from cppa_raw.{} where {})").format(sql.Identifier(t), visible)
+        for t in RAW_TABLES
+    )
+    row = conn.execute(sql.SQL("select {}").format(query)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def last_success(conn: psycopg.Connection[Any]) -> tuple[int, str] | None:
@@ -96,41 +101,72 @@ def last_success(conn: psycopg.Connection[Any]) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
-def marts_exist(conn: psycopg.Connection[Any]) -> bool:
-    row = conn.execute("select to_regclass('cppa_identity.identity') is not null").fetchone()
+def relation_exists(conn: psycopg.Connection[Any], schema: str, table: str) -> bool:
+    row = conn.execute("select to_regclass(%s) is not null", (f'"{schema}"."{table}"',)).fetchone()
     return bool(row and row[0])
 
 
-MART_COUNTS = {
-    "profiles": "select count(*) from cppa_identity.base_profile",
-    "identities": "select count(*) from cppa_identity.identity",
-    "candidates": "select count(*) from cppa_identity.identity_merge_candidate",
-    "conflicts": "select count(*) from cppa_identity.identity_conflict",
-}
-
-
-def mart_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
+def mart_counts(conn: psycopg.Connection[Any], schema: str = MARTS) -> dict[str, int]:
+    """Row counts of the main marts in `schema` (empty when they do not exist)."""
+    tables = {
+        "profiles": "base_profile",
+        "identities": "identity",
+        "candidates": "identity_merge_candidate",
+        "conflicts": "identity_conflict",
+    }
     counts: dict[str, int] = {}
-    for name, query in MART_COUNTS.items():
-        table = query.rsplit(" ", 1)[-1]
-        row = conn.execute("select to_regclass(%s) is not null", (table,)).fetchone()
-        if row and row[0]:
-            value = conn.execute(query).fetchone()
-            counts[name] = int(value[0]) if value else 0
+    for name, table in tables.items():
+        if relation_exists(conn, schema, table):
+            row = conn.execute(
+                sql.SQL("select count(*) from {}.{}").format(
+                    sql.Identifier(schema), sql.Identifier(table)
+                )
+            ).fetchone()
+            counts[name] = int(row[0]) if row else 0
     return counts
 
 
-def change_counts(conn: psycopg.Connection[Any], since: Any) -> dict[str, int]:
-    row = conn.execute("select to_regclass('cppa_identity.identity_change') is not null").fetchone()
-    if not (row and row[0]):
+def _new_candidates(conn: psycopg.Connection[Any]) -> int:
+    if not relation_exists(conn, NEXT, "identity_merge_candidate"):
+        return 0
+    if not relation_exists(conn, MARTS, "identity_merge_candidate"):
+        return mart_counts(conn, NEXT).get("candidates", 0)
+    row = conn.execute(
+        "select count(*) from cppa_identity__next.identity_merge_candidate as n"
+        " where not exists (select from cppa_identity.identity_merge_candidate as o"
+        " where o.candidate_id = n.candidate_id)"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _changes(conn: psycopg.Connection[Any], since: Any) -> dict[str, int]:
+    if not relation_exists(conn, NEXT, "identity_change"):
         return {"merges": 0, "splits": 0}
     row = conn.execute(
         "select count(*) filter (where change_type = 'merge'),"
         " count(*) filter (where change_type = 'split')"
-        " from cppa_identity.identity_change where changed_at >= %s",
+        " from cppa_identity__next.identity_change where changed_at >= %s",
         (since,),
     ).fetchone()
     return {"merges": int(row[0]), "splits": int(row[1])} if row else {}
+
+
+def publish(conn: psycopg.Connection[Any]) -> None:
+    """Swap the freshly built marts in: one transaction, readers see old or new."""
+    with conn.transaction():
+        conn.execute(f"drop schema if exists {OLD} cascade")
+        conn.execute(
+            f"alter schema {MARTS} rename to {OLD}" if _schema_exists(conn, MARTS) else "select 1"
+        )
+        conn.execute(f"alter schema {NEXT} rename to {MARTS}")
+        conn.execute(f"drop schema if exists {OLD} cascade")
+
+
+def _schema_exists(conn: psycopg.Connection[Any], schema: str) -> bool:
+    row = conn.execute(
+        "select exists (select from pg_namespace where nspname = %s)", (schema,)
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def run(
@@ -138,6 +174,7 @@ def run(
     wait: float = 0.0,
     full: bool = False,
     progress: Callable[[str], None] = lambda _: None,
+    django_compat: bool = False,
 ) -> RunSummary:
     """One scheduled merge run. Raises RunLocked; returns the summary otherwise."""
     started = time.monotonic()
@@ -147,63 +184,72 @@ def run(
         progress("taking the run lock")
         acquire_run_lock(conn, wait)
         try:
-            previous = last_success(conn)
-            watermark = str(conn.execute("select pg_current_snapshot()::text").fetchone()[0])  # type: ignore[index]
-            if not SNAPSHOT_RE.match(watermark):
-                raise ValueError(f"unexpected snapshot text {watermark!r}")
-            before = mart_counts(conn)
-            if (
-                not full
-                and previous is not None
-                and marts_exist(conn)
-                and pending_rows(conn, previous[1]) == 0
-            ):
-                row = conn.execute(
-                    "insert into cppa_ops.runs (finished_at, watermark, outcome, counts)"
-                    " values (clock_timestamp(), %s, 'noop', %s) returning run_id",
-                    (previous[1], Jsonb(before)),
-                ).fetchone()
-                assert row is not None
-                return RunSummary(
-                    int(row[0]),
-                    "noop",
-                    previous[1],
-                    time.monotonic() - started,
-                    before,
-                )
-            row = conn.execute(
-                "insert into cppa_ops.runs (watermark) values (%s) returning run_id, started_at",
-                (watermark,),
-            ).fetchone()
-            assert row is not None
-            run_id, started_at = int(row[0]), row[1]
-            progress("running dbt build")
-            result: DbtResult = run_dbt(database, ["build"], {"watermark": watermark})
-            after = mart_counts(conn)
-            counts = {
-                "new_profiles": after.get("profiles", 0) - before.get("profiles", 0),
-                "new_candidates": after.get("candidates", 0) - before.get("candidates", 0),
-                **after,
-                **change_counts(conn, started_at),
-                "test_failures": sum(1 for r in result.failures() if "test" in r["resource_type"]),
-                "model_errors": sum(
-                    1 for r in result.failures() if "test" not in r["resource_type"]
-                ),
-            }
-            outcome = "success" if result.success else "failed"
-            conn.execute(
-                "update cppa_ops.runs set finished_at = clock_timestamp(), outcome = %s,"
-                " counts = %s, message = %s where run_id = %s",
-                (outcome, Jsonb(counts), result.error, run_id),
-            )
-            return RunSummary(
-                run_id,
-                outcome,
-                watermark,
-                time.monotonic() - started,
-                counts,
-                result.failures(),
-                result.error,
-            )
+            return _locked_run(conn, database, full, progress, django_compat, started)
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (RUN_LOCK,))
+
+
+def _locked_run(
+    conn: psycopg.Connection[Any],
+    database: Database,
+    full: bool,
+    progress: Callable[[str], None],
+    django_compat: bool,
+    started: float,
+) -> RunSummary:
+    previous = last_success(conn)
+    row = conn.execute("select pg_current_snapshot()::text").fetchone()
+    assert row is not None
+    watermark = str(row[0])
+    if not SNAPSHOT_RE.match(watermark):
+        raise ValueError(f"unexpected snapshot text {watermark!r}")
+    before = mart_counts(conn)
+    if (
+        not full
+        and previous is not None
+        and "identities" in before
+        and pending_rows(conn, previous[1]) == 0
+    ):
+        row = conn.execute(
+            "insert into cppa_ops.runs (finished_at, watermark, outcome, counts)"
+            " values (clock_timestamp(), %s, 'noop', %s) returning run_id",
+            (previous[1], Jsonb(before)),
+        ).fetchone()
+        assert row is not None
+        return RunSummary(int(row[0]), "noop", previous[1], time.monotonic() - started, before)
+    row = conn.execute(
+        "insert into cppa_ops.runs (watermark) values (%s) returning run_id, started_at",
+        (watermark,),
+    ).fetchone()
+    assert row is not None
+    run_id, started_at = int(row[0]), row[1]
+    conn.execute(f"drop schema if exists {NEXT} cascade")
+    progress("building models and running tests (dbt build)")
+    result = run_dbt(
+        database,
+        ["build"],
+        {"watermark": watermark, "marts_schema": NEXT, "django_compat": django_compat},
+        on_node=lambda name, status: progress(f"{status:<7} {name}"),
+    )
+    failures = result.failures()
+    counts: dict[str, int] = {
+        "test_failures": sum(1 for r in failures if "test" in r["resource_type"]),
+        "model_errors": sum(1 for r in failures if "test" not in r["resource_type"]),
+    }
+    if result.success:
+        after = mart_counts(conn, NEXT)
+        counts.update(after)
+        counts["new_profiles"] = after.get("profiles", 0) - before.get("profiles", 0)
+        counts["new_candidates"] = _new_candidates(conn)
+        counts.update(_changes(conn, started_at))
+        progress("publishing the new marts")
+        publish(conn)
+    outcome = "success" if result.success else "failed"
+    conn.execute(
+        "update cppa_ops.runs set finished_at = clock_timestamp(), outcome = %s,"
+        " counts = %s, message = %s where run_id = %s",
+        (outcome, Jsonb(counts), result.error, run_id),
+    )
+    return RunSummary(
+        run_id, outcome, watermark, time.monotonic() - started, counts, failures, result.error
+    )
