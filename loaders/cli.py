@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import traceback
@@ -565,3 +566,94 @@ def revoke(decision: int, reason: Reason = "", run_now: RunNow = False) -> None:
     Example: cppa-identity revoke 3 --run
     """
     _decide("revoke", None, None, reason, run_now, revokes=decision)
+
+
+# --- import / export -------------------------------------------------------------------
+
+
+@app.command("import")
+@handled
+def import_(
+    path: Annotated[str, typer.Argument(help="File to read, or - for standard input.")],
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or mailmap (default: by name).")] = "",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Abort (write nothing) on the first bad line.")
+    ] = False,
+    source: Annotated[str, typer.Option(help="Collector name recorded with the rows.")] = "import",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Import JSON Lines of loader calls or a git .mailmap; bad lines are reported
+    by number and skipped (unless --strict).
+
+    Example: cppa-identity import calls.jsonl    ·    cppa-identity import .mailmap
+    """
+    from . import transfer
+
+    kind = fmt or ("mailmap" if path.endswith("mailmap") else "jsonl")
+    if kind not in ("jsonl", "mailmap"):
+        raise fail(f"--format must be jsonl or mailmap, not {fmt!r}")
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror}") from None
+    importer = transfer.import_mailmap if kind == "mailmap" else transfer.import_jsonl
+    database = resolve()
+    with stream, wrap_db_errors("import"), connect(database) as conn:
+        from .db import check_schema
+
+        check_schema(conn)
+        if sys.stderr.isatty() and not as_json:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task(f"importing {path}", total=None)
+                report = importer(
+                    conn, stream, strict=strict, source=source, tick=lambda: bar.advance(task)
+                )
+        else:
+            report = importer(conn, stream, strict=strict, source=source)
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        for number, error in report.errors:
+            typer.echo(f"{path}:{number}: {error}", err=True)
+        typer.echo(
+            f"imported {report.imported} of {report.lines} lines "
+            f"({len(report.errors)} bad); run `cppa-identity run` to merge"
+        )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handled
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or mailmap.")] = "jsonl",
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="File to write (default stdout).")
+    ] = "-",
+    redact_emails: Annotated[
+        bool, typer.Option("--redact-emails", help="Replace addresses by stable hashes.")
+    ] = False,
+) -> None:
+    """Export identities with their profiles and emails.
+
+    Example: cppa-identity export --format mailmap -o .mailmap
+    """
+    from . import transfer
+
+    if fmt not in ("jsonl", "csv", "mailmap"):
+        raise fail(f"--format must be jsonl, csv or mailmap, not {fmt!r}")
+    database = resolve()
+    with wrap_db_errors("export"), connect(database) as conn:
+        from .runs import relation_exists
+
+        if not relation_exists(conn, "cppa_identity", "identity"):
+            raise fail("no identities yet", hint="run `cppa-identity run` first")
+        out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        with out if output != "-" else contextlib.nullcontext(out):
+            count = transfer.write_export(
+                transfer.identities(conn, redact_emails=redact_emails), fmt, out
+            )
+    if output != "-":
+        typer.echo(f"wrote {count} identities to {output}")

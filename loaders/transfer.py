@@ -1,0 +1,304 @@
+"""Import (JSON Lines of loader calls, git .mailmap files) and export (JSON Lines,
+CSV, .mailmap) of identities."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from .errors import CppaIdentityError
+
+IMPORTABLE = (
+    "create_identity",
+    "get_or_create_identity",
+    "create_tmp_identity",
+    "add_temp_profile_identity_relation",
+    "remove_temp_profile_identity_relation",
+    "add_email",
+    "update_email",
+    "remove_email",
+    "get_or_create_github_account",
+    "get_or_create_unknown_github_account",
+    "get_or_create_slack_user",
+    "get_or_create_discord_profile",
+    "get_or_create_mailing_list_profile",
+    "get_or_create_wg21_paper_author_profile",
+    "get_or_create_youtube_speaker",
+    "record_decision",
+)
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    imported: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "lines": self.lines,
+            "imported": self.imported,
+            "errors": [{"line": n, "error": e} for n, e in self.errors],
+        }
+
+
+class ImportAborted(CppaIdentityError):
+    """--strict import stopped at the first bad line; nothing was written."""
+
+
+def _apply(
+    conn: psycopg.Connection[Any],
+    report: ImportReport,
+    number: int,
+    call: Callable[[], Any],
+    strict: bool,
+) -> None:
+    try:
+        with conn.transaction():
+            call()
+        report.imported += 1
+    except (CppaIdentityError, TypeError, ValueError, KeyError) as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        report.errors.append((number, message))
+        if strict:
+            raise ImportAborted(f"line {number}: {message}; nothing was imported") from exc
+
+
+def import_jsonl(
+    conn: psycopg.Connection[Any],
+    lines: Iterable[str],
+    strict: bool = False,
+    source: str = "import",
+    tick: Callable[[], None] = lambda: None,
+) -> ImportReport:
+    """Each line: {"loader": "<function>", "args": {...}}. Bad lines are reported by
+    number and skipped (strict: the whole file is rolled back at the first one)."""
+    import loaders
+
+    report = ImportReport()
+    with conn.transaction():
+        for number, line in enumerate(lines, start=1):
+            report.lines += 1
+            tick()
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise ValueError("a line must be a JSON object")
+                name = item.get("loader")
+                args = item.get("args", {})
+                if name not in IMPORTABLE:
+                    raise ValueError(f"unknown loader {name!r}")
+                if not isinstance(args, dict) or "conn" in args:
+                    raise ValueError("args must be an object of the loader's arguments")
+            except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                report.errors.append((number, f"{type(exc).__name__}: {exc}"))
+                if strict:
+                    raise ImportAborted(f"line {number}: {exc}; nothing was imported") from exc
+                continue
+            function = getattr(loaders, name)
+            kwargs = {"source": source, **args, "conn": conn}
+            _apply(conn, report, number, functools.partial(function, **kwargs), strict)
+    return report
+
+
+MAILMAP_ENTRY = re.compile(r"\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>")
+
+
+def parse_mailmap_line(line: str) -> list[tuple[str, str]]:
+    """The (name, email) entries of one .mailmap line; [] for blanks and comments."""
+    text = line.split("#", 1)[0].rstrip()
+    if not text.strip():
+        return []
+    entries, position = [], 0
+    for match in MAILMAP_ENTRY.finditer(text):
+        if text[position : match.start()].strip():
+            raise ValueError(f"unexpected text {text[position : match.start()].strip()!r}")
+        entries.append((match.group("name"), match.group("email").strip()))
+        position = match.end()
+    if text[position:].strip() or not 1 <= len(entries) <= 2:
+        raise ValueError("expected 'Name <email>' optionally followed by 'Name <email>'")
+    return entries
+
+
+def import_mailmap(
+    conn: psycopg.Connection[Any],
+    lines: Iterable[str],
+    strict: bool = False,
+    source: str = "mailmap",
+    tick: Callable[[], None] = lambda: None,
+) -> ImportReport:
+    """Each entry becomes a commit-author profile (an unknown GitHub account); a
+    line mapping a commit identity to a proper one adds a "same" decision."""
+    from .decisions import record_decision
+    from .github_accounts import get_or_create_unknown_github_account
+
+    report = ImportReport()
+
+    def load(entries: list[tuple[str, str]], number: int) -> None:
+        proper_name, proper_email = entries[0]
+        canonical, _ = get_or_create_unknown_github_account(
+            proper_name or None, proper_email, conn=conn, source=source
+        )
+        if len(entries) == 1:
+            return
+        commit_name, commit_email = entries[1]
+        other, _ = get_or_create_unknown_github_account(
+            commit_name or proper_name or None, commit_email, conn=conn, source=source
+        )
+        if other.id != canonical.id and not _same_exists(conn, canonical.id, other.id):
+            record_decision(
+                "same",
+                canonical.id,
+                other.id,
+                reason=f"mailmap line {number}",
+                decided_by="mailmap",
+                conn=conn,
+                source=source,
+            )
+
+    with conn.transaction():
+        for number, line in enumerate(lines, start=1):
+            report.lines += 1
+            tick()
+            try:
+                entries = parse_mailmap_line(line)
+            except ValueError as exc:
+                report.errors.append((number, f"ValueError: {exc}"))
+                if strict:
+                    raise ImportAborted(f"line {number}: {exc}; nothing was imported") from exc
+                continue
+            if entries:
+                _apply(conn, report, number, functools.partial(load, entries, number), strict)
+    return report
+
+
+def _same_exists(conn: psycopg.Connection[Any], a: int, b: int) -> bool:
+    row = conn.execute(
+        "select exists (select from cppa_raw.manual_decisions as d where d.action = 'same'"
+        " and least(d.node_a, d.node_b) = least(%(a)s, %(b)s)"
+        " and greatest(d.node_a, d.node_b) = greatest(%(a)s, %(b)s)"
+        " and not exists (select from cppa_raw.manual_decisions as r"
+        " where r.action = 'revoke' and r.revokes_decision_id = d.decision_id))",
+        {"a": a, "b": b},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+# --- export ----------------------------------------------------------------------------
+
+EXPORT_QUERY = """
+select i.id as identity_id, i.display_name as identity_name, b.id as profile_id, b.type,
+    coalesce(g.username, s.username, d.username, '') as username,
+    coalesce(g.display_name, s.display_name, d.display_name, m.display_name, w.display_name,
+             y.display_name, '') as display_name,
+    coalesce((select json_agg(json_build_object('email', e.email, 'is_primary', e.is_primary,
+        'is_active', e.is_active) order by e.is_primary desc, e.id)
+        from cppa_identity.email as e where e.base_profile_id = b.id), '[]') as emails
+from cppa_identity.identity as i
+join cppa_identity.base_profile as b on b.identity_id = i.id
+left join cppa_identity.github_account as g on g.id = b.id
+left join cppa_identity.slack_user as s on s.id = b.id
+left join cppa_identity.discord_profile as d on d.id = b.id
+left join cppa_identity.mailing_list_profile as m on m.id = b.id
+left join cppa_identity.wg21_paper_author_profile as w on w.id = b.id
+left join cppa_identity.youtube_speaker as y on y.id = b.id
+order by i.id, b.id
+"""
+
+
+def redact(email: str) -> str:
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
+    return f"redacted-{digest}@invalid"
+
+
+def identities(
+    conn: psycopg.Connection[Any], redact_emails: bool = False
+) -> Iterator[dict[str, Any]]:
+    """One dict per identity with its profiles and emails, streamed in id order."""
+    current: dict[str, Any] | None = None
+    with conn.cursor(name="cppa_export", row_factory=dict_row) as cur:
+        cur.itersize = 2000
+        for row in cur.execute(EXPORT_QUERY):
+            if current is None or current["id"] != row["identity_id"]:
+                if current is not None:
+                    yield current
+                current = {
+                    "id": row["identity_id"],
+                    "display_name": row["identity_name"],
+                    "profiles": [],
+                }
+            emails = row["emails"]
+            if redact_emails:
+                emails = [{**e, "email": redact(e["email"])} for e in emails]
+            current["profiles"].append(
+                {
+                    "id": row["profile_id"],
+                    "type": row["type"],
+                    "username": row["username"],
+                    "display_name": row["display_name"],
+                    "emails": emails,
+                }
+            )
+    if current is not None:
+        yield current
+
+
+def write_export(items: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int:
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "identity_id",
+                "identity_display_name",
+                "profile_id",
+                "type",
+                "username",
+                "display_name",
+                "emails",
+            ]
+        )
+    for item in items:
+        count += 1
+        if fmt == "jsonl":
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            for p in item["profiles"]:
+                writer.writerow(
+                    [
+                        item["id"],
+                        item["display_name"],
+                        p["id"],
+                        p["type"],
+                        p["username"],
+                        p["display_name"],
+                        ";".join(e["email"] for e in p["emails"]),
+                    ]
+                )
+        else:
+            out.write(_mailmap_lines(item))
+    return count
+
+
+def _mailmap_lines(item: dict[str, Any]) -> str:
+    emails: list[str] = []
+    for p in item["profiles"]:
+        for e in p["emails"]:
+            if e["email"] and e["email"] not in emails and "<" not in e["email"]:
+                emails.append(e["email"])
+    if not emails:
+        return ""
+    name = (item["display_name"] or "").replace("<", "").replace(">", "").strip()
+    lines = [f"{name} <{emails[0]}>"] + [f"{name} <{emails[0]}> <{e}>" for e in emails[1:]]
+    return "\n".join(lines) + "\n"
