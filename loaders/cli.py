@@ -657,3 +657,20 @@ def export(
             )
     if output != "-":
         typer.echo(f"wrote {count} identities to {output}")
+
+
+@app.command()
+@handled
+def grants() -> None:
+    """Create roles cppa_loader, cppa_transformer, cppa_reader with least privilege.
+
+    Grant them to login users: `grant cppa_loader to github_collector;`.
+    Example: cppa-identity grants
+    """
+    from .db import apply_grants
+
+    database = resolve()
+    with wrap_db_errors("grants"), connect(database, autocommit=True) as conn:
+        migrate(conn)
+        apply_grants(conn)
+    typer.echo("roles cppa_loader, cppa_transformer, cppa_reader are in place")

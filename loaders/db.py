@@ -268,10 +268,18 @@ def check_schema(conn: psycopg.Connection[Any]) -> None:
 MIGRATION_LOCK = 74_657_301  # pg_advisory_lock key for migrations
 
 
+def apply_grants(conn: psycopg.Connection[Any]) -> None:
+    """Create the least-privilege roles and their grants (idempotent)."""
+    with conn.transaction():
+        conn.execute((Path(__file__).parent / "sql" / "grants.sql").read_text().encode())
+
+
 def migrate(conn: psycopg.Connection[Any]) -> list[str]:
     """Apply pending migrations under an advisory lock; return the names applied."""
     applied: list[str] = []
     conn.autocommit = True
+    if schema_version(conn) >= latest_version():
+        return applied  # up to date: no DDL, so a role without CREATE can call this
     conn.execute("select pg_advisory_lock(%s)", (MIGRATION_LOCK,))
     try:
         with conn.transaction():

@@ -154,6 +154,12 @@ def _changes(conn: psycopg.Connection[Any], since: Any) -> dict[str, int]:
 def publish(conn: psycopg.Connection[Any]) -> None:
     """Swap the freshly built marts in: one transaction, readers see old or new."""
     with conn.transaction():
+        row = conn.execute(
+            "select exists (select from pg_roles where rolname = 'cppa_reader')"
+        ).fetchone()
+        if row and row[0]:
+            conn.execute(f"grant usage on schema {NEXT} to cppa_reader")
+            conn.execute(f"grant select on all tables in schema {NEXT} to cppa_reader")
         conn.execute(f"drop schema if exists {OLD} cascade")
         conn.execute(
             f"alter schema {MARTS} rename to {OLD}" if _schema_exists(conn, MARTS) else "select 1"
