@@ -25,7 +25,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 db_app = typer.Typer(
-    help="Where the database is; stop or reset the embedded server.", invoke_without_command=True
+    help="Where the database is; stop or reset the embedded server.\n\nExample: cppa-identity db stop",
+    invoke_without_command=True,
 )
 app.add_typer(db_app, name="db")
 

@@ -1,0 +1,190 @@
+"""The CLI as people and schedules use it (typer's CliRunner, real database)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from loaders import db as dbmod
+from loaders.cli import app
+from loaders.runs import RUN_LOCK
+
+runner = CliRunner()
+
+
+def invoke(*args: str, code: int = 0) -> Any:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, (args, result.output)
+    return result
+
+
+def test_version_and_help() -> None:
+    assert invoke("--version").stdout.startswith("cppa-identity ")
+    for command in (
+        "run",
+        "status",
+        "show",
+        "candidates",
+        "merge",
+        "different",
+        "split",
+        "lock",
+        "unlock",
+        "dismiss",
+        "revoke",
+        "import",
+        "export",
+        "demo",
+        "db",
+        "init",
+        "grants",
+    ):
+        assert "Example" in invoke(command, "--help").stdout, command
+    assert invoke("no-such-command", code=2)
+    assert invoke("run", "--wait", "soon", code=2)
+
+
+def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> None:
+    assert "already at version" in invoke("init").stdout
+    demo = invoke("demo", "--people", "40").stdout
+    assert "precision 1.000" in demo
+    invoke("demo", "--people", "5", code=2)  # refuses a non-empty database
+
+    status = json.loads(invoke("status", "--json").stdout)
+    assert status["schema_version"] == dbmod.latest_version()
+    assert status["pending_raw_rows"] == 0 and status["last_run"]["outcome"] == "success"
+    assert sum(status["profiles_by_platform"].values()) == status["marts"]["profiles"]
+
+    candidates = json.loads(invoke("candidates", "--json", "--limit", "3").stdout)
+    assert candidates and {"candidate_id", "identity_a", "identity_b", "score", "reasons"} <= set(
+        candidates[0]
+    )
+    a, b = candidates[0]["identity_a"], candidates[0]["identity_b"]
+    merged = invoke("merge", str(a), str(b), "--reason", "checked", "--run").stdout
+    assert "decision" in merged and "1 merges" in merged
+    shown = json.loads(invoke("show", str(a), "--json").stdout)
+    assert {p["id"] for p in shown[0]["profiles"]} >= {a, b}
+    assert any(h["change_type"] == "merge" for h in shown[0]["history"])
+    decision = int(merged.split()[1].rstrip(":"))
+    undone = invoke("revoke", str(decision), "--run").stdout
+    assert "1 splits" in undone
+    row = conn.execute(
+        "select identity_id from cppa_identity.base_profile where id = %s", (b,)
+    ).fetchone()
+    assert row[0] == b, "undoing the merge gives the old identity id back"
+
+    invoke("dismiss", f"{a}-{b}", "--run")
+    assert all(
+        (c["identity_a"], c["identity_b"]) != (a, b)
+        for c in json.loads(invoke("candidates", "--json", "--limit", "1000").stdout)
+    )
+    invoke("lock", str(a))
+    invoke("unlock", str(a))
+    invoke("different", str(a), str(b))
+    invoke("split", str(a))
+    invoke("dismiss", "not-a-pair", code=2)
+    invoke("merge", str(a), "999999999", code=2)
+    invoke("show", "nobody@nowhere.example", code=1)
+
+    out = tmp_path / "ids.jsonl"
+    invoke("export", "--format", "jsonl", "-o", str(out))
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert lines and {"id", "display_name", "profiles"} <= set(lines[0])
+    redacted = invoke("export", "--format", "csv", "--redact-emails").stdout
+    assert "@invalid" in redacted and "@gmail.com" not in redacted
+    assert "<" in invoke("export", "--format", "mailmap").stdout
+    invoke("export", "--format", "xml", code=2)
+
+
+def test_run_exit_codes(database: dbmod.Database, conn: Any) -> None:
+    summary = json.loads(invoke("run", "--json").stdout)
+    assert summary["outcome"] == "success" and set(summary["counts"]) >= {
+        "profiles",
+        "identities",
+        "merges",
+        "splits",
+        "new_candidates",
+        "conflicts",
+        "test_failures",
+    }
+    assert json.loads(invoke("run", "--json").stdout)["outcome"] == "noop"
+    with psycopg.connect(database.conninfo, autocommit=True) as holder:
+        holder.execute("select pg_advisory_lock(%s)", (RUN_LOCK,))
+        result = invoke("run", "--wait", "0.5", code=3)
+        assert "another `cppa-identity run`" in result.output
+    # a failing data test: the run fails and the previous marts stay published
+    conn.execute(
+        "insert into cppa_raw.profiles (base_profile_id, platform, natural_key)"
+        " values (nextval('cppa_raw.node_id_seq'), 'github', '5')"
+    )
+    conn.execute(
+        "insert into cppa_raw.github_accounts (base_profile_id, github_account_id,"
+        " account_type) select max(base_profile_id), 5, 'bogus' from cppa_raw.profiles"
+    )
+    failed = invoke("run", code=1)
+    assert "FAILED" in failed.output and "accepted_values" in failed.output
+    assert conn.execute("select count(*) from cppa_identity.base_profile").fetchone()[0] == 0
+
+
+def test_db_commands_refuse_a_dsn(database: dbmod.Database) -> None:
+    assert "dbname=" in invoke("db").stdout
+    invoke("db", "stop", code=2)
+    invoke("db", "reset", "--yes", code=2)
+
+
+def test_db_commands_on_embedded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(dbmod.DSN_ENV, raising=False)
+    monkeypatch.setenv(dbmod.HOME_ENV, str(tmp_path / "home"))
+    assert "embedded PostgreSQL" in invoke("db").stdout
+    invoke("db", "reset", code=2)
+    assert "stopped" in invoke("db", "stop").stdout
+    assert "deleted" in invoke("db", "reset", "--yes").stdout
+    assert not (tmp_path / "home" / "pgdata").exists()
+
+
+def test_import_reports_bad_lines(database: dbmod.Database, tmp_path: Path) -> None:
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "loader": "get_or_create_youtube_speaker",
+                        "args": {"external_id": "UC1", "display_name": "A B"},
+                    }
+                ),
+                "{not json",
+                json.dumps(
+                    {"loader": "get_or_create_github_account", "args": {"github_account_id": "x"}}
+                ),
+                json.dumps({"loader": "os.system", "args": {}}),
+                json.dumps(
+                    {"loader": "add_email", "args": {"profile": 1, "email": "a@b.c", "bogus": 1}}
+                ),
+            ]
+        )
+        + "\n"
+    )
+    strict = invoke("import", str(calls), "--strict", code=1)
+    assert "nothing was imported" in strict.output
+    report = json.loads(invoke("import", str(calls), "--json", code=1).stdout)
+    assert report["imported"] == 1 and [e["line"] for e in report["errors"]] == [2, 3, 4, 5]
+    mailmap = tmp_path / ".mailmap"
+    mailmap.write_text(
+        "Jane Doe <jane@doe.example>\n"
+        "Jane Doe <jane@doe.example> Janie <janie@laptop.local>\n"
+        "<jane@doe.example> <jd@old.example>\n"
+        "garbage line\n"
+    )
+    result = invoke("import", str(mailmap), code=1)
+    assert ".mailmap:4" in result.output and "imported 3 of 4" in result.output
+    invoke("run")
+    shown = json.loads(invoke("show", "janie@laptop.local", "--json").stdout)
+    emails = {e for p in shown[0]["profiles"] for e in p["emails"]}
+    assert {"jane@doe.example", "janie@laptop.local", "jd@old.example"} <= emails
+    invoke("import", str(tmp_path / "missing.jsonl"), code=2)
