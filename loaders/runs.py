@@ -151,8 +151,10 @@ def _changes(conn: psycopg.Connection[Any], since: Any) -> dict[str, int]:
     return {"merges": int(row[0]), "splits": int(row[1])} if row else {}
 
 
-def publish(conn: psycopg.Connection[Any]) -> None:
-    """Swap the freshly built marts in: one transaction, readers see old or new."""
+def publish(conn: psycopg.Connection[Any], run_id: int) -> None:
+    """Swap the freshly built marts in: two schema renames in one transaction, which
+    take no table locks, so readers are never blocked and never deadlock with it.
+    The replaced schema is dropped by a later run (see drop_retired)."""
     with conn.transaction():
         row = conn.execute(
             "select exists (select from pg_roles where rolname = 'cppa_reader')"
@@ -160,12 +162,23 @@ def publish(conn: psycopg.Connection[Any]) -> None:
         if row and row[0]:
             conn.execute(f"grant usage on schema {NEXT} to cppa_reader")
             conn.execute(f"grant select on all tables in schema {NEXT} to cppa_reader")
-        conn.execute(f"drop schema if exists {OLD} cascade")
-        conn.execute(
-            f"alter schema {MARTS} rename to {OLD}" if _schema_exists(conn, MARTS) else "select 1"
-        )
+        if _schema_exists(conn, MARTS):
+            conn.execute(f"alter schema {MARTS} rename to {OLD}_{run_id}")
         conn.execute(f"alter schema {NEXT} rename to {MARTS}")
-        conn.execute(f"drop schema if exists {OLD} cascade")
+
+
+def drop_retired(conn: psycopg.Connection[Any]) -> None:
+    """Drop mart schemas replaced by earlier runs; skip any still in use (5 s)."""
+    for (schema,) in conn.execute(
+        r"select nspname from pg_namespace where nspname like 'cppa\_identity\_\_old%'"
+        " order by nspname"
+    ).fetchall():
+        try:
+            with conn.transaction():
+                conn.execute("set local lock_timeout = '5s'")
+                conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(schema)))
+        except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+            continue
 
 
 def _schema_exists(conn: psycopg.Connection[Any], schema: str) -> bool:
@@ -203,6 +216,11 @@ def _locked_run(
     django_compat: bool,
     started: float,
 ) -> RunSummary:
+    conn.execute(
+        "update cppa_ops.runs set outcome = 'failed', finished_at = clock_timestamp(),"
+        " message = 'interrupted (the process died; its lock was released)'"
+        " where outcome = 'running'"
+    )  # we hold the lock: no other run is alive
     previous = last_success(conn)
     row = conn.execute("select pg_current_snapshot()::text").fetchone()
     assert row is not None
@@ -230,6 +248,7 @@ def _locked_run(
     assert row is not None
     run_id, started_at = int(row[0]), row[1]
     conn.execute(f"drop schema if exists {NEXT} cascade")
+    drop_retired(conn)
     progress("building models and running tests (dbt build)")
     result = run_dbt(
         database,
@@ -249,7 +268,7 @@ def _locked_run(
         counts["new_candidates"] = _new_candidates(conn)
         counts.update(_changes(conn, started_at))
         progress("publishing the new marts")
-        publish(conn)
+        publish(conn, run_id)
     outcome = "success" if result.success else "failed"
     conn.execute(
         "update cppa_ops.runs set finished_at = clock_timestamp(), outcome = %s,"

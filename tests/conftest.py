@@ -106,3 +106,27 @@ def empty_database(
 ) -> Iterator[dbmod.Database]:
     """A database with no schema at all (for migration tests)."""
     yield from _clone(admin_conninfo, "template0", monkeypatch, state_dir)
+
+
+# --- figures printed at the end of the run (docs/guarantees.md quotes them) -----------
+
+FIGURES: dict[str, str] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--soak", action="store_true", help="Run the stress test for minutes instead of seconds."
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FIGURES:
+        terminalreporter.section("cppa-identity figures")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{name}: {value}")
+
+
+@pytest.fixture
+def figures() -> dict[str, str]:
+    """Record a figure for the end-of-run summary."""
+    return FIGURES
