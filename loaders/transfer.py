@@ -7,7 +7,6 @@ import csv
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -112,22 +111,33 @@ def import_jsonl(
     return report
 
 
-MAILMAP_ENTRY = re.compile(r"\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>")
+MAILMAP_LINE_MAX = 4096
 
 
 def parse_mailmap_line(line: str) -> list[tuple[str, str]]:
-    """The (name, email) entries of one .mailmap line; [] for blanks and comments."""
-    text = line.split("#", 1)[0].rstrip()
-    if not text.strip():
+    """The (name, email) entries of one .mailmap line; [] for blanks and comments.
+    A linear scan (no backtracking regex), so hostile lines cost O(length)."""
+    text = line.split("#", 1)[0].strip()
+    if not text:
         return []
-    entries, position = [], 0
-    for match in MAILMAP_ENTRY.finditer(text):
-        if text[position : match.start()].strip():
-            raise ValueError(f"unexpected text {text[position : match.start()].strip()!r}")
-        entries.append((match.group("name"), match.group("email").strip()))
-        position = match.end()
-    if text[position:].strip() or not 1 <= len(entries) <= 2:
-        raise ValueError("expected 'Name <email>' optionally followed by 'Name <email>'")
+    if len(text) > MAILMAP_LINE_MAX:
+        raise ValueError(f"line is longer than {MAILMAP_LINE_MAX} characters")
+    entries: list[tuple[str, str]] = []
+    rest = text
+    while rest:
+        opening = rest.find("<")
+        closing = rest.find(">", opening + 1)
+        if (
+            opening < 0
+            or closing < 0
+            or ">" in rest[:opening]
+            or "<" in rest[opening + 1 : closing]
+        ):
+            raise ValueError("expected 'Name <email>' optionally followed by 'Name <email>'")
+        entries.append((rest[:opening].strip(), rest[opening + 1 : closing].strip()))
+        rest = rest[closing + 1 :].strip()
+    if len(entries) > 2:
+        raise ValueError("expected at most two 'Name <email>' entries")
     return entries
 
 
