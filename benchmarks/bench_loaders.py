@@ -98,6 +98,47 @@ def main() -> None:
                     copy.write_row((r["github_account_id"], r["email"]))
         conn.commit()
         plain = time.perf_counter() - start
+    with psycopg.connect(os.environ[dbmod.DSN_ENV]) as conn:
+        for table in ("profiles", "github_accounts", "emails"):
+            conn.execute(f"create table indexed_{table} (like cppa_raw.{table} including all)")
+        conn.commit()
+        start = time.perf_counter()
+        with conn.cursor() as cur:
+            with cur.copy("copy indexed_profiles (platform, natural_key) from stdin") as copy:
+                for r in rows:
+                    copy.write_row(("github", str(r["github_account_id"])))
+            with cur.copy(
+                "copy indexed_github_accounts (base_profile_id, github_account_id,"
+                " username, display_name, avatar_url, account_type) from stdin"
+            ) as copy:
+                for r in rows:
+                    copy.write_row(
+                        (
+                            r["github_account_id"],
+                            r["github_account_id"],
+                            r["username"],
+                            r["display_name"],
+                            r["avatar_url"],
+                            "user",
+                        )
+                    )
+            with cur.copy(
+                "copy indexed_emails (email_id, base_profile_id, action, email,"
+                " is_primary, is_active) from stdin"
+            ) as copy:
+                for r in rows:
+                    copy.write_row(
+                        (
+                            r["github_account_id"],
+                            r["github_account_id"],
+                            "add",
+                            r["email"],
+                            True,
+                            True,
+                        )
+                    )
+        conn.commit()
+        indexed = time.perf_counter() - start
     print(
         f"bulk load_github_accounts, {args.rows} accounts + 1 email each: {bulk:.2f} s, "
         f"{args.rows / bulk:,.0f} rows/s"
@@ -106,7 +147,14 @@ def main() -> None:
         f"plain COPY of the same rows into bare tables: {plain:.2f} s, "
         f"{args.rows / plain:,.0f} rows/s"
     )
-    print(f"bulk path at {plain / bulk:.0%} of the plain COPY rate")
+    print(
+        f"COPY of the same rows into tables shaped like the raw ones (same indexes and"
+        f" defaults, no key lookups): {indexed:.2f} s, {args.rows / indexed:,.0f} rows/s"
+    )
+    print(
+        f"bulk path at {plain / bulk:.0%} of the plain COPY rate,"
+        f" {indexed / bulk:.0%} of the indexed COPY rate"
+    )
     dbmod.close_pool()
     with psycopg.connect(
         make_conninfo(os.environ[dbmod.DSN_ENV], dbname="postgres"), autocommit=True

@@ -69,6 +69,8 @@ def generate(n: int, seed: int = 1) -> tuple[dict[str, list[dict[str, object]]],
                 )
             if rng.random() < 0.5:
                 second_emails.append(f"alt{made}@alt{made % 13}.example")
+            elif rng.random() < 0.03:  # shares the next person's address: longer chains
+                second_emails.append(f"person{person + 1}@mail{(person + 1) % 97}.example")
     return rows, second_emails
 
 
