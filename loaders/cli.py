@@ -341,6 +341,8 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                 "select run_id, started_at, finished_at, outcome from cppa_ops.runs"
                 " order by run_id desc limit 1"
             ).fetchone()
+            info["freshness"] = _freshness(conn)
+            info["evidence_hubs"] = _hub_count(conn)
             info["last_run"] = (
                 dict(zip(("run_id", "started_at", "finished_at", "outcome"), row, strict=True))
                 if row
@@ -351,6 +353,30 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         return
     for key, value in info.items():
         typer.echo(f"{key}: {value}")
+
+
+def _freshness(conn: Any) -> dict[str, str | None]:
+    """When each raw table last received a row (the dbt sources' loaded_at_field)."""
+    from psycopg import sql
+
+    from .runs import RAW_TABLES
+
+    query = sql.SQL(" union all ").join(
+        sql.SQL("select {name}, max(loaded_at)::text from cppa_raw.{table}").format(
+            name=sql.Literal(t), table=sql.Identifier(t)
+        )
+        for t in RAW_TABLES
+    )
+    return {name: last for name, last in conn.execute(query).fetchall()}
+
+
+def _hub_count(conn: Any) -> int | None:
+    from .runs import relation_exists
+
+    if not relation_exists(conn, "cppa_identity", "evidence_hub"):
+        return None
+    row = conn.execute("select count(*) from cppa_identity.evidence_hub").fetchone()
+    return int(row[0]) if row else 0
 
 
 SHOW_LOOKUP = """

@@ -1,0 +1,16 @@
+-- One row per identifier shared by more profiles than var('hub_threshold'): it is
+-- not used as evidence. Review these: a hub is usually a shared or generic address.
+with
+
+hubs as (select * from {{ ref('int_evidence_hubs') }}),
+
+final as (
+    select
+        identifier_kind,
+        identifier,
+        profile_count,
+        identifier_kind || ':' || identifier as hub_id
+    from hubs
+)
+
+select * from final
