@@ -100,15 +100,14 @@ def _node_exists(conn: psycopg.Connection[Any], node: int) -> bool:
 
 
 def _current_members(conn: psycopg.Connection[Any], identity_id: int) -> list[int]:
-    """Members of an identity as of the last run (the marts), or just the node itself."""
-    row = conn.execute("select to_regclass('cppa_identity.base_profile') is not null").fetchone()
+    """Nodes (profiles and declared identities) of an identity as of the last run,
+    or just the node itself."""
+    row = conn.execute("select to_regclass('cppa_identity.identity_node') is not null").fetchone()
     members: list[int] = []
     if row and row[0]:
-        members = [
-            int(r[0])
-            for r in conn.execute(
-                "select id from cppa_identity.base_profile where identity_id = %s order by id",
-                (identity_id,),
-            ).fetchall()
-        ]
+        query = (
+            "select node_id from cppa_identity.identity_node where identity_id = %s"
+            " order by node_id"
+        )
+        members = [int(r[0]) for r in conn.execute(query, (identity_id,)).fetchall()]
     return members or [identity_id]

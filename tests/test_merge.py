@@ -154,3 +154,45 @@ def test_identities_do_not_depend_on_load_order(database: dbmod.Database, conn: 
     backward, _ = _partition(database, conn, reverse=True)
     assert forward == backward
     assert precision == 1.0
+
+
+def test_lock_split_and_hubs(database: dbmod.Database, conn: Any, monkeypatch: Any) -> None:
+    ident = L.create_identity("Locked Person")
+    a, _ = L.get_or_create_youtube_speaker("UC-a", "Locked Person", identity=ident)
+    b, _ = L.get_or_create_mailing_list_profile("Locked Person", "locked@x.example")
+    L.add_email(a, "locked@x.example")
+    build(database)
+    locked_identity = identity_of(conn, a.id)
+    assert locked_identity == ident.id == identity_of(conn, b.id)
+    lock = L.record_decision("lock", locked_identity, reason="verified by hand")
+    outsider, _ = L.get_or_create_slack_user(
+        {"id": "U-out", "name": "out", "profile": {"email": "locked@x.example"}}
+    )
+    build(database)
+    assert identity_of(conn, outsider.id) == outsider.id, "a locked identity takes no one in"
+    assert {identity_of(conn, a.id), identity_of(conn, b.id)} == {locked_identity}
+    L.record_decision("unlock", locked_identity)
+    build(database)
+    assert identity_of(conn, outsider.id) == locked_identity
+    assert lock.id > 0
+
+    L.record_decision("split", b.id, reason="not the same person after all")
+    build(database)
+    assert identity_of(conn, b.id) == b.id
+    assert identity_of(conn, outsider.id) == locked_identity, "the others stay together"
+
+    # an address shared by more than hub_threshold profiles is not evidence
+    for i in range(22):
+        L.get_or_create_mailing_list_profile(f"Member {i}", "list@team.example")
+    build(database)
+    spread = conn.execute(
+        "select count(distinct b.identity_id) from cppa_identity.base_profile as b"
+        " join cppa_identity.email as e on e.base_profile_id = b.id"
+        " where e.email_normalized = 'list@team.example'"
+    ).fetchone()[0]
+    assert spread == 22
+    hub = conn.execute(
+        "select profile_count from cppa_identity.evidence_hub"
+        " where hub_id = 'email:list@team.example'"
+    ).fetchone()
+    assert hub == (22,)

@@ -1,8 +1,11 @@
 -- One row per strong evidence edge between two nodes (profiles or declared
 -- identities). Every automatic merge is explained by these rows.
 -- strength: 6 lock, 5 manual same, 4 declared / tmp identity, 3 email / noreply id,
--- 2 noreply login. Guards (bots, organisations, blocked or hub emails, splits,
--- locks) are applied here.
+-- 2 noreply login. Guards apply to nodes before any edge is drawn: bots and
+-- organisations, split profiles, blocked and hub emails give no automatic
+-- evidence; nothing crosses a lock's boundary except the lock itself.
+-- Groups (one email, one tmp identity) become stars on their smallest member,
+-- drawn per lock partition so that a guarded member never cuts the others apart.
 with
 
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
@@ -21,11 +24,37 @@ hubs as (select * from {{ ref('int_evidence_hubs') }}),
 
 github as (select * from {{ ref('int_github_accounts_collapsed') }}),
 
+lock_members as (
+    select distinct on (member_id)
+        unnest(members) as member_id,
+        decision_id as lock_id
+    from decisions
+    where action = 'lock'
+    order by member_id, decision_id desc
+),
+
+-- profiles whose automatic evidence counts, with their lock partition (0 = none)
+eligible as (
+    select
+        profiles.base_profile_id,
+        coalesce(lock_members.lock_id, 0) as lock_id
+    from profiles
+    left join lock_members on profiles.base_profile_id = lock_members.member_id
+    where
+        not profiles.is_not_a_person
+        and profiles.base_profile_id not in (
+            select decisions.node_a from decisions
+            where decisions.action = 'split'
+        )
+),
+
 usable_emails as (
     select distinct
         emails.base_profile_id,
-        emails.email_normalized
+        emails.email_normalized,
+        eligible.lock_id
     from emails
+    inner join eligible on emails.base_profile_id = eligible.base_profile_id
     where
         emails.is_valid_email
         and not exists (
@@ -41,9 +70,10 @@ usable_emails as (
 email_anchors as (
     select
         email_normalized,
+        lock_id,
         min(base_profile_id) as anchor_id
     from usable_emails
-    group by email_normalized
+    group by email_normalized, lock_id
 ),
 
 shared_email as (
@@ -54,8 +84,44 @@ shared_email as (
         3 as strength,
         usable_emails.email_normalized as detail
     from usable_emails
-    inner join email_anchors on usable_emails.email_normalized = email_anchors.email_normalized
+    inner join email_anchors
+        on
+            usable_emails.email_normalized = email_anchors.email_normalized
+            and usable_emails.lock_id = email_anchors.lock_id
     where usable_emails.base_profile_id <> email_anchors.anchor_id
+),
+
+usable_relations as (
+    select
+        relations.base_profile_id,
+        relations.tmp_identity_id,
+        eligible.lock_id
+    from relations
+    inner join eligible on relations.base_profile_id = eligible.base_profile_id
+),
+
+tmp_anchors as (
+    select
+        tmp_identity_id,
+        lock_id,
+        min(base_profile_id) as anchor_id
+    from usable_relations
+    group by tmp_identity_id, lock_id
+),
+
+tmp_identity as (
+    select
+        tmp_anchors.anchor_id as node_a,
+        usable_relations.base_profile_id as node_b,
+        'tmp_identity' as evidence,
+        4 as strength,
+        usable_relations.tmp_identity_id::text as detail
+    from usable_relations
+    inner join tmp_anchors
+        on
+            usable_relations.tmp_identity_id = tmp_anchors.tmp_identity_id
+            and usable_relations.lock_id = tmp_anchors.lock_id
+    where usable_relations.base_profile_id <> tmp_anchors.anchor_id
 ),
 
 noreply_id as (
@@ -105,56 +171,31 @@ declared as (
     inner join identities on profiles.declared_identity_id = identities.identity_id
 ),
 
-tmp_anchors as (
-    select
-        tmp_identity_id,
-        min(base_profile_id) as anchor_id
-    from relations
-    group by tmp_identity_id
-),
-
-tmp_identity as (
-    select
-        tmp_anchors.anchor_id as node_a,
-        relations.base_profile_id as node_b,
-        'tmp_identity' as evidence,
-        4 as strength,
-        relations.tmp_identity_id::text as detail
-    from relations
-    inner join tmp_anchors on relations.tmp_identity_id = tmp_anchors.tmp_identity_id
-    where relations.base_profile_id <> tmp_anchors.anchor_id
-),
-
-automatic as (
-    select * from shared_email
-    union all
+-- pairwise evidence: both ends must be eligible (declared identity nodes are)
+pairwise as (
     select * from noreply_id
     union all
     select * from noreply_login
     union all
     select * from declared
+),
+
+eligible_nodes as (
+    select base_profile_id as node_id from eligible
+    union all
+    select identity_id from identities
+),
+
+automatic as (
+    select * from shared_email
     union all
     select * from tmp_identity
-),
-
-not_a_person as (
-    select base_profile_id as node_id from profiles
-    where is_not_a_person
-),
-
-split_nodes as (
-    select node_a as node_id from decisions
-    where action = 'split'
-),
-
-guarded as (
-    select automatic.*
-    from automatic
+    union all
+    select pairwise.*
+    from pairwise
     where
-        automatic.node_a not in (select not_a_person.node_id from not_a_person)
-        and automatic.node_b not in (select not_a_person.node_id from not_a_person)
-        and automatic.node_a not in (select split_nodes.node_id from split_nodes)
-        and automatic.node_b not in (select split_nodes.node_id from split_nodes)
+        pairwise.node_a in (select eligible_nodes.node_id from eligible_nodes)
+        and pairwise.node_b in (select eligible_nodes.node_id from eligible_nodes)
 ),
 
 manual_same as (
@@ -166,15 +207,6 @@ manual_same as (
         'decision ' || decision_id as detail
     from decisions
     where action = 'same'
-),
-
-lock_members as (
-    select distinct on (member_id)
-        decision_id as lock_id,
-        unnest(members) as member_id
-    from decisions
-    where action = 'lock'
-    order by member_id asc, decision_id desc
 ),
 
 lock_anchors as (
@@ -198,7 +230,7 @@ lock_edges as (
 ),
 
 candidate_edges as (
-    select * from guarded
+    select * from automatic
     union all
     select * from manual_same
 ),
@@ -218,9 +250,9 @@ final as (
 )
 
 select
+    least(node_a, node_b) as node_a,
+    greatest(node_a, node_b) as node_b,
     evidence,
     strength,
-    detail,
-    least(node_a, node_b) as node_a,
-    greatest(node_a, node_b) as node_b
+    detail
 from final
