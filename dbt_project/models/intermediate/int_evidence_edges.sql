@@ -26,11 +26,11 @@ github as (select * from {{ ref('int_github_accounts_collapsed') }}),
 
 lock_members as (
     select distinct on (member_id)
-        unnest(members) as member_id,
-        decision_id as lock_id
+        decision_id as lock_id,
+        unnest(members) as member_id
     from decisions
     where action = 'lock'
-    order by member_id, decision_id desc
+    order by member_id asc, decision_id desc
 ),
 
 -- profiles whose automatic evidence counts, with their lock partition (0 = none)
@@ -250,9 +250,9 @@ final as (
 )
 
 select
-    least(node_a, node_b) as node_a,
-    greatest(node_a, node_b) as node_b,
     evidence,
     strength,
-    detail
+    detail,
+    least(node_a, node_b) as node_a,
+    greatest(node_a, node_b) as node_b
 from final
