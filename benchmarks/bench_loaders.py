@@ -14,21 +14,9 @@ import statistics
 import time
 
 import psycopg
-from psycopg.conninfo import make_conninfo
+from scratch import scratch_database
 
 from loaders import db as dbmod
-
-
-def scratch_database() -> str:
-    base = dbmod.resolve()
-    name = f"cppa_bench_{os.getpid()}"
-    with psycopg.connect(make_conninfo(base.conninfo, dbname="postgres"), autocommit=True) as c:
-        c.execute(f"create database {name}")
-    conninfo = make_conninfo(base.conninfo, dbname=name)
-    with psycopg.connect(conninfo) as conn:
-        dbmod.migrate(conn)
-    os.environ[dbmod.DSN_ENV] = conninfo
-    return name
 
 
 def main() -> None:
@@ -36,7 +24,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
-    name = scratch_database()
+    with scratch_database(f"cppa_bench_loaders_{os.getpid()}"):
+        measure(args.rows, args.calls)
+
+
+def measure(rows_wanted: int, calls: int) -> None:
     import loaders as L
 
     def timed(call: object) -> float:
@@ -46,11 +38,11 @@ def main() -> None:
 
     new = [
         timed(lambda i=i: L.get_or_create_github_account(10_000_000 + i, f"u{i}"))
-        for i in range(args.calls)
+        for i in range(calls)
     ]
     old = [
         timed(lambda i=i: L.get_or_create_github_account(10_000_000 + i, f"u{i}"))
-        for i in range(args.calls)
+        for i in range(calls)
     ]
     for label, data in (("new key", new), ("existing key", old)):
         data.sort()
@@ -67,7 +59,7 @@ def main() -> None:
             "avatar_url": f"https://a.example/{i}",
             "email": f"user{i}@example.org",
         }
-        for i in range(args.rows)
+        for i in range(rows_wanted)
     ]
     start = time.perf_counter()
     L.load_github_accounts(rows)
@@ -140,26 +132,21 @@ def main() -> None:
         conn.commit()
         indexed = time.perf_counter() - start
     print(
-        f"bulk load_github_accounts, {args.rows} accounts + 1 email each: {bulk:.2f} s, "
-        f"{args.rows / bulk:,.0f} rows/s"
+        f"bulk load_github_accounts, {rows_wanted} accounts + 1 email each: {bulk:.2f} s, "
+        f"{rows_wanted / bulk:,.0f} rows/s"
     )
     print(
         f"plain COPY of the same rows into bare tables: {plain:.2f} s, "
-        f"{args.rows / plain:,.0f} rows/s"
+        f"{rows_wanted / plain:,.0f} rows/s"
     )
     print(
         f"COPY of the same rows into tables shaped like the raw ones (same indexes and"
-        f" defaults, no key lookups): {indexed:.2f} s, {args.rows / indexed:,.0f} rows/s"
+        f" defaults, no key lookups): {indexed:.2f} s, {rows_wanted / indexed:,.0f} rows/s"
     )
     print(
         f"bulk path at {plain / bulk:.0%} of the plain COPY rate,"
         f" {indexed / bulk:.0%} of the indexed COPY rate"
     )
-    dbmod.close_pool()
-    with psycopg.connect(
-        make_conninfo(os.environ[dbmod.DSN_ENV], dbname="postgres"), autocommit=True
-    ) as c:
-        c.execute(f"drop database {name} with (force)")
 
 
 if __name__ == "__main__":

@@ -10,13 +10,12 @@ load time, run time, connected-component rounds and the Python peak RSS.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import resource
 import time
 
 import psycopg
-from psycopg.conninfo import make_conninfo
+from scratch import scratch_database
 
 from loaders import db as dbmod
 
@@ -75,17 +74,11 @@ def generate(n: int, seed: int = 1) -> tuple[dict[str, list[dict[str, object]]],
 
 
 def bench(n: int, keep: bool = False) -> None:
-    base = dbmod.resolve()
-    name = f"cppa_bench_merge_{n}"
-    admin = make_conninfo(base.conninfo, dbname="postgres")
-    with psycopg.connect(admin, autocommit=True) as c:
-        c.execute(f"drop database if exists {name} with (force)")
-        c.execute(f"create database {name}")
-    conninfo = make_conninfo(base.conninfo, dbname=name)
-    os.environ[dbmod.DSN_ENV] = conninfo
-    dbmod.close_pool()
-    with psycopg.connect(conninfo) as conn:
-        dbmod.migrate(conn)
+    with scratch_database(f"cppa_bench_merge_{n}", keep) as conninfo:
+        measure(n, conninfo)
+
+
+def measure(n: int, conninfo: str) -> None:
     import loaders as L
     from loaders.runs import run
 
@@ -117,10 +110,6 @@ def bench(n: int, keep: bool = False) -> None:
         f"({summary.outcome}), {summary.counts.get('identities', 0):,} identities, "
         f"cc rounds {rounds[0]}, pointer jumps {rounds[1]}, python peak RSS {peak:.0f} MiB"
     )
-    dbmod.close_pool()
-    if not keep:
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f"drop database {name} with (force)")
 
 
 def main() -> None:

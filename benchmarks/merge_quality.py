@@ -10,10 +10,9 @@ the share of true same-person pairs left unmerged that a candidate covers.
 from __future__ import annotations
 
 import argparse
-import os
 
 import psycopg
-from psycopg.conninfo import make_conninfo
+from scratch import scratch_database
 
 from loaders import db as dbmod
 from loaders import sample
@@ -21,17 +20,11 @@ from loaders.runs import run
 
 
 def measure(people: int) -> None:
-    base = dbmod.resolve()
-    name = f"cppa_quality_{people}"
-    admin = make_conninfo(base.conninfo, dbname="postgres")
-    with psycopg.connect(admin, autocommit=True) as c:
-        c.execute(f"drop database if exists {name} with (force)")
-        c.execute(f"create database {name}")
-    conninfo = make_conninfo(base.conninfo, dbname=name)
-    os.environ[dbmod.DSN_ENV] = conninfo
-    dbmod.close_pool()
-    with psycopg.connect(conninfo) as conn:
-        dbmod.migrate(conn)
+    with scratch_database(f"cppa_quality_{people}") as conninfo:
+        report(people, conninfo)
+
+
+def report(people: int, conninfo: str) -> None:
     truth = sample.load(sample.generate(people, seed=7))
     summary = run(dbmod.Database("dsn", conninfo), full=True)
     assert summary.outcome == "success", summary.failures
@@ -59,9 +52,6 @@ def measure(people: int) -> None:
         f"candidates: {len(candidates)}, precision {good / max(len(candidates), 1):.3f}, "
         f"cover {covered}/{len(missing)} unmerged same-person identity pairs"
     )
-    dbmod.close_pool()
-    with psycopg.connect(admin, autocommit=True) as c:
-        c.execute(f"drop database {name} with (force)")
 
 
 def main() -> None:

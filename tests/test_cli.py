@@ -131,6 +131,16 @@ def test_run_exit_codes(database: dbmod.Database, conn: Any) -> None:
     assert conn.execute("select count(*) from cppa_identity.base_profile").fetchone()[0] == 0
 
 
+def test_grants_is_idempotent(database: dbmod.Database, conn: Any) -> None:
+    for _ in range(2):
+        assert "cppa_loader" in invoke("grants").stdout
+    roles = conn.execute(
+        "select count(*) from pg_roles where rolname in"
+        " ('cppa_loader', 'cppa_transformer', 'cppa_reader')"
+    ).fetchone()[0]
+    assert roles == 3
+
+
 def test_db_commands_refuse_a_dsn(database: dbmod.Database) -> None:
     assert "dbname=" in invoke("db").stdout
     invoke("db", "stop", code=2)
