@@ -263,6 +263,15 @@ def _query(sql_text: str, params: Any = None) -> list[dict[str, Any]]:
         return list(cur.execute(sql_text, params).fetchall())
 
 
+def _require_marts() -> None:
+    """Fail with a hint when no run has published the marts yet."""
+    from .runs import relation_exists
+
+    with wrap_db_errors("query"), connect(resolve()) as conn:
+        if not relation_exists(conn, "cppa_identity", "identity"):
+            raise fail("no identities yet", hint="run `cppa-identity run` first")
+
+
 def _echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, default=str, indent=2))
 
@@ -406,6 +415,7 @@ def show(
 
     Example: cppa-identity show jane@example.org
     """
+    _require_marts()
     ids = [r["identity_id"] for r in _query(SHOW_LOOKUP, {"q": query})]
     if not ids:
         raise NotFoundError(f"no identity matches {query!r}")
@@ -476,6 +486,7 @@ def candidates(
 
     Example: cppa-identity candidates --limit 5
     """
+    _require_marts()
     rows = _query(
         "select c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,"
         " b.display_name as name_b, c.score, c.reasons"
@@ -672,11 +683,8 @@ def export(
     if fmt not in ("jsonl", "csv", "mailmap"):
         raise fail(f"--format must be jsonl, csv or mailmap, not {fmt!r}")
     database = resolve()
+    _require_marts()
     with wrap_db_errors("export"), connect(database) as conn:
-        from .runs import relation_exists
-
-        if not relation_exists(conn, "cppa_identity", "identity"):
-            raise fail("no identities yet", hint="run `cppa-identity run` first")
         out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
         with out if output != "-" else contextlib.nullcontext(out):
             count = transfer.write_export(

@@ -17,6 +17,9 @@ from typing import Any
 from .db import Database, home, mask
 
 PASSWORD_ENV = "CPPA_IDENTITY_DBT_PASSWORD"
+# One dbt state directory for every database (the test suite sets it so that dbt
+# parses the project once); by default each database gets its own.
+STATE_ENV = "CPPA_IDENTITY_DBT_STATE"
 
 
 def project_dir() -> Path:
@@ -74,11 +77,16 @@ def run_dbt(
     variables: dict[str, Any] | None = None,
     quiet: bool = True,
     on_node: Callable[[str, str], None] | None = None,
+    watermark: str | None = None,
 ) -> DbtResult:
-    """Invoke dbt (e.g. ["build"]) in-process; returns a plain summary."""
+    """Invoke dbt (e.g. ["build"]) in-process; returns a plain summary.
+
+    `watermark` (a pg_snapshot text) reaches every dbt connection as the setting
+    cppa.watermark, read by the staging models."""
     from dbt.cli.main import dbtRunner
 
-    state = home() / "dbt" / _state_key(database)
+    shared = os.environ.get(STATE_ENV)
+    state = Path(shared) if shared else home() / "dbt" / _state_key(database)
     profiles_dir = write_profile(database, state)
     args = [
         *command,
@@ -99,7 +107,10 @@ def run_dbt(
     if variables:
         args += ["--vars", json.dumps(variables)]
     previous = os.environ.get(PASSWORD_ENV)
+    previous_options = os.environ.get("PGOPTIONS")
     os.environ[PASSWORD_ENV] = str(database.params.get("password") or "")
+    if watermark:
+        os.environ["PGOPTIONS"] = f"{previous_options or ''} -c cppa.watermark={watermark}".strip()
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     try:
         outcome = dbtRunner(callbacks=[_node_callback(on_node)] if on_node else []).invoke(args)
@@ -108,6 +119,10 @@ def run_dbt(
             os.environ.pop(PASSWORD_ENV, None)
         else:
             os.environ[PASSWORD_ENV] = previous
+        if previous_options is None:
+            os.environ.pop("PGOPTIONS", None)
+        else:
+            os.environ["PGOPTIONS"] = previous_options
     results = []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         for r in outcome.result.results:

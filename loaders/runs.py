@@ -253,8 +253,9 @@ def _locked_run(
     result = run_dbt(
         database,
         ["build"],
-        {"watermark": watermark, "marts_schema": NEXT, "django_compat": django_compat},
+        {"marts_schema": NEXT, "django_compat": django_compat},
         on_node=lambda name, status: progress(f"{status:<7} {name}"),
+        watermark=watermark,
     )
     failures = result.failures()
     counts: dict[str, int] = {

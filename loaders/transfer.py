@@ -305,8 +305,13 @@ def _mailmap_lines(item: dict[str, Any]) -> str:
     emails: list[str] = []
     for p in item["profiles"]:
         for e in p["emails"]:
-            if e["email"] and e["email"] not in emails and "<" not in e["email"]:
-                emails.append(e["email"])
+            address = e["email"] or ""
+            if (
+                "@" in address
+                and address not in emails
+                and not any(c in address for c in "<> \t\n")
+            ):
+                emails.append(address)
     if not emails:
         return ""
     name = (item["display_name"] or "").replace("<", "").replace(">", "").strip()

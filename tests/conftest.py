@@ -17,6 +17,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from loaders import db as dbmod
+from loaders import dbt_runner
 
 TEMPLATE = f"cppa_test_template_{os.getpid()}"
 _counter = itertools.count()
@@ -25,7 +26,10 @@ _counter = itertools.count()
 @pytest.fixture(scope="session")
 def state_dir() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="cppa-identity-tests-") as tmp:
+        # one dbt state for all test databases: dbt parses the project once
+        os.environ[dbt_runner.STATE_ENV] = str(Path(tmp) / "dbt")
         yield Path(tmp)
+        os.environ.pop(dbt_runner.STATE_ENV, None)
 
 
 @pytest.fixture(scope="session")

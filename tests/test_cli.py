@@ -131,6 +131,17 @@ def test_run_exit_codes(database: dbmod.Database, conn: Any) -> None:
     assert conn.execute("select count(*) from cppa_identity.base_profile").fetchone()[0] == 0
 
 
+def test_tracebacks_only_with_debug(database: dbmod.Database) -> None:
+    before_any_run = invoke("show", "jane", code=2)
+    assert "run `cppa-identity run` first" in before_any_run.output
+    invoke("candidates", code=2)
+    invoke("run")
+    plain = invoke("show", "nobody@nowhere.example", code=1)
+    assert "Traceback" not in plain.output and "error: no identity matches" in plain.output
+    debug = invoke("--debug", "show", "nobody@nowhere.example", code=1)
+    assert "Traceback" in debug.output
+
+
 def test_grants_is_idempotent(database: dbmod.Database, conn: Any) -> None:
     for _ in range(2):
         assert "cppa_loader" in invoke("grants").stdout

@@ -247,3 +247,24 @@ def test_server_restart_gives_a_retryable_error(
     assert len(ids) == 1000
     dbmod.close_pool()
     dbmod.stop_embedded(state)
+
+
+def test_rows_committed_during_a_run_wait_for_the_next(database: dbmod.Database, conn: Any) -> None:
+    L.get_or_create_youtube_speaker("UC-before", "Before")
+    late: list[int] = []
+
+    def progress(step: str) -> None:
+        if "stg_cppa_raw__youtube_speakers" in step and not late:
+            with psycopg.connect(database.conninfo) as other:  # commits mid-build
+                speaker, _ = L.get_or_create_youtube_speaker("UC-late", "Late", conn=other)
+                other.commit()
+            late.append(speaker.id)
+
+    first = run(database, full=True, progress=progress)
+    assert first.outcome == "success" and late
+    ids = {r[0] for r in conn.execute("select id from cppa_identity.youtube_speaker")}
+    assert late[0] not in ids and len(ids) == 1, "a row committed after the watermark was read"
+    second = run(database)
+    assert second.outcome == "success", "the late row makes the next run do work"
+    ids = {r[0] for r in conn.execute("select id from cppa_identity.youtube_speaker")}
+    assert late[0] in ids
