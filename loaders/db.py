@@ -21,6 +21,7 @@ from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg_pool import PoolTimeout
 
 from .errors import ConfigError, DatabaseUnavailable, SchemaOutdated
 
@@ -193,7 +194,8 @@ def _get_pool() -> Any:
                 min_size=1,
                 max_size=8,
                 open=True,
-                kwargs={"application_name": "cppa-identity-loader"},
+                timeout=15,
+                kwargs={"application_name": "cppa-identity-loader", "connect_timeout": 10},
                 check=ConnectionPool.check_connection,
             )
             _pool_key = database.conninfo
@@ -228,8 +230,11 @@ def transaction(conn: psycopg.Connection[Any] | None) -> Iterator[psycopg.Connec
         pool = _get_pool()
         with pool.connection() as pooled, pooled.transaction():
             yield pooled
-    except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable("the database connection failed") from exc
+    except (psycopg.OperationalError, PoolTimeout) as exc:
+        database = resolve(start=False)
+        raise DatabaseUnavailable(
+            f"lost or could not open a connection to {database.display}"
+        ) from exc
 
 
 # --- schema version -------------------------------------------------------------
