@@ -360,8 +360,88 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if as_json:
         _echo_json(info)
         return
-    for key, value in info.items():
-        typer.echo(f"{key}: {value}")
+    typer.echo(_format_status(info))
+
+
+STALE_AFTER_DAYS = 7  # as the dbt sources' freshness.warn_after
+
+
+def _format_status(info: dict[str, Any]) -> str:
+    """The status as aligned lines for people."""
+    from datetime import UTC, datetime
+
+    lines = [("database", info["database"])]
+    version = info["schema_version"]
+    from .db import latest_version
+
+    lines.append(
+        (
+            "schema",
+            f"version {version}"
+            + (" (up to date)" if version >= latest_version() else " — run `cppa-identity init`"),
+        )
+    )
+    if version:
+        platforms = info["profiles_by_platform"]
+        lines.append(
+            (
+                "profiles",
+                f"{sum(platforms.values())} raw: "
+                + ", ".join(f"{name} {count}" for name, count in platforms.items()),
+            )
+        )
+        marts = info["marts"]
+        if marts:
+            lines.append(
+                (
+                    "identities",
+                    f"{marts.get('identities', 0)} from "
+                    f"{marts.get('profiles', 0)} profiles; {marts.get('candidates', 0)}"
+                    f" merge candidates, {marts.get('conflicts', 0)} conflicts, "
+                    f"{info['evidence_hubs'] or 0} evidence hubs",
+                )
+            )
+        else:
+            lines.append(("identities", "none yet — run `cppa-identity run`"))
+        lines.append(("pending", f"{info['pending_raw_rows']} raw rows not in the marts yet"))
+        last = info["last_run"]
+        lines.append(
+            (
+                "last run",
+                "never"
+                if not last
+                else f"#{last['run_id']} {last['outcome']}, started {last['started_at']:%Y-%m-%d %H:%M:%S %Z}",
+            )
+        )
+        now = datetime.now(UTC)
+        stale = []
+        newest = None
+        for table, stamp in info["freshness"].items():
+            if stamp is None:
+                continue
+            seen = datetime.fromisoformat(stamp)
+            newest = seen if newest is None or seen > newest else newest
+            if (now - seen).days >= STALE_AFTER_DAYS:
+                stale.append(f"{table} ({(now - seen).days} days)")
+        lines.append(
+            (
+                "freshness",
+                "no raw rows yet"
+                if newest is None
+                else f"newest raw row {_ago(now - newest)} ago"
+                + (f"; stale: {', '.join(stale)}" if stale else ""),
+            )
+        )
+    width = max(len(key) for key, _ in lines)
+    return "\n".join(f"{key:<{width}}  {value}" for key, value in lines)
+
+
+def _ago(delta: Any) -> str:
+    seconds = int(delta.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
 
 
 def _freshness(conn: Any) -> dict[str, str | None]:

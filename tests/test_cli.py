@@ -59,6 +59,8 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
     assert status["schema_version"] == dbmod.latest_version()
     assert status["pending_raw_rows"] == 0 and status["last_run"]["outcome"] == "success"
     assert sum(status["profiles_by_platform"].values()) == status["marts"]["profiles"]
+    human = invoke("status").stdout
+    assert "(up to date)" in human and "newest raw row" in human and "#1 success" in human
 
     candidates = json.loads(invoke("candidates", "--json", "--limit", "3").stdout)
     assert candidates and {"candidate_id", "identity_a", "identity_b", "score", "reasons"} <= set(
