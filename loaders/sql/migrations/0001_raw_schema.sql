@@ -35,7 +35,7 @@ create table cppa_raw.unknown_github_authors (
 -- Observations: what a collector said about a profile, as said. NULL = "not
 -- given, keep what was there"; dbt reduces them to current state.
 create table cppa_raw.github_accounts (
-    observation_id bigint generated always as identity primary key,
+    observation_id bigint generated always as identity,
     base_profile_id bigint not null,
     github_account_id bigint not null,
     username text,
@@ -45,12 +45,13 @@ create table cppa_raw.github_accounts (
     identity_id bigint,
     loaded_at timestamptz not null default clock_timestamp(),
     loaded_xid xid8 not null default pg_current_xact_id(),
-    source text
+    source text,
+    -- one index serves both the key and "this profile's history, in order"
+    primary key (base_profile_id, observation_id)
 );
-create index on cppa_raw.github_accounts (base_profile_id, observation_id);
 
 create table cppa_raw.slack_users (
-    observation_id bigint generated always as identity primary key,
+    observation_id bigint generated always as identity,
     base_profile_id bigint not null,
     slack_user_id text not null,
     username text,
@@ -58,12 +59,13 @@ create table cppa_raw.slack_users (
     avatar_url text,
     loaded_at timestamptz not null default clock_timestamp(),
     loaded_xid xid8 not null default pg_current_xact_id(),
-    source text
+    source text,
+    -- one index serves both the key and "this profile's history, in order"
+    primary key (base_profile_id, observation_id)
 );
-create index on cppa_raw.slack_users (base_profile_id, observation_id);
 
 create table cppa_raw.discord_profiles (
-    observation_id bigint generated always as identity primary key,
+    observation_id bigint generated always as identity,
     base_profile_id bigint not null,
     discord_user_id bigint not null,
     username text,
@@ -73,47 +75,51 @@ create table cppa_raw.discord_profiles (
     identity_id bigint,
     loaded_at timestamptz not null default clock_timestamp(),
     loaded_xid xid8 not null default pg_current_xact_id(),
-    source text
+    source text,
+    -- one index serves both the key and "this profile's history, in order"
+    primary key (base_profile_id, observation_id)
 );
-create index on cppa_raw.discord_profiles (base_profile_id, observation_id);
 
 create table cppa_raw.mailing_list_profiles (
-    observation_id bigint generated always as identity primary key,
+    observation_id bigint generated always as identity,
     base_profile_id bigint not null,
     display_name text not null,
     loaded_at timestamptz not null default clock_timestamp(),
     loaded_xid xid8 not null default pg_current_xact_id(),
-    source text
+    source text,
+    -- one index serves both the key and "this profile's history, in order"
+    primary key (base_profile_id, observation_id)
 );
-create index on cppa_raw.mailing_list_profiles (base_profile_id, observation_id);
 
 create table cppa_raw.wg21_paper_author_profiles (
-    observation_id bigint generated always as identity primary key,
+    observation_id bigint generated always as identity,
     base_profile_id bigint not null,
     display_name text not null,
     author_alias text,
     loaded_at timestamptz not null default clock_timestamp(),
     loaded_xid xid8 not null default pg_current_xact_id(),
-    source text
+    source text,
+    -- one index serves both the key and "this profile's history, in order"
+    primary key (base_profile_id, observation_id)
 );
-create index on cppa_raw.wg21_paper_author_profiles (base_profile_id, observation_id);
 
 create table cppa_raw.youtube_speakers (
-    observation_id bigint generated always as identity primary key,
+    observation_id bigint generated always as identity,
     base_profile_id bigint not null,
     external_id text not null,
     display_name text,
     identity_id bigint,
     loaded_at timestamptz not null default clock_timestamp(),
     loaded_xid xid8 not null default pg_current_xact_id(),
-    source text
+    source text,
+    -- one index serves both the key and "this profile's history, in order"
+    primary key (base_profile_id, observation_id)
 );
-create index on cppa_raw.youtube_speakers (base_profile_id, observation_id);
 
 -- Email events: 'add' carries every field; 'update' carries the changed ones
 -- (NULL = unchanged); 'remove' ends the email.
 create table cppa_raw.emails (
-    event_id bigint generated always as identity primary key,
+    event_id bigint generated always as identity,
     email_id bigint not null,
     base_profile_id bigint not null,
     action text not null check (action in ('add', 'update', 'remove')),
@@ -122,10 +128,10 @@ create table cppa_raw.emails (
     is_active boolean,
     loaded_at timestamptz not null default clock_timestamp(),
     loaded_xid xid8 not null default pg_current_xact_id(),
-    source text
+    source text,
+    primary key (email_id, event_id)
 );
 create index on cppa_raw.emails (base_profile_id);
-create index on cppa_raw.emails (email_id);
 
 -- Declared identities (create_identity / get_or_create_identity): 'create' then
 -- 'update' events carrying the new description or name.
