@@ -474,11 +474,18 @@ left join cppa_identity.email as e on e.base_profile_id = b.id
 left join cppa_identity.github_account as g on g.id = b.id
 left join cppa_identity.slack_user as s on s.id = b.id
 left join cppa_identity.discord_profile as d on d.id = b.id
+left join cppa_identity.mailing_list_profile as m on m.id = b.id
+left join cppa_identity.wg21_paper_author_profile as w on w.id = b.id
+left join cppa_identity.youtube_speaker as y on y.id = b.id
 left join cppa_identity.identity as i on i.id = b.identity_id
 where b.id::text = %(q)s or b.identity_id::text = %(q)s
    or e.email_normalized = lower(btrim(%(q)s)) or lower(g.username) = lower(%(q)s)
    or s.slack_user_id = %(q)s or d.discord_user_id::text = %(q)s
-   or lower(i.display_name) = lower(%(q)s)
+   or lower(s.username) = lower(%(q)s) or lower(d.username) = lower(%(q)s)
+   or lower(%(q)s) in (lower(i.display_name), lower(g.display_name), lower(s.display_name),
+                       lower(d.display_name), lower(m.display_name), lower(w.display_name),
+                       lower(y.display_name))
+order by b.identity_id
 limit 20
 """
 

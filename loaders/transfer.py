@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -72,6 +73,47 @@ def _apply(
             raise ImportAborted(f"line {number}: {message}; nothing was imported") from exc
 
 
+IMPORT_BATCH = 500  # lines per transaction when not --strict
+
+
+def _run_import(
+    conn: psycopg.Connection[Any],
+    lines: Iterable[str],
+    strict: bool,
+    tick: Callable[[], None],
+    parse: Callable[[str, int], Callable[[], Any] | None],
+) -> ImportReport:
+    """Drive an import: `parse` turns a line into a write (or None for nothing) or
+    raises ValueError. --strict: one transaction, rolled back at the first bad line;
+    otherwise batches of IMPORT_BATCH lines, each line in its own savepoint."""
+    report = ImportReport()
+    numbered = enumerate(lines, start=1)
+
+    def one(number: int, line: str) -> None:
+        report.lines += 1
+        tick()
+        try:
+            write = parse(line, number)
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            report.errors.append((number, f"{type(exc).__name__}: {exc}"))
+            if strict:
+                raise ImportAborted(f"line {number}: {exc}; nothing was imported") from exc
+            return
+        if write is not None:
+            _apply(conn, report, number, write, strict)
+
+    if strict:
+        with conn.transaction():
+            for number, line in numbered:
+                one(number, line)
+        return report
+    while chunk := list(itertools.islice(numbered, IMPORT_BATCH)):
+        with conn.transaction():
+            for number, line in chunk:
+                one(number, line)
+    return report
+
+
 def import_jsonl(
     conn: psycopg.Connection[Any],
     lines: Iterable[str],
@@ -83,32 +125,21 @@ def import_jsonl(
     number and skipped (strict: the whole file is rolled back at the first one)."""
     import loaders
 
-    report = ImportReport()
-    with conn.transaction():
-        for number, line in enumerate(lines, start=1):
-            report.lines += 1
-            tick()
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                if not isinstance(item, dict):
-                    raise ValueError("a line must be a JSON object")
-                name = item.get("loader")
-                args = item.get("args", {})
-                if name not in IMPORTABLE:
-                    raise ValueError(f"unknown loader {name!r}")
-                if not isinstance(args, dict) or "conn" in args:
-                    raise ValueError("args must be an object of the loader's arguments")
-            except ValueError as exc:  # json.JSONDecodeError is a ValueError
-                report.errors.append((number, f"{type(exc).__name__}: {exc}"))
-                if strict:
-                    raise ImportAborted(f"line {number}: {exc}; nothing was imported") from exc
-                continue
-            function = getattr(loaders, name)
-            kwargs = {"source": source, **args, "conn": conn}
-            _apply(conn, report, number, functools.partial(function, **kwargs), strict)
-    return report
+    def parse(line: str, number: int) -> Callable[[], Any] | None:
+        if not line.strip():
+            return None
+        item = json.loads(line)
+        if not isinstance(item, dict):
+            raise ValueError("a line must be a JSON object")
+        name = item.get("loader")
+        args = item.get("args", {})
+        if name not in IMPORTABLE:
+            raise ValueError(f"unknown loader {name!r}")
+        if not isinstance(args, dict) or "conn" in args:
+            raise ValueError("args must be an object of the loader's arguments")
+        return functools.partial(getattr(loaders, name), **{"source": source, **args, "conn": conn})
+
+    return _run_import(conn, lines, strict, tick, parse)
 
 
 MAILMAP_LINE_MAX = 4096
@@ -153,18 +184,17 @@ def import_mailmap(
     from .decisions import record_decision
     from .github_accounts import get_or_create_unknown_github_account
 
-    report = ImportReport()
-
     def load(entries: list[tuple[str, str]], number: int) -> None:
         proper_name, proper_email = entries[0]
+        commit_name, commit_email = entries[1] if len(entries) == 2 else ("", "")
+        # a missing name means "the same person as the other entry", never "unknown"
         canonical, _ = get_or_create_unknown_github_account(
-            proper_name or None, proper_email, conn=conn, source=source
+            proper_name or commit_name or proper_email, proper_email, conn=conn, source=source
         )
         if len(entries) == 1:
             return
-        commit_name, commit_email = entries[1]
         other, _ = get_or_create_unknown_github_account(
-            commit_name or proper_name or None, commit_email, conn=conn, source=source
+            commit_name or proper_name or commit_email, commit_email, conn=conn, source=source
         )
         if other.id != canonical.id and not _same_exists(conn, canonical.id, other.id):
             record_decision(
@@ -177,20 +207,11 @@ def import_mailmap(
                 source=source,
             )
 
-    with conn.transaction():
-        for number, line in enumerate(lines, start=1):
-            report.lines += 1
-            tick()
-            try:
-                entries = parse_mailmap_line(line)
-            except ValueError as exc:
-                report.errors.append((number, f"ValueError: {exc}"))
-                if strict:
-                    raise ImportAborted(f"line {number}: {exc}; nothing was imported") from exc
-                continue
-            if entries:
-                _apply(conn, report, number, functools.partial(load, entries, number), strict)
-    return report
+    def parse(line: str, number: int) -> Callable[[], Any] | None:
+        entries = parse_mailmap_line(line)
+        return functools.partial(load, entries, number) if entries else None
+
+    return _run_import(conn, lines, strict, tick, parse)
 
 
 def _same_exists(conn: psycopg.Connection[Any], a: int, b: int) -> bool:

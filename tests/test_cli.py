@@ -92,6 +92,8 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
     invoke("dismiss", "not-a-pair", code=2)
     invoke("merge", str(a), "999999999", code=2)
     invoke("show", "nobody@nowhere.example", code=1)
+    by_name = json.loads(invoke("show", shown[0]["display_name"].upper(), "--json").stdout)
+    assert a in {ident["id"] for ident in by_name}
 
     out = tmp_path / "ids.jsonl"
     invoke("export", "--format", "jsonl", "-o", str(out))
@@ -210,4 +212,6 @@ def test_import_reports_bad_lines(database: dbmod.Database, tmp_path: Path) -> N
     shown = json.loads(invoke("show", "janie@laptop.local", "--json").stdout)
     emails = {e for p in shown[0]["profiles"] for e in p["emails"]}
     assert {"jane@doe.example", "janie@laptop.local", "jd@old.example"} <= emails
+    names = {p["display_name"] for p in shown[0]["profiles"]}
+    assert "unknown" not in names, "a mailmap entry without a name is not an unknown author"
     invoke("import", str(tmp_path / "missing.jsonl"), code=2)
