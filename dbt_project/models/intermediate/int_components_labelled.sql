@@ -7,11 +7,15 @@ labelled as (
     from {{ target.schema }}.connected_components(
         $$select node_a, node_b from {{ ref('int_evidence_edges') }}$$
     )
+),
+
+final as (
+    select
+        node_id,
+        component_id,
+        rounds as cc_rounds,
+        jumps as cc_jumps
+    from labelled
 )
 
-select
-    node_id,
-    component_id,
-    rounds as cc_rounds,
-    jumps as cc_jumps
-from labelled
+select * from final

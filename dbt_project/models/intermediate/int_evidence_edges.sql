@@ -243,16 +243,20 @@ outside_locks as (
     where lock_a.lock_id is not distinct from lock_b.lock_id
 ),
 
-final as (
+unioned as (
     select * from outside_locks
     union all
     select * from lock_edges
+),
+
+final as (
+    select
+        evidence,
+        strength,
+        detail,
+        least(node_a, node_b) as node_a,
+        greatest(node_a, node_b) as node_b
+    from unioned
 )
 
-select
-    evidence,
-    strength,
-    detail,
-    least(node_a, node_b) as node_a,
-    greatest(node_a, node_b) as node_b
-from final
+select * from final
