@@ -16,6 +16,7 @@ from .errors import (
     NotFound,
     RunLocked,
     SchemaOutdated,
+    TransientConflict,
 )
 from .github_accounts import (
     get_github_account_by_username,
@@ -70,6 +71,7 @@ __all__ = [
     "SlackUser",
     "TempProfileIdentityRelation",
     "TmpIdentity",
+    "TransientConflict",
     "Wg21PaperAuthorProfile",
     "YoutubeSpeaker",
     "__version__",

@@ -230,6 +230,8 @@ def transaction(conn: psycopg.Connection[Any] | None) -> Iterator[psycopg.Connec
         pool = _get_pool()
         with pool.connection() as pooled, pooled.transaction():
             yield pooled
+    except psycopg.errors.TransactionRollback:
+        raise  # a serialization failure or deadlock: wrap_db_errors makes it retryable
     except (psycopg.OperationalError, PoolTimeout) as exc:
         database = resolve(start=False)
         raise DatabaseUnavailable(

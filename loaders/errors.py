@@ -77,6 +77,14 @@ class DatabaseUnavailable(CppaIdentityError):
     hint = "the server is unreachable or restarted; retry (see loaders.retry)"
 
 
+class TransientConflict(CppaIdentityError):
+    """A concurrent transaction got in the way (serialization failure, deadlock);
+    retrying the whole transaction will work."""
+
+    retryable = True
+    hint = "retry the transaction (see loaders.retry)"
+
+
 class DatabaseError(CppaIdentityError):
     """An unexpected database error, wrapped so no raw driver traceback escapes."""
 
@@ -111,6 +119,8 @@ def wrap_db_errors(function: str) -> Iterator[None]:
         raise InvalidInput(
             function, "value", getattr(exc.diag, "message_primary", ""), "rejected by the database"
         ) from exc
+    except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected) as exc:
+        raise TransientConflict(f"{function}: {exc.diag.message_primary}") from exc
     except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
         raise DatabaseUnavailable(f"{function}: {type(exc).__name__}") from exc
     except psycopg.Error as exc:

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .db import close_pool
-from .errors import DatabaseUnavailable
+from .errors import DatabaseUnavailable, TransientConflict
 
 T = TypeVar("T")
 
 
 def retry(call: Callable[[], T], attempts: int = 5, delay: float = 0.5, backoff: float = 2.0) -> T:
-    """Call `call()`; on DatabaseUnavailable reset the pool and retry with backoff.
+    """Call `call()`; on DatabaseUnavailable or TransientConflict reset the pool and
+    retry with backoff (`call` must run its whole transaction again).
 
     Loader calls are idempotent get-or-creates (or all-or-nothing batches), so a
     retried call never duplicates a profile.
@@ -22,7 +23,7 @@ def retry(call: Callable[[], T], attempts: int = 5, delay: float = 0.5, backoff:
     for attempt in range(1, attempts + 1):
         try:
             return call()
-        except DatabaseUnavailable:
+        except (DatabaseUnavailable, TransientConflict):
             if attempt == attempts:
                 raise
             close_pool()

@@ -50,3 +50,19 @@ def test_caller_transaction_rolls_back_everything(database: dbmod.Database) -> N
         L.add_email(account, "t@x.org", conn=own)
         own.rollback()
     assert L.get_github_account_by_username("txn") is None
+
+
+def test_repeatable_read_caller_gets_a_retryable_conflict(database: dbmod.Database) -> None:
+    """A key committed after the caller's snapshot is invisible to it: the loader
+    says "retry", it does not spin forever."""
+    with psycopg.connect(database.conninfo) as caller:
+        caller.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        caller.execute("select count(*) from cppa_raw.profiles")  # the snapshot is taken
+        L.get_or_create_github_account(99, "other-collector")  # commits elsewhere
+        with pytest.raises(L.TransientConflict) as info:
+            L.get_or_create_github_account(99, "mine", conn=caller)
+        assert info.value.retryable
+        caller.rollback()
+        account, created = L.retry(lambda: L.get_or_create_github_account(99, "mine", conn=caller))
+        caller.commit()
+    assert not created and account.username == "mine"

@@ -204,7 +204,7 @@ create function cppa_raw.get_or_create_profile(
     out base_profile_id bigint, out created boolean
 ) language plpgsql as $$
 begin
-    loop
+    for attempt in 1..3 loop
         select p.base_profile_id into base_profile_id
         from cppa_raw.profiles as p
         where p.platform = p_platform and p.natural_key = p_natural_key;
@@ -221,6 +221,10 @@ begin
             return;
         end if;
     end loop;
+    -- only reachable when the caller's snapshot cannot see a committed key
+    -- (REPEATABLE READ / SERIALIZABLE): let the caller retry its transaction
+    raise exception 'a concurrent transaction created this key; retry the transaction'
+        using errcode = '40001';
 end;
 $$;
 
@@ -248,7 +252,7 @@ returns bigint language plpgsql as $$
 declare
     result bigint;
 begin
-    loop
+    for attempt in 1..3 loop
         select a.github_account_id into result
         from cppa_raw.unknown_github_authors as a where a.author_name = p_name;
         if found then
@@ -262,6 +266,10 @@ begin
             return result;
         end if;
     end loop;
+    -- only reachable when the caller's snapshot cannot see a committed key
+    -- (REPEATABLE READ / SERIALIZABLE): let the caller retry its transaction
+    raise exception 'a concurrent transaction created this key; retry the transaction'
+        using errcode = '40001';
 end;
 $$;
 
@@ -327,7 +335,7 @@ begin
         raise exception 'tmp identity % does not exist', p_tmp_identity_id
             using errcode = 'P0002';
     end if;
-    loop
+    for attempt in 1..3 loop
         select k.relation_id into relation_id
         from cppa_raw.temp_profile_identity_relation_keys as k
         where k.base_profile_id = p_base_profile_id and k.tmp_identity_id = p_tmp_identity_id
@@ -342,6 +350,12 @@ begin
         values (p_base_profile_id, p_tmp_identity_id, p_source)
         on conflict (base_profile_id, tmp_identity_id) do nothing;
     end loop;
+    if relation_id is null then
+        -- only reachable when the caller's snapshot cannot see a committed key
+        -- (REPEATABLE READ / SERIALIZABLE): let the caller retry its transaction
+        raise exception 'a concurrent transaction created this key; retry the transaction'
+            using errcode = '40001';
+    end if;
     select r.action into last_action
     from cppa_raw.temp_profile_identity_relations as r
     where r.relation_id = set_temp_profile_identity_relation.relation_id
