@@ -12,6 +12,7 @@ import psycopg
 from . import _validate as v
 from .db import transaction
 from .errors import InvalidInput, NotFound, wrap_db_errors
+from .queries import query
 
 ACTIONS = ("same", "different", "split", "lock", "unlock", "dismiss", "revoke")
 
@@ -75,27 +76,18 @@ def record_decision(
         if action == "lock":
             members = _current_members(c, a)  # type: ignore[arg-type]
         if revokes is not None:
-            row = c.execute(
-                "select 1 from cppa_raw.manual_decisions where decision_id = %s", (revokes,)
-            ).fetchone()
+            row = c.execute(query("decision_exists"), (revokes,)).fetchone()
             if row is None:
                 raise NotFound(f"{fn}: decision={revokes} does not exist")
         row = c.execute(
-            "insert into cppa_raw.manual_decisions (action, node_a, node_b, members,"
-            " revokes_decision_id, reason, decided_by, source)"
-            " values (%s, %s, %s, %s, %s, %s, %s, %s) returning decision_id",
-            (action, a, b, members, revokes, why, who, source),
+            query("decision_insert"), (action, a, b, members, revokes, why, who, source)
         ).fetchone()
     assert row is not None
     return Decision(int(row[0]), action, a, b, why, who)
 
 
 def _node_exists(conn: psycopg.Connection[Any], node: int) -> bool:
-    row = conn.execute(
-        "select exists (select from cppa_raw.profiles where base_profile_id = %(n)s)"
-        " or exists (select from cppa_raw.identities where identity_id = %(n)s)",
-        {"n": node},
-    ).fetchone()
+    row = conn.execute(query("node_exists"), {"n": node}).fetchone()
     return bool(row and row[0])
 
 
@@ -105,9 +97,6 @@ def _current_members(conn: psycopg.Connection[Any], identity_id: int) -> list[in
     row = conn.execute("select to_regclass('cppa_identity.identity_node') is not null").fetchone()
     members: list[int] = []
     if row and row[0]:
-        query = (
-            "select node_id from cppa_identity.identity_node where identity_id = %s"
-            " order by node_id"
-        )
-        members = [int(r[0]) for r in conn.execute(query, (identity_id,)).fetchall()]
+        rows = conn.execute(query("identity_members"), (identity_id,)).fetchall()
+        members = [int(r[0]) for r in rows]
     return members or [identity_id]

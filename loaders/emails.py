@@ -10,16 +10,8 @@ import psycopg
 from . import _validate as v
 from .db import transaction
 from .errors import NotFound, wrap_db_errors
+from .queries import query
 from .values import Email
-
-_CURRENT = """
-select email_id, base_profile_id,
-    (array_agg(email order by event_id desc) filter (where email is not null))[1],
-    (array_agg(is_primary order by event_id desc) filter (where is_primary is not null))[1],
-    (array_agg(is_active order by event_id desc) filter (where is_active is not null))[1]
-from cppa_raw.emails where email_id = %s
-group by email_id, base_profile_id
-having not bool_or(action = 'remove')"""
 
 
 def add_email(
@@ -41,13 +33,7 @@ def add_email(
     primary = v.boolean(fn, "is_primary", is_primary)
     active = v.boolean(fn, "is_active", is_active)
     with wrap_db_errors(fn), transaction(conn) as c:
-        row = c.execute(
-            "insert into cppa_raw.emails (email_id, base_profile_id, action, email, is_primary,"
-            " is_active, source) select nextval('cppa_raw.email_id_seq'), p.base_profile_id,"
-            " 'add', %s, %s, %s, %s from cppa_raw.profiles as p where p.base_profile_id = %s"
-            " returning email_id",
-            (address, primary, active, source, pid),
-        ).fetchone()
+        row = c.execute(query("email_add"), (address, primary, active, source, pid)).fetchone()
     if row is None:
         raise NotFound(f"{fn}: profile={pid} does not exist")
     return Email(int(row[0]), pid, address, primary, active)
@@ -74,13 +60,12 @@ def update_email(
         if flag in fields:
             changes[flag] = v.boolean(fn, flag, fields[flag])
     with wrap_db_errors(fn), transaction(conn) as c:
-        current = c.execute(_CURRENT, (eid,)).fetchone()
+        current = c.execute(query("email_current"), (eid,)).fetchone()
         if current is None:
             raise NotFound(f"{fn}: email={eid} does not exist or was removed")
         if any(value is not None for value in changes.values()):
             c.execute(
-                "insert into cppa_raw.emails (email_id, base_profile_id, action, email,"
-                " is_primary, is_active, source) values (%s, %s, 'update', %s, %s, %s, %s)",
+                query("email_update"),
                 (
                     eid,
                     current[1],
@@ -108,19 +93,11 @@ def remove_email(
     fn = "remove_email"
     eid = v.node_id(fn, "email", email)
     with wrap_db_errors(fn), transaction(conn) as c:
-        row = c.execute(
-            "select base_profile_id, bool_or(action = 'remove') from cppa_raw.emails"
-            " where email_id = %s group by base_profile_id",
-            (eid,),
-        ).fetchone()
+        row = c.execute(query("email_state"), (eid,)).fetchone()
         if row is None:
             raise NotFound(f"{fn}: email={eid} does not exist")
         if not row[1]:
-            c.execute(
-                "insert into cppa_raw.emails (email_id, base_profile_id, action, source)"
-                " values (%s, %s, 'remove', %s)",
-                (eid, row[0], source),
-            )
+            c.execute(query("email_remove"), (eid, row[0], source))
 
 
 def load_emails(
@@ -147,25 +124,12 @@ def load_emails(
         return []
     with wrap_db_errors(fn), transaction(conn) as c:
         c.execute("drop table if exists pg_temp.cppa_email_batch")
-        c.execute(
-            "create temp table cppa_email_batch (ord bigint, base_profile_id bigint,"
-            " email text, is_primary boolean, is_active boolean) on commit drop"
-        )
+        c.execute(query("email_batch_create"))
         with c.cursor().copy("copy cppa_email_batch from stdin") as copy:
             for item in prepared:
                 copy.write_row(item)
-        missing = c.execute(
-            "select b.ord, b.base_profile_id from cppa_email_batch as b where not exists"
-            " (select from cppa_raw.profiles as p where p.base_profile_id = b.base_profile_id)"
-            " order by b.ord limit 1"
-        ).fetchone()
+        missing = c.execute(query("email_batch_missing_profile")).fetchone()
         if missing is not None:
             raise NotFound(f"{fn}: row {missing[0]}: profile={missing[1]} does not exist")
-        ids = c.execute(
-            "insert into cppa_raw.emails (email_id, base_profile_id, action, email, is_primary,"
-            " is_active, source) select nextval('cppa_raw.email_id_seq'), base_profile_id,"
-            " 'add', email, is_primary, is_active, %s from cppa_email_batch order by ord"
-            " returning email_id",
-            (source,),
-        ).fetchall()
+        ids = c.execute(query("email_batch_insert"), (source,)).fetchall()
     return [int(r[0]) for r in ids]

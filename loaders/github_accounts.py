@@ -11,6 +11,7 @@ from . import _validate as v
 from ._profiles import Spec, bulk, fetch, upsert
 from .db import transaction
 from .errors import InvalidInput, wrap_db_errors
+from .queries import query
 from .values import GithubAccount
 
 ACCOUNT_TYPES = ("user", "organization", "enterprise")
@@ -127,20 +128,7 @@ def get_github_account_by_username(
     fn = "get_github_account_by_username"
     login = v.text(fn, "username", username, required=True)
     with wrap_db_errors(fn), transaction(conn) as c:
-        row = c.execute(
-            """
-select base_profile_id from (
-    select o.base_profile_id,
-        (array_agg(o.username order by o.observation_id desc)
-            filter (where o.username is not null))[1] as username
-    from cppa_raw.github_accounts as o
-    where o.base_profile_id in (
-        select base_profile_id from cppa_raw.github_accounts where lower(username) = lower(%s))
-    group by o.base_profile_id
-) as current where lower(username) = lower(%s)
-order by base_profile_id limit 1""",
-            (login, login),
-        ).fetchone()
+        row = c.execute(query("github_account_by_username"), (login, login)).fetchone()
         found = fetch(SPEC, c, int(row[0])) if row else None
     assert found is None or isinstance(found, GithubAccount)
     return found

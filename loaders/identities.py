@@ -10,6 +10,7 @@ from psycopg.rows import dict_row
 from . import _validate as v
 from .db import transaction
 from .errors import InvalidInput, wrap_db_errors
+from .queries import query
 from .values import Identity, TempProfileIdentityRelation, TmpIdentity
 
 
@@ -26,12 +27,7 @@ def create_identity(
     name = v.text(fn, "display_name", display_name) or ""
     text = v.text(fn, "description", description, v.TEXT_MAX) or ""
     with wrap_db_errors(fn), transaction(conn) as c:
-        row = c.execute(
-            "insert into cppa_raw.identities (identity_id, action, display_name, description,"
-            " source) values (nextval('cppa_raw.node_id_seq'), 'create', %s, %s, %s)"
-            " returning identity_id",
-            (name, text, source),
-        ).fetchone()
+        row = c.execute(query("identity_create"), (name, text, source)).fetchone()
     assert row is not None
     return Identity(int(row[0]), name, text)
 
@@ -58,8 +54,7 @@ def get_or_create_identity(
     )
     with wrap_db_errors(fn), transaction(conn) as c, c.cursor(row_factory=dict_row) as cur:
         row = cur.execute(
-            "select * from cppa_raw.get_or_create_identity(%s, %s, %s, %s)",
-            (name, text, default_text, source),
+            query("identity_get_or_create"), (name, text, default_text, source)
         ).fetchone()
     assert row is not None
     return Identity(
@@ -79,11 +74,7 @@ def create_tmp_identity(
     name = v.text(fn, "display_name", display_name) or ""
     text = v.text(fn, "description", description, v.TEXT_MAX) or ""
     with wrap_db_errors(fn), transaction(conn) as c:
-        row = c.execute(
-            "insert into cppa_raw.tmp_identities (display_name, description, source)"
-            " values (%s, %s, %s) returning tmp_identity_id",
-            (name, text, source),
-        ).fetchone()
+        row = c.execute(query("tmp_identity_create"), (name, text, source)).fetchone()
     assert row is not None
     return TmpIdentity(int(row[0]), name, text)
 
@@ -99,10 +90,7 @@ def _relation(
     pid = v.node_id(fn, "profile", profile)
     tid = v.node_id(fn, "tmp_identity", tmp_identity)
     with wrap_db_errors(fn), transaction(conn) as c:
-        row = c.execute(
-            "select * from cppa_raw.set_temp_profile_identity_relation(%s, %s, %s, %s)",
-            (pid, tid, add, source),
-        ).fetchone()
+        row = c.execute(query("tmp_relation_set"), (pid, tid, add, source)).fetchone()
     assert row is not None
     relation = None if row[0] is None else TempProfileIdentityRelation(int(row[0]), pid, tid)
     return relation, bool(row[1])
