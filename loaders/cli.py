@@ -469,23 +469,17 @@ def _hub_count(conn: Any) -> int | None:
 
 
 SHOW_LOOKUP = """
-select distinct b.identity_id from cppa_identity.base_profile as b
-left join cppa_identity.email as e on e.base_profile_id = b.id
-left join cppa_identity.github_account as g on g.id = b.id
-left join cppa_identity.slack_user as s on s.id = b.id
-left join cppa_identity.discord_profile as d on d.id = b.id
-left join cppa_identity.mailing_list_profile as m on m.id = b.id
-left join cppa_identity.wg21_paper_author_profile as w on w.id = b.id
-left join cppa_identity.youtube_speaker as y on y.id = b.id
-left join cppa_identity.identity as i on i.id = b.identity_id
-where b.id::text = %(q)s or b.identity_id::text = %(q)s
-   or e.email_normalized = lower(btrim(%(q)s)) or lower(g.username) = lower(%(q)s)
+select distinct p.identity_id
+from cppa_identity.identity_profile as p
+left join cppa_identity.email as e on e.base_profile_id = p.id
+left join cppa_identity.slack_user as s on s.id = p.id
+left join cppa_identity.discord_profile as d on d.id = p.id
+left join cppa_identity.identity as i on i.id = p.identity_id
+where p.id::text = %(q)s or p.identity_id::text = %(q)s
+   or e.email_normalized = lower(btrim(%(q)s)) or lower(p.username) = lower(%(q)s)
    or s.slack_user_id = %(q)s or d.discord_user_id::text = %(q)s
-   or lower(s.username) = lower(%(q)s) or lower(d.username) = lower(%(q)s)
-   or lower(%(q)s) in (lower(i.display_name), lower(g.display_name), lower(s.display_name),
-                       lower(d.display_name), lower(m.display_name), lower(w.display_name),
-                       lower(y.display_name))
-order by b.identity_id
+   or lower(%(q)s) in (lower(i.display_name), lower(p.display_name))
+order by p.identity_id
 limit 20
 """
 
@@ -510,19 +504,10 @@ def show(
     for identity_id in ids:
         ident = _query("select * from cppa_identity.identity where id = %s", (identity_id,))[0]
         ident["profiles"] = _query(
-            "select b.id, b.type, coalesce(g.username, s.username, d.username, '') as username,"
-            " coalesce(g.display_name, s.display_name, d.display_name, m.display_name,"
-            " w.display_name, y.display_name) as display_name,"
-            " array(select e.email from cppa_identity.email e where e.base_profile_id = b.id"
-            " order by e.id) as emails"
-            " from cppa_identity.base_profile b"
-            " left join cppa_identity.github_account g on g.id = b.id"
-            " left join cppa_identity.slack_user s on s.id = b.id"
-            " left join cppa_identity.discord_profile d on d.id = b.id"
-            " left join cppa_identity.mailing_list_profile m on m.id = b.id"
-            " left join cppa_identity.wg21_paper_author_profile w on w.id = b.id"
-            " left join cppa_identity.youtube_speaker y on y.id = b.id"
-            " where b.identity_id = %s order by b.id",
+            "select p.id, p.type, p.username, p.display_name,"
+            " array(select e.email from cppa_identity.email as e"
+            " where e.base_profile_id = p.id order by e.id) as emails"
+            " from cppa_identity.identity_profile as p where p.identity_id = %s order by p.id",
             (identity_id,),
         )
         ident["evidence"] = _query(

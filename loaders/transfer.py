@@ -229,22 +229,14 @@ def _same_exists(conn: psycopg.Connection[Any], a: int, b: int) -> bool:
 # --- export ----------------------------------------------------------------------------
 
 EXPORT_QUERY = """
-select i.id as identity_id, i.display_name as identity_name, b.id as profile_id, b.type,
-    coalesce(g.username, s.username, d.username, '') as username,
-    coalesce(g.display_name, s.display_name, d.display_name, m.display_name, w.display_name,
-             y.display_name, '') as display_name,
+select i.id as identity_id, i.display_name as identity_name, p.id as profile_id, p.type,
+    p.username, p.display_name,
     coalesce((select json_agg(json_build_object('email', e.email, 'is_primary', e.is_primary,
         'is_active', e.is_active) order by e.is_primary desc, e.id)
-        from cppa_identity.email as e where e.base_profile_id = b.id), '[]') as emails
+        from cppa_identity.email as e where e.base_profile_id = p.id), '[]') as emails
 from cppa_identity.identity as i
-join cppa_identity.base_profile as b on b.identity_id = i.id
-left join cppa_identity.github_account as g on g.id = b.id
-left join cppa_identity.slack_user as s on s.id = b.id
-left join cppa_identity.discord_profile as d on d.id = b.id
-left join cppa_identity.mailing_list_profile as m on m.id = b.id
-left join cppa_identity.wg21_paper_author_profile as w on w.id = b.id
-left join cppa_identity.youtube_speaker as y on y.id = b.id
-order by i.id, b.id
+join cppa_identity.identity_profile as p on p.identity_id = i.id
+order by i.id, p.id
 """
 
 
