@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import psycopg
@@ -70,8 +69,8 @@ class Spec:
             + ["source"]
         )
 
-    @cached_property
-    def single_sql(self) -> sql.Composed:
+    def single_sql(self, key_expr: str) -> sql.Composed:
+        """The one-statement get-or-create; `key_expr` is SQL giving the natural key."""
         typed = sql.SQL(", ").join(
             sql.SQL("{p}::{t} as {c}").format(
                 p=sql.Placeholder(name), t=sql.SQL(kind), c=sql.Identifier(name)
@@ -139,7 +138,7 @@ select pk.base_profile_id, pk.created, k0.natural_key, {result},
     (select count(*) from ins) as observed
 from pk, k0, new, cur
 """).format(
-            key_expr=sql.SQL("{key_expr}"),
+            key_expr=sql.SQL(key_expr),
             typed=typed,
             current=self.current_columns(),
             table=sql.Identifier(self.table),
@@ -185,7 +184,7 @@ def upsert(
         "email": email,
         **values,
     }
-    query = sql.SQL(spec.single_sql.as_string(None).replace("{key_expr}", key_expr))
+    query = _single_sql(spec, key_expr)
     with wrap_db_errors(function), transaction(conn) as c:
         if identity_id is not None:
             check_identity(c, function, identity_id)
@@ -193,6 +192,17 @@ def upsert(
             row = cur.execute(query, params).fetchone()
     assert row is not None
     return spec.to_value(row), bool(row["created"])
+
+
+_statements: dict[tuple[str, str], sql.Composed] = {}
+
+
+def _single_sql(spec: Spec, key_expr: str) -> sql.Composed:
+    """Build each platform's statement once per key expression."""
+    key = (spec.table, key_expr)
+    if key not in _statements:
+        _statements[key] = spec.single_sql(key_expr)
+    return _statements[key]
 
 
 def check_identity(conn: psycopg.Connection[Any], function: str, identity_id: int) -> None:

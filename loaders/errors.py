@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
 
 import psycopg
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 class CppaIdentityError(Exception):
@@ -89,10 +84,6 @@ class DatabaseError(CppaIdentityError):
     """An unexpected database error, wrapped so no raw driver traceback escapes."""
 
 
-class RunFailed(CppaIdentityError):
-    """dbt reported failing models or tests."""
-
-
 @contextmanager
 def wrap_db_errors(function: str) -> Iterator[None]:
     """Translate psycopg errors raised inside the block into CppaIdentityError."""
@@ -126,14 +117,3 @@ def wrap_db_errors(function: str) -> Iterator[None]:
     except psycopg.Error as exc:
         primary = getattr(exc.diag, "message_primary", None) or type(exc).__name__
         raise DatabaseError(f"{function}: {primary}") from exc
-
-
-def wrapped(function: Callable[P, R]) -> Callable[P, R]:
-    """Decorator form of wrap_db_errors, named after the function."""
-
-    @functools.wraps(function)
-    def inner(*args: P.args, **kwargs: P.kwargs) -> R:
-        with wrap_db_errors(function.__name__):
-            return function(*args, **kwargs)
-
-    return inner
