@@ -252,22 +252,24 @@ def main() -> None:
 # --- demo, status, show, candidates, decisions ----------------------------------------
 
 
-def _query(sql_text: str, params: Any = None) -> list[dict[str, Any]]:
+def _query(sql_text: str, params: Any = None, conn: Any = None) -> list[dict[str, Any]]:
+    """Rows as dicts, on `conn` or on a connection of its own."""
     from psycopg.rows import dict_row
 
-    with (
-        wrap_db_errors("query"),
-        connect(resolve()) as conn,
-        conn.cursor(row_factory=dict_row) as cur,
-    ):
-        return list(cur.execute(sql_text, params).fetchall())
+    with wrap_db_errors("query"), contextlib.ExitStack() as stack:
+        if conn is None:
+            conn = stack.enter_context(connect(resolve()))
+        with conn.cursor(row_factory=dict_row) as cur:
+            return list(cur.execute(sql_text, params).fetchall())
 
 
-def _require_marts() -> None:
+def _require_marts(conn: Any = None) -> None:
     """Fail with a hint when no run has published the marts yet."""
     from .runs import relation_exists
 
-    with wrap_db_errors("query"), connect(resolve()) as conn:
+    with wrap_db_errors("query"), contextlib.ExitStack() as stack:
+        if conn is None:
+            conn = stack.enter_context(connect(resolve()))
         if not relation_exists(conn, "cppa_identity", "identity"):
             raise fail("no identities yet", hint="run `cppa-identity run` first")
 
@@ -496,31 +498,47 @@ def show(
 
     Example: cppa-identity show jane@example.org
     """
-    _require_marts()
-    ids = [r["identity_id"] for r in _query(SHOW_LOOKUP, {"q": query})]
-    if not ids:
-        raise NotFoundError(f"no identity matches {query!r}")
-    out = []
-    for identity_id in ids:
-        ident = _query("select * from cppa_identity.identity where id = %s", (identity_id,))[0]
-        ident["profiles"] = _query(
-            "select p.id, p.type, p.username, p.display_name,"
-            " array(select e.email from cppa_identity.email as e"
-            " where e.base_profile_id = p.id order by e.id) as emails"
-            " from cppa_identity.identity_profile as p where p.identity_id = %s order by p.id",
-            (identity_id,),
+    with wrap_db_errors("show"), connect(resolve()) as conn:
+        _require_marts(conn)
+        ids = [r["identity_id"] for r in _query(SHOW_LOOKUP, {"q": query}, conn)]
+        if not ids:
+            raise NotFoundError(f"no identity matches {query!r}")
+        out = _query(
+            "select * from cppa_identity.identity where id = any(%s) order by id", (ids,), conn
         )
-        ident["evidence"] = _query(
-            "select node_a, node_b, evidence, detail from cppa_identity.identity_evidence"
-            " where identity_id = %s order by strength desc, node_a, node_b",
-            (identity_id,),
-        )
-        ident["history"] = _query(
-            "select * from cppa_identity.identity_change where %s in (from_identity_id,"
-            " to_identity_id) order by changed_at",
-            (identity_id,),
-        )
-        out.append(ident)
+        details = {
+            "profiles": _query(
+                "select p.identity_id, p.id, p.type, p.username, p.display_name,"
+                " array(select e.email from cppa_identity.email as e"
+                " where e.base_profile_id = p.id order by e.id) as emails"
+                " from cppa_identity.identity_profile as p where p.identity_id = any(%s)"
+                " order by p.id",
+                (ids,),
+                conn,
+            ),
+            "evidence": _query(
+                "select identity_id, node_a, node_b, evidence, detail"
+                " from cppa_identity.identity_evidence where identity_id = any(%s)"
+                " order by strength desc, node_a, node_b",
+                (ids,),
+                conn,
+            ),
+            "history": _query(
+                "select * from cppa_identity.identity_change"
+                " where from_identity_id = any(%(ids)s) or to_identity_id = any(%(ids)s)"
+                " order by changed_at",
+                {"ids": ids},
+                conn,
+            ),
+        }
+    for ident in out:
+        for key, rows in details.items():
+            ident[key] = [
+                r
+                for r in rows
+                if ident["id"]
+                in (r.get("identity_id"), r.get("from_identity_id"), r.get("to_identity_id"))
+            ]
     if as_json:
         _echo_json(out)
         return

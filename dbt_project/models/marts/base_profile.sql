@@ -1,20 +1,18 @@
 {{ config(indexes=[{'columns': ['id'], 'unique': true}, {'columns': ['identity_id']}]) }}
--- One row per profile of any platform, with the identity it belongs to.
+-- One row per profile of any platform, with the identity it belongs to (the
+-- reference table's columns of identity_profile).
 with
 
-profiles as (select * from {{ ref('int_profiles_unioned') }}),
-
-clustered as (select * from {{ ref('int_profiles_clustered') }}),
+profiles as (select * from {{ ref('identity_profile') }}),
 
 final as (
     select
-        profiles.base_profile_id as id,
-        clustered.identity_id,
-        profiles.platform as type,
-        profiles.created_at,
-        profiles.updated_at
+        id,
+        identity_id,
+        type,
+        created_at,
+        updated_at
     from profiles
-    inner join clustered on profiles.base_profile_id = clustered.node_id
 )
 
 select * from final
