@@ -114,7 +114,10 @@ def test_runs_while_collectors_load(
     final = run(database, wait=60)
     stop.set()
     thread.join()
-    assert final.outcome == "success"
+    # The last run inside the loop may already have seen every row (a worker
+    # can finish writing while it is still shutting down), so "noop" is a fair
+    # outcome here; what matters is that the marts hold every raw profile.
+    assert final.outcome in ("success", "noop"), final.failures or final.error
     raw = conn.execute("select count(*) from cppa_raw.profiles").fetchone()[0]
     marts = conn.execute("select count(*) from cppa_identity.base_profile").fetchone()[0]
     dupes = conn.execute(
