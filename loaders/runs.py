@@ -21,6 +21,10 @@ RUN_LOCK = 74_657_302
 MARTS = "cppa_identity"
 NEXT = "cppa_identity__next"
 OLD = "cppa_identity__old"
+HISTORY = "cppa_identity_history"
+HISTORY_NEXT = "cppa_identity_history__next"
+HISTORY_OLD = "cppa_identity_history__old"
+SNAPSHOT = "identity_membership_snapshot"
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 RAW_TABLES = (
     "profiles",
@@ -165,12 +169,33 @@ def publish(conn: psycopg.Connection[Any], run_id: int) -> None:
         if _schema_exists(conn, MARTS):
             conn.execute(f"alter schema {MARTS} rename to {OLD}_{run_id}")
         conn.execute(f"alter schema {NEXT} rename to {MARTS}")
+        if _schema_exists(conn, HISTORY_NEXT):
+            if _schema_exists(conn, HISTORY):
+                conn.execute(f"alter schema {HISTORY} rename to {HISTORY_OLD}_{run_id}")
+            conn.execute(f"alter schema {HISTORY_NEXT} rename to {HISTORY}")
+
+
+def prepare_history(conn: psycopg.Connection[Any]) -> None:
+    """Copy the membership snapshot into the side history schema, where this run's
+    `dbt snapshot` appends to it; it is swapped in with the marts, so a run that
+    fails leaves the published history as it was."""
+    with conn.transaction():
+        conn.execute(f"drop schema if exists {HISTORY_NEXT} cascade")
+        if relation_exists(conn, HISTORY, SNAPSHOT):
+            conn.execute(f"create schema {HISTORY_NEXT}")
+            conn.execute(
+                f"create table {HISTORY_NEXT}.{SNAPSHOT} (like {HISTORY}.{SNAPSHOT} including all)"
+            )
+            conn.execute(
+                f"insert into {HISTORY_NEXT}.{SNAPSHOT} select * from {HISTORY}.{SNAPSHOT}"
+            )
 
 
 def drop_retired(conn: psycopg.Connection[Any]) -> None:
     """Drop mart schemas replaced by earlier runs; skip any still in use (5 s)."""
     for (schema,) in conn.execute(
         r"select nspname from pg_namespace where nspname like 'cppa\_identity\_\_old%'"
+        r" or nspname like 'cppa\_identity\_history\_\_old%'"
         " order by nspname"
     ).fetchall():
         try:
@@ -249,11 +274,12 @@ def _locked_run(
     run_id, started_at = int(row[0]), row[1]
     conn.execute(f"drop schema if exists {NEXT} cascade")
     drop_retired(conn)
+    prepare_history(conn)
     progress("building models and running tests (dbt build)")
     result = run_dbt(
         database,
         ["build"],
-        {"marts_schema": NEXT, "django_compat": django_compat},
+        {"marts_schema": NEXT, "history_schema": HISTORY_NEXT, "django_compat": django_compat},
         on_node=lambda name, status: progress(f"{status:<7} {name}"),
         watermark=watermark,
     )

@@ -210,3 +210,38 @@ def test_lock_split_and_hubs(database: dbmod.Database, conn: Any, monkeypatch: A
         " where hub_id = 'email:list@team.example'"
     ).fetchone()
     assert hub == (22,)
+
+
+def test_failed_run_leaves_history_as_it_was(database: dbmod.Database, conn: Any) -> None:
+    one, _ = L.get_or_create_mailing_list_profile("Ann Lee", "ann@lee.example")
+    two, _ = L.get_or_create_slack_user({"id": "U9", "name": "ann"})
+    build(database)
+    history = "select node_id, identity_id, dbt_valid_to from cppa_identity_history.identity_membership_snapshot order by 1, 2, 3"
+    before = conn.execute(history).fetchall()
+    # evidence that would merge the two, plus a row that fails a data test
+    L.add_email(two, "ann@lee.example")
+    conn.execute(
+        "insert into cppa_raw.profiles (base_profile_id, platform, natural_key)"
+        " values (nextval('cppa_raw.node_id_seq'), 'github', '5')"
+    )
+    conn.execute(
+        "insert into cppa_raw.github_accounts (base_profile_id, github_account_id,"
+        " account_type) select max(base_profile_id), 5, 'bogus' from cppa_raw.profiles"
+    )
+    assert run(database).outcome == "failed"
+    assert conn.execute(history).fetchall() == before, "a failed run changed the history"
+    assert identity_of(conn, one.id) != identity_of(conn, two.id)
+    conn.execute("delete from cppa_raw.github_accounts where account_type = 'bogus'")
+    summary = run(database)
+    assert summary.outcome == "success", summary.failures or summary.error
+    assert identity_of(conn, one.id) == identity_of(conn, two.id)
+    merged = conn.execute(
+        "select count(*) from cppa_identity.identity_change as c, cppa_ops.runs as r"
+        " where c.change_type = 'merge' and r.run_id = %s and c.changed_at >= r.started_at",
+        (summary.run_id,),
+    ).fetchone()[0]
+    assert merged == 1, "the merge is dated to the run that published it"
+    leftovers = conn.execute(
+        "select count(*) from pg_namespace where nspname like 'cppa_identity_history__%'"
+    ).fetchone()[0]
+    assert leftovers <= 1, "retired history schemas are dropped by later runs"
