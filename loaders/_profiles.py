@@ -264,6 +264,12 @@ def bulk(
         for identity_id in sorted(identities):
             check_identity(c, function, identity_id)
         c.execute("drop table if exists pg_temp.cppa_batch, pg_temp.cppa_batch_keyed")
+        # sorts stay in memory; the caller's setting is restored below (and by
+        # any rollback), so a collector's own transaction is left as it was
+        row = c.execute(
+            "select current_setting('work_mem'), set_config('work_mem', '64MB', true)"
+        ).fetchone()
+        work_mem = row[0] if row else "4MB"
         c.execute(sql.SQL("create temp table cppa_batch ({}) on commit drop").format(temp_cols))
         with c.cursor().copy(
             sql.SQL("copy cppa_batch ({}) from stdin").format(
@@ -353,4 +359,5 @@ order by d.ord""",
                 "select base_profile_id from cppa_batch_keyed order by ord"
             ).fetchall()
         ]
+        c.execute("select set_config('work_mem', %s, true)", (work_mem,))
     return ids

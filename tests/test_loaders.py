@@ -48,8 +48,12 @@ def test_caller_transaction_rolls_back_everything(database: dbmod.Database) -> N
     with psycopg.connect(database.conninfo) as own:
         account, _ = L.get_or_create_github_account(77, "txn", conn=own)
         L.add_email(account, "t@x.org", conn=own)
+        own.execute("set local work_mem = '5MB'")
+        ids = L.load_github_accounts([{"github_account_id": 78, "username": "bulk"}], conn=own)
+        assert own.execute("show work_mem").fetchone()[0] == "5MB", "a session setting leaked"
         own.rollback()
     assert L.get_github_account_by_username("txn") is None
+    assert L.get_github_account_by_username("bulk") is None and len(ids) == 1
 
 
 def test_repeatable_read_caller_gets_a_retryable_conflict(database: dbmod.Database) -> None:
