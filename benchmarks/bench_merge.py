@@ -4,7 +4,8 @@
 
 Each size gets a scratch database: N profiles over four platforms, 1.5 emails per
 profile on average, people owning 1-4 profiles that share an address. Prints
-load time, run time, connected-component rounds and the Python peak RSS.
+load time, run time, a second full run's time, connected-component rounds and the
+Python peak RSS.
 """
 
 from __future__ import annotations
@@ -104,10 +105,15 @@ def measure(n: int, conninfo: str) -> None:
         rounds = conn.execute(
             "select max(cc_rounds), max(cc_jumps) from cppa_identity_work.int_components_labelled"
         ).fetchone()
+    # a second full run: same data, now with a membership history to carry over
+    start = time.perf_counter()
+    again = run(database, full=True)
+    rerun = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"{n:>9,} profiles, {emails:>9,} emails: load {loaded:6.1f} s, run {took:6.1f} s "
-        f"({summary.outcome}), {summary.counts.get('identities', 0):,} identities, "
+        f"({summary.outcome}), rerun {rerun:6.1f} s ({again.outcome}), "
+        f"{summary.counts.get('identities', 0):,} identities, "
         f"cc rounds {rounds[0]}, pointer jumps {rounds[1]}, python peak RSS {peak:.0f} MiB"
     )
 
