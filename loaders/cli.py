@@ -15,6 +15,7 @@ import typer
 from . import __version__
 from .db import close_pool, connect, home, migrate, resolve, schema_version, stop_embedded
 from .errors import ConfigError, CppaIdentityError, wrap_db_errors
+from .values import normalize_email
 
 app = typer.Typer(
     name="cppa-identity",
@@ -478,7 +479,7 @@ left join cppa_identity.slack_user as s on s.id = p.id
 left join cppa_identity.discord_profile as d on d.id = p.id
 left join cppa_identity.identity as i on i.id = p.identity_id
 where p.id::text = %(q)s or p.identity_id::text = %(q)s
-   or e.email_normalized = lower(btrim(%(q)s)) or lower(p.username) = lower(%(q)s)
+   or e.email_normalized in (lower(btrim(%(q)s)), %(email)s) or lower(p.username) = lower(%(q)s)
    or s.slack_user_id = %(q)s or d.discord_user_id::text = %(q)s
    or lower(%(q)s) in (lower(i.display_name), lower(p.display_name))
 order by p.identity_id
@@ -500,7 +501,10 @@ def show(
     """
     with wrap_db_errors("show"), connect(resolve()) as conn:
         _require_marts(conn)
-        ids = [r["identity_id"] for r in _query(SHOW_LOOKUP, {"q": query}, conn)]
+        ids = [
+            r["identity_id"]
+            for r in _query(SHOW_LOOKUP, {"q": query, "email": normalize_email(query)}, conn)
+        ]
         if not ids:
             raise NotFoundError(f"no identity matches {query!r}")
         out = _query(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,3 +111,25 @@ def emails_from_json(rows: list[dict[str, Any]] | None) -> tuple[Email, ...]:
         )
         for r in sorted(rows or [], key=lambda r: int(r["email_id"]))
     )
+
+
+def normalize_email(address: str) -> str:
+    """The marts' `email_normalized` rule (dbt macros normalize_email and
+    create_idna_functions): trimmed, NFC, lower-cased, and with exactly one '@',
+    each non-ASCII domain label in its IDNA ASCII form (`xn--` + Punycode)."""
+    text = unicodedata.normalize("NFC", address.strip(" ")).lower()
+    if text.count("@") != 1 or text.isascii():
+        return text
+    local, domain = text.split("@")
+    labels = domain.translate(_IDEOGRAPHIC_DOTS).split(".")
+    return (
+        local
+        + "@"
+        + ".".join(
+            label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+            for label in labels
+        )
+    )
+
+
+_IDEOGRAPHIC_DOTS = {0x3002: ".", 0xFF0E: ".", 0xFF61: "."}

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
+import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
 from loaders.runs import RUN_LOCK
@@ -208,7 +209,11 @@ def test_import_reports_bad_lines(database: dbmod.Database, tmp_path: Path) -> N
     )
     result = invoke("import", str(mailmap), code=1)
     assert ".mailmap:4" in result.output and "imported 3 of 4" in result.output
+    ana, _ = L.get_or_create_mailing_list_profile("Ana Buch", "ana@b\u00fccher.de")
     invoke("run")
+    for query in ("Ana@B\u00fccher.de", "ana@xn--bcher-kva.de", "ana@bu\u0308cher.de"):
+        found = json.loads(invoke("show", query, "--json").stdout)
+        assert [p["id"] for p in found[0]["profiles"]] == [ana.id], query
     shown = json.loads(invoke("show", "janie@laptop.local", "--json").stdout)
     emails = {e for p in shown[0]["profiles"] for e in p["emails"]}
     assert {"jane@doe.example", "janie@laptop.local", "jd@old.example"} <= emails

@@ -1,10 +1,10 @@
-{#- Email: trimmed, NFC, lower-cased. ASCII (octets = characters) skips the
-    costly NFC step, which cannot change it. -#}
+{#- Email: trimmed, NFC, lower-cased, the domain in IDNA ASCII form (macros/idna.sql).
+    ASCII (octets = characters) skips the costly steps, which cannot change it. -#}
 {% macro normalize_email(column) -%}
-    lower(btrim(case
-        when octet_length({{ column }}) = char_length({{ column }}) then {{ column }}
-        else normalize({{ column }}, nfc)
-    end))
+    case
+        when octet_length({{ column }}) = char_length({{ column }}) then lower(btrim({{ column }}))
+        else {{ target.schema }}.normalize_email_unicode({{ column }})
+    end
 {%- endmacro %}
 
 {#- Person name folded for matching: accents, case and whitespace removed. -#}
