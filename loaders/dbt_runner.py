@@ -109,8 +109,11 @@ def run_dbt(
     previous = os.environ.get(PASSWORD_ENV)
     previous_options = os.environ.get("PGOPTIONS")
     os.environ[PASSWORD_ENV] = str(database.params.get("password") or "")
+    # dbt snapshots stamp rows with the session's local time: make that UTC
+    options = f"{previous_options or ''} -c TimeZone=UTC"
     if watermark:
-        os.environ["PGOPTIONS"] = f"{previous_options or ''} -c cppa.watermark={watermark}".strip()
+        options += f" -c cppa.watermark={watermark}"
+    os.environ["PGOPTIONS"] = options.strip()
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     try:
         outcome = dbtRunner(callbacks=[_node_callback(on_node)] if on_node else []).invoke(args)

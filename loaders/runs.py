@@ -24,7 +24,6 @@ OLD = "cppa_identity__old"
 HISTORY = "cppa_identity_history"
 HISTORY_NEXT = "cppa_identity_history__next"
 HISTORY_OLD = "cppa_identity_history__old"
-SNAPSHOT = "identity_membership_snapshot"
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 RAW_TABLES = (
     "profiles",
@@ -176,19 +175,22 @@ def publish(conn: psycopg.Connection[Any], run_id: int) -> None:
 
 
 def prepare_history(conn: psycopg.Connection[Any]) -> None:
-    """Copy the membership snapshot into the side history schema, where this run's
-    `dbt snapshot` appends to it; it is swapped in with the marts, so a run that
-    fails leaves the published history as it was."""
+    """Copy the snapshots (membership, candidates) into the side history schema,
+    where this run's dbt snapshots append to them; it is swapped in with the
+    marts, so a run that fails leaves the published history as it was."""
+    names = {"next": sql.Identifier(HISTORY_NEXT), "old": sql.Identifier(HISTORY)}
     with conn.transaction():
         conn.execute(f"drop schema if exists {HISTORY_NEXT} cascade")
-        if relation_exists(conn, HISTORY, SNAPSHOT):
+        tables = conn.execute(
+            "select tablename from pg_tables where schemaname = %s order by 1", (HISTORY,)
+        ).fetchall()
+        if tables:
             conn.execute(f"create schema {HISTORY_NEXT}")
-            conn.execute(
-                f"create table {HISTORY_NEXT}.{SNAPSHOT} (like {HISTORY}.{SNAPSHOT} including all)"
-            )
-            conn.execute(
-                f"insert into {HISTORY_NEXT}.{SNAPSHOT} select * from {HISTORY}.{SNAPSHOT}"
-            )
+        for (table,) in tables:
+            like = "create table {next}.{t} (like {old}.{t} including all)"
+            copy = "insert into {next}.{t} select * from {old}.{t}"
+            for statement in (like, copy):
+                conn.execute(sql.SQL(statement).format(t=sql.Identifier(table), **names))
 
 
 def drop_retired(conn: psycopg.Connection[Any]) -> None:

@@ -245,3 +245,26 @@ def test_failed_run_leaves_history_as_it_was(database: dbmod.Database, conn: Any
         "select count(*) from pg_namespace where nspname like 'cppa_identity_history__%'"
     ).fetchone()[0]
     assert leftovers <= 1, "retired history schemas are dropped by later runs"
+
+
+def test_candidates_keep_the_run_that_first_listed_them(
+    database: dbmod.Database, conn: Any
+) -> None:
+    L.get_or_create_mailing_list_profile("Rosa Park", "rosa@one.example")
+    L.get_or_create_mailing_list_profile("Rosa Park", "rosa@two.example")
+    build(database)
+    query = (
+        "select reasons[1], first_seen_at from cppa_identity.identity_merge_candidate"
+        " order by first_seen_at, reasons[1]"
+    )
+    (first,) = conn.execute(query).fetchall()
+    L.get_or_create_slack_user({"id": "U1", "name": "tomkins", "real_name": "Tom A"})
+    L.get_or_create_discord_profile(5, "tomkins", "Tom B")
+    later = run(database)
+    assert later.outcome == "success", later.failures or later.error
+    started = conn.execute(
+        "select started_at from cppa_ops.runs where run_id = %s", (later.run_id,)
+    ).fetchone()[0]
+    listed = conn.execute(query).fetchall()
+    assert listed[0] == first, "an old candidate keeps its first_seen_at"
+    assert listed[1][0] == "same_username: tomkins" and listed[1][1] >= started

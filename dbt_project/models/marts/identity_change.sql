@@ -36,7 +36,8 @@ final as (
     select
         grouped.from_identity_id,
         grouped.to_identity_id,
-        grouped.changed_at,
+        -- snapshot times are UTC wall-clock times (dbt runs with TimeZone=UTC)
+        grouped.changed_at at time zone 'UTC' as changed_at,
         grouped.node_count,
         grouped.node_ids,
         case

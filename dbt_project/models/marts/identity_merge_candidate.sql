@@ -7,7 +7,7 @@ pairs as (select * from {{ ref('int_candidate_pairs') }}),
 
 decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
 
-identities as (select * from {{ ref('identity') }}),
+seen as (select * from {{ ref('identity_candidate_snapshot') }}),
 
 decided as (
     select
@@ -24,10 +24,10 @@ final as (
         pairs.score,
         pairs.reasons,
         pairs.identity_a || '-' || pairs.identity_b as candidate_id,
-        greatest(identity_a.created_at, identity_b.created_at) as first_seen_at
+        seen.dbt_valid_from at time zone 'UTC' as first_seen_at
     from pairs
-    inner join identities as identity_a on pairs.identity_a = identity_a.id
-    inner join identities as identity_b on pairs.identity_b = identity_b.id
+    inner join seen
+        on pairs.identity_a = seen.identity_a and pairs.identity_b = seen.identity_b
     where not exists (
         select 1 from decided
         where decided.identity_a = pairs.identity_a and decided.identity_b = pairs.identity_b
