@@ -36,10 +36,10 @@ final as (
     select
         grouped.from_identity_id,
         grouped.to_identity_id,
-        -- snapshot times are UTC wall-clock times (dbt runs with TimeZone=UTC)
-        grouped.changed_at at time zone 'UTC' as changed_at,
         grouped.node_count,
         grouped.node_ids,
+        -- snapshot times are UTC wall-clock times (dbt runs with TimeZone=UTC)
+        grouped.changed_at at time zone 'UTC' as changed_at,
         case
             when exists (
                 select 1 from history
