@@ -22,3 +22,16 @@ def raw_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
         "unknown_github_authors",
     ]
     return {t: conn.execute(f"select count(*) from cppa_raw.{t}").fetchone()[0] for t in tables}
+
+
+def add_row_failing_a_data_test(conn: psycopg.Connection[Any]) -> None:
+    """A GitHub account with an account_type the marts' accepted_values test
+    rejects, written behind the loaders' validation: the next run fails."""
+    conn.execute(
+        "insert into cppa_raw.profiles (base_profile_id, platform, natural_key)"
+        " values (nextval('cppa_raw.node_id_seq'), 'github', '5')"
+    )
+    conn.execute(
+        "insert into cppa_raw.github_accounts (base_profile_id, github_account_id,"
+        " account_type) select max(base_profile_id), 5, 'bogus' from cppa_raw.profiles"
+    )

@@ -15,6 +15,8 @@ from loaders import db as dbmod
 from loaders.cli import app
 from loaders.runs import RUN_LOCK
 
+from .helpers import add_row_failing_a_data_test
+
 runner = CliRunner()
 
 
@@ -123,14 +125,7 @@ def test_run_exit_codes(database: dbmod.Database, conn: Any) -> None:
         result = invoke("run", "--wait", "0.5", code=3)
         assert "another `cppa-identity run`" in result.output
     # a failing data test: the run fails and the previous marts stay published
-    conn.execute(
-        "insert into cppa_raw.profiles (base_profile_id, platform, natural_key)"
-        " values (nextval('cppa_raw.node_id_seq'), 'github', '5')"
-    )
-    conn.execute(
-        "insert into cppa_raw.github_accounts (base_profile_id, github_account_id,"
-        " account_type) select max(base_profile_id), 5, 'bogus' from cppa_raw.profiles"
-    )
+    add_row_failing_a_data_test(conn)
     failed = invoke("run", code=1)
     assert "FAILED" in failed.output and "accepted_values" in failed.output
     assert conn.execute("select count(*) from cppa_identity.base_profile").fetchone()[0] == 0

@@ -13,6 +13,8 @@ import loaders as L
 from loaders import db as dbmod
 from loaders.runs import run
 
+from .helpers import add_row_failing_a_data_test
+
 
 def identity_of(conn: psycopg.Connection[Any], profile_id: int) -> int:
     row = conn.execute(
@@ -220,14 +222,7 @@ def test_failed_run_leaves_history_as_it_was(database: dbmod.Database, conn: Any
     before = conn.execute(history).fetchall()
     # evidence that would merge the two, plus a row that fails a data test
     L.add_email(two, "ann@lee.example")
-    conn.execute(
-        "insert into cppa_raw.profiles (base_profile_id, platform, natural_key)"
-        " values (nextval('cppa_raw.node_id_seq'), 'github', '5')"
-    )
-    conn.execute(
-        "insert into cppa_raw.github_accounts (base_profile_id, github_account_id,"
-        " account_type) select max(base_profile_id), 5, 'bogus' from cppa_raw.profiles"
-    )
+    add_row_failing_a_data_test(conn)
     assert run(database).outcome == "failed"
     assert conn.execute(history).fetchall() == before, "a failed run changed the history"
     assert identity_of(conn, one.id) != identity_of(conn, two.id)
