@@ -1,7 +1,7 @@
 """Loader speed: single-call latency and bulk throughput, against a plain COPY of
 the same rows into bare tables measured in the same run.
 
-    python benchmarks/bench_loaders.py [--rows 100000] [--calls 2000]
+    python -m benchmarks.bench_loaders [--rows 100000] [--calls 2000]
 
 Uses CPPA_IDENTITY_DSN when set, else the embedded server (a scratch database).
 """
@@ -12,10 +12,11 @@ import argparse
 import os
 import statistics
 import time
+from collections.abc import Callable
 
 import psycopg
-from scratch import scratch_database
 
+from benchmarks.scratch_database import scratch_database
 from loaders import db as dbmod
 
 
@@ -28,28 +29,92 @@ def main() -> None:
         measure(args.rows, args.calls)
 
 
+def _percentiles(data: list[float]) -> tuple[float, float]:
+    data = sorted(data)
+    return statistics.median(data), data[int(len(data) * 0.99)]
+
+
+def _timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def bare_upsert(calls: int) -> dict[str, float]:
+    """The floor: one `INSERT … ON CONFLICT … RETURNING` round trip in autocommit,
+    on a connection of its own, for new and for existing keys."""
+    with psycopg.connect(os.environ[dbmod.DSN_ENV], autocommit=True) as conn:
+        conn.execute(
+            "create table bare_keys (id bigint generated always as identity,"
+            " natural_key text primary key)"
+        )
+        statement = (
+            "insert into bare_keys (natural_key) values (%s) on conflict (natural_key)"
+            " do update set natural_key = excluded.natural_key returning id"
+        )
+        new = [
+            _timed(lambda i=i: conn.execute(statement, (str(i),)).fetchone()) for i in range(calls)
+        ]
+        old = [
+            _timed(lambda i=i: conn.execute(statement, (str(i),)).fetchone()) for i in range(calls)
+        ]
+    return {"new key": _percentiles(new)[0], "existing key": _percentiles(old)[0]}
+
+
 def measure(rows_wanted: int, calls: int) -> None:
     import loaders as L
 
-    def timed(call: object) -> float:
-        start = time.perf_counter()
-        call()  # type: ignore[operator]
-        return time.perf_counter() - start
+    floor = bare_upsert(calls)
+    print(
+        f"bare INSERT … ON CONFLICT … RETURNING round trip: new key median "
+        f"{floor['new key'] * 1e3:.3f} ms, existing key {floor['existing key'] * 1e3:.3f} ms"
+    )
+
+    def report(label: str, data: list[float], floor_key: str) -> None:
+        median, p99 = _percentiles(data)
+        print(
+            f"single {label}: median {median * 1e3:.3f} ms, p99 {p99 * 1e3:.3f} ms, "
+            f"{median / floor[floor_key]:.2f}× the bare round trip"
+        )
 
     new = [
-        timed(lambda i=i: L.get_or_create_github_account(10_000_000 + i, f"u{i}"))
+        _timed(lambda i=i: L.get_or_create_github_account(10_000_000 + i, f"u{i}"))
         for i in range(calls)
     ]
     old = [
-        timed(lambda i=i: L.get_or_create_github_account(10_000_000 + i, f"u{i}"))
+        _timed(lambda i=i: L.get_or_create_github_account(10_000_000 + i, f"u{i}"))
         for i in range(calls)
     ]
-    for label, data in (("new key", new), ("existing key", old)):
-        data.sort()
-        print(
-            f"single get_or_create_github_account, {label}: median "
-            f"{statistics.median(data) * 1e3:.2f} ms, p99 {data[int(len(data) * 0.99)] * 1e3:.2f} ms"
-        )
+    report("get_or_create_github_account, new key", new, "new key")
+    report("get_or_create_github_account, existing key", old, "existing key")
+    account, _ = L.get_or_create_github_account(9_999_999, "emails")
+    added: list[L.Email] = []
+    report(
+        "add_email",
+        [
+            _timed(lambda i=i: added.append(L.add_email(account, f"e{i}@x.org")))
+            for i in range(calls)
+        ],
+        "new key",
+    )
+    report(
+        "update_email",
+        [_timed(lambda e=e: L.update_email(e, is_active=False)) for e in added],
+        "new key",
+    )
+    report(
+        "create_identity",
+        [_timed(lambda: L.create_identity("Someone")) for _ in range(calls)],
+        "new key",
+    )
+    report(
+        "get_or_create_slack_user, existing key",
+        [
+            _timed(lambda: L.get_or_create_slack_user({"id": "U1", "name": "u"}))
+            for _ in range(calls)
+        ],
+        "existing key",
+    )
 
     rows = [
         {

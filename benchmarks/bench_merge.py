@@ -1,6 +1,6 @@
 """Full merge run (`cppa-identity run --full`) on synthetic data of growing size.
 
-    python benchmarks/bench_merge.py [--sizes 10000,100000,1000000]
+    python -m benchmarks.bench_merge [--sizes 10000,100000,1000000]
 
 Each size gets a scratch database: N profiles over four platforms, 1.5 emails per
 profile on average, people owning 1-4 profiles that share an address. Prints
@@ -16,8 +16,8 @@ import resource
 import time
 
 import psycopg
-from scratch import scratch_database
 
+from benchmarks.scratch_database import scratch_database
 from loaders import db as dbmod
 
 
@@ -81,7 +81,7 @@ def bench(n: int, keep: bool = False) -> None:
 
 def measure(n: int, conninfo: str) -> None:
     import loaders as L
-    from loaders.runs import run
+    from loaders.ops.runs import run
 
     rows, extra = generate(n)
     start = time.perf_counter()

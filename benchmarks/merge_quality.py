@@ -1,6 +1,6 @@
 """Merge quality against the sample generator's ground truth.
 
-    python benchmarks/merge_quality.py [--people 200,600]
+    python -m benchmarks.merge_quality [--people 200,600]
 
 For automatic merges: pairwise precision and recall over profile pairs. For
 merge candidates: the share of candidate pairs that are truly one person, and
@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 
 import psycopg
-from scratch import scratch_database
 
+from benchmarks.scratch_database import scratch_database
 from loaders import db as dbmod
-from loaders import sample
-from loaders.runs import run
+from loaders.ops import sample
+from loaders.ops.runs import run
 
 
 def measure(people: int) -> None:

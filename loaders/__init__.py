@@ -12,6 +12,7 @@ from .emails import add_email, load_emails, remove_email, update_email
 from .errors import (
     CppaIdentityError,
     DatabaseUnavailable,
+    DecisionRefused,
     InvalidInput,
     NotFound,
     RunLocked,
@@ -59,6 +60,7 @@ __all__ = [
     "CppaIdentityError",
     "DatabaseUnavailable",
     "Decision",
+    "DecisionRefused",
     "DiscordProfile",
     "Email",
     "GithubAccount",

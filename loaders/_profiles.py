@@ -17,7 +17,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from .db import transaction
+from .db import statement, transaction
 from .errors import NotFound, wrap_db_errors
 from .values import Profile, emails_from_json
 
@@ -116,7 +116,9 @@ ins as (
     returning observation_id
 ),
 old_emails as materialized (
-    select * from cppa_raw.profile_emails((select base_profile_id from pk))
+    -- lateral, so the SQL function is inlined (a sub-select argument would make
+    -- PostgreSQL plan its body again on every call)
+    select o.* from pk cross join lateral cppa_raw.profile_emails(pk.base_profile_id) as o
 ),
 new_email as (
     insert into cppa_raw.emails
@@ -185,7 +187,7 @@ def upsert(
         **values,
     }
     query = _single_sql(spec, key_expr)
-    with wrap_db_errors(function), transaction(conn) as c:
+    with wrap_db_errors(function), statement(conn) as c:
         if identity_id is not None:
             check_identity(c, function, identity_id)
         with c.cursor(row_factory=dict_row) as cur:
@@ -194,14 +196,15 @@ def upsert(
     return spec.to_value(row), bool(row["created"])
 
 
-_statements: dict[tuple[str, str], sql.Composed] = {}
+_statements: dict[tuple[str, str], bytes] = {}
 
 
-def _single_sql(spec: Spec, key_expr: str) -> sql.Composed:
-    """Build each platform's statement once per key expression."""
+def _single_sql(spec: Spec, key_expr: str) -> bytes:
+    """Each platform's statement, composed and rendered once per key expression
+    (rendering a Composed on every call cost more than the round trip)."""
     key = (spec.table, key_expr)
     if key not in _statements:
-        _statements[key] = spec.single_sql(key_expr)
+        _statements[key] = spec.single_sql(key_expr).as_string().encode()
     return _statements[key]
 
 

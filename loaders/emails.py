@@ -8,14 +8,14 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from .db import transaction
+from .db import statement, transaction
 from .errors import NotFound, wrap_db_errors
 from .queries import query
 from .values import Email
 
 
 def add_email(
-    profile: Any,
+    base_profile: Any,
     email: str,
     is_primary: bool = False,
     is_active: bool = True,
@@ -27,15 +27,15 @@ def add_email(
     The address is stored as given; a malformed one is kept but never used as
     merge evidence. NotFound when the profile does not exist."""
     fn = "add_email"
-    pid = v.node_id(fn, "profile", profile)
+    pid = v.node_id(fn, "base_profile", base_profile)
     address = v.text(fn, "email", email, v.EMAIL_MAX, required=True)
     assert address is not None
     primary = v.boolean(fn, "is_primary", is_primary)
     active = v.boolean(fn, "is_active", is_active)
-    with wrap_db_errors(fn), transaction(conn) as c:
+    with wrap_db_errors(fn), statement(conn) as c:
         row = c.execute(query("email_add"), (address, primary, active, source, pid)).fetchone()
     if row is None:
-        raise NotFound(f"{fn}: profile={pid} does not exist")
+        raise NotFound(f"{fn}: base_profile={pid} does not exist")
     return Email(int(row[0]), pid, address, primary, active)
 
 
@@ -43,47 +43,35 @@ _UPDATABLE = ("email", "is_primary", "is_active")
 
 
 def update_email(
-    email: Any,
+    email_obj: Any,
     *,
     conn: psycopg.Connection[Any] | None = None,
     source: str | None = None,
-    **fields: Any,
+    **kwargs: Any,
 ) -> Email:
     """Change any of email / is_primary / is_active (other keys are ignored, as in
     the reference). The change is a new event; the old values stay as history."""
     fn = "update_email"
-    eid = v.node_id(fn, "email", email)
+    fields = kwargs
+    eid = v.node_id(fn, "email_obj", email_obj)
     changes: dict[str, Any] = {name: None for name in _UPDATABLE}
     if "email" in fields:
         changes["email"] = v.text(fn, "email", fields["email"], v.EMAIL_MAX, required=True)
     for flag in ("is_primary", "is_active"):
         if flag in fields:
             changes[flag] = v.boolean(fn, flag, fields[flag])
-    with wrap_db_errors(fn), transaction(conn) as c:
-        current = c.execute(query("email_current"), (eid,)).fetchone()
-        if current is None:
-            raise NotFound(f"{fn}: email={eid} does not exist or was removed")
-        if any(value is not None for value in changes.values()):
-            c.execute(
-                query("email_update"),
-                (
-                    eid,
-                    current[1],
-                    changes["email"],
-                    changes["is_primary"],
-                    changes["is_active"],
-                    source,
-                ),
-            )
-    merged = [
-        current[i + 2] if changes[name] is None else changes[name]
-        for i, name in enumerate(_UPDATABLE)
-    ]
-    return Email(eid, int(current[1]), merged[0], bool(merged[1]), bool(merged[2]))
+    with wrap_db_errors(fn), statement(conn) as c:
+        row = c.execute(
+            query("email_update"),
+            {"id": eid, "source": source, **{f"new_{k}": value for k, value in changes.items()}},
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"{fn}: email_obj={eid} does not exist or was removed")
+    return Email(eid, int(row[0]), row[1], bool(row[2]), bool(row[3]))
 
 
 def remove_email(
-    email: Any,
+    email_obj: Any,
     *,
     conn: psycopg.Connection[Any] | None = None,
     source: str | None = None,
@@ -91,13 +79,11 @@ def remove_email(
     """Remove one email (other emails of the profile stay). Recorded as an event;
     removing an already removed email is a no-op; an unknown id raises NotFound."""
     fn = "remove_email"
-    eid = v.node_id(fn, "email", email)
-    with wrap_db_errors(fn), transaction(conn) as c:
-        row = c.execute(query("email_state"), (eid,)).fetchone()
-        if row is None:
-            raise NotFound(f"{fn}: email={eid} does not exist")
-        if not row[1]:
-            c.execute(query("email_remove"), (eid, row[0], source))
+    eid = v.node_id(fn, "email_obj", email_obj)
+    with wrap_db_errors(fn), statement(conn) as c:
+        row = c.execute(query("email_remove"), {"id": eid, "source": source}).fetchone()
+    if row is None:
+        raise NotFound(f"{fn}: email_obj={eid} does not exist")
 
 
 def load_emails(
@@ -106,7 +92,8 @@ def load_emails(
     conn: psycopg.Connection[Any] | None = None,
     source: str | None = None,
 ) -> list[int]:
-    """Bulk add_email: rows of {profile, email, is_primary, is_active}. Returns the
+    """Bulk add_email: rows of {base_profile, email, is_primary, is_active} (`profile`
+    or `base_profile_id` name the profile too). Returns the
     email ids in input order; one COPY, all or nothing."""
     fn = "load_emails"
     prepared = []
@@ -114,7 +101,7 @@ def load_emails(
         prepared.append(
             (
                 i,
-                v.node_id(fn, "profile", r.get("profile", r.get("base_profile_id")), i),
+                v.node_id(fn, "base_profile", _profile_of(r), i),
                 v.text(fn, "email", r.get("email"), v.EMAIL_MAX, required=True, row=i),
                 v.boolean(fn, "is_primary", r.get("is_primary", False), i),
                 v.boolean(fn, "is_active", r.get("is_active", True), i),
@@ -133,3 +120,10 @@ def load_emails(
             raise NotFound(f"{fn}: row {missing[0]}: profile={missing[1]} does not exist")
         ids = c.execute(query("email_batch_insert"), (source,)).fetchall()
     return [int(r[0]) for r in ids]
+
+
+def _profile_of(row: Mapping[str, Any]) -> Any:
+    for key in ("base_profile", "profile", "base_profile_id"):
+        if key in row:
+            return row[key]
+    return None

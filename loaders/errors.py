@@ -9,10 +9,15 @@ import psycopg
 
 
 class CppaIdentityError(Exception):
-    """Base class; the CLI prints the message and exits with `exit_code`."""
+    """Base class; the CLI prints the message and maps the class to an exit code
+    (loaders/cli/errors.py, one table)."""
 
-    exit_code = 1
     hint = ""
+
+    def __init__(self, message: str = "", hint: str = "") -> None:
+        super().__init__(message)
+        if hint:
+            self.hint = hint
 
     def __str__(self) -> str:
         text = super().__str__()
@@ -21,8 +26,6 @@ class CppaIdentityError(Exception):
 
 class InvalidInput(CppaIdentityError, ValueError):
     """A loader argument was rejected; nothing was written."""
-
-    exit_code = 2
 
     def __init__(
         self, function: str, field: str, value: object, problem: str, row: int | None = None
@@ -42,15 +45,25 @@ class InvalidInput(CppaIdentityError, ValueError):
 
 
 class NotFound(CppaIdentityError, LookupError):
-    """A referenced profile, email, identity or decision does not exist."""
-
-    exit_code = 2
+    """A referenced profile, email, identity or decision does not exist, or a
+    lookup found nothing."""
 
 
 class ConfigError(CppaIdentityError):
     """The database location or another setting is wrong."""
 
-    exit_code = 2
+
+class DecisionRefused(CppaIdentityError):
+    """A decision duplicates or contradicts one in force, or undoes nothing;
+    nothing was recorded."""
+
+
+class UsageError(CppaIdentityError):
+    """A command was called with an argument it cannot use (bad format, bad path)."""
+
+
+class RunFailed(CppaIdentityError):
+    """A run built nothing new: a model or a data test failed; the marts are unchanged."""
 
 
 class SchemaOutdated(CppaIdentityError):
@@ -61,8 +74,6 @@ class SchemaOutdated(CppaIdentityError):
 
 class RunLocked(CppaIdentityError):
     """Another `cppa-identity run` holds the run lock."""
-
-    exit_code = 3
 
 
 class DatabaseUnavailable(CppaIdentityError):

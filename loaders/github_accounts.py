@@ -9,7 +9,7 @@ import psycopg
 
 from . import _validate as v
 from ._profiles import Spec, bulk, fetch, upsert
-from .db import transaction
+from .db import statement
 from .errors import InvalidInput, wrap_db_errors
 from .queries import query
 from .values import GithubAccount
@@ -36,6 +36,17 @@ SPEC = Spec(
 
 class RestClient(Protocol):
     def rest_request(self, path: str) -> dict[str, Any]: ...
+
+
+SYNTHETIC = "must be positive: ids ≤ 0 belong to commit authors without a GitHub user (get_or_create_unknown_github_account hands them out)"
+
+
+def _account_id(function: str, field: str, value: Any, row: int | None = None) -> int:
+    """A real GitHub account id: a positive bigint."""
+    gid = v.bigint(function, field, value, row)
+    if gid <= 0:
+        raise InvalidInput(function, field, value, SYNTHETIC, row)
+    return gid
 
 
 def _fields(
@@ -70,10 +81,11 @@ def get_or_create_github_account(
     On an existing account, non-empty username / display_name / avatar_url replace
     the stored ones (empty or None keeps them) and account_type is replaced.
     `identity` (an Identity or its id) only applies when the account is created.
-    Unlike the reference, an update keeps the old values as history.
+    Unlike the reference, an update keeps the old values as history, and ids ≤ 0
+    are refused (InvalidInput): they are the synthetic ids of commit authors.
     """
     fn = "get_or_create_github_account"
-    gid = v.bigint(fn, "github_account_id", github_account_id)
+    gid = _account_id(fn, "github_account_id", github_account_id)
     values = _fields(fn, username, display_name, avatar_url, account_type)
     identity_id = v.optional_node_id(fn, "identity", identity)
     value, created = upsert(SPEC, fn, str(gid), values, conn, source, identity_id)
@@ -127,7 +139,7 @@ def get_github_account_by_username(
     """The account whose current username is `username` (case-insensitive), or None."""
     fn = "get_github_account_by_username"
     login = v.text(fn, "username", username, required=True)
-    with wrap_db_errors(fn), transaction(conn) as c:
+    with wrap_db_errors(fn), statement(conn) as c:
         row = c.execute(query("github_account_by_username"), (login, login)).fetchone()
         found = fetch(SPEC, c, int(row[0])) if row else None
     assert found is None or isinstance(found, GithubAccount)
@@ -157,7 +169,7 @@ def get_or_create_owner_account(
     data = client.rest_request(f"/users/{login}")
     if not isinstance(data, Mapping) or "id" not in data:
         raise InvalidInput(fn, "owner", owner, "the GitHub API returned no user id")
-    gid = v.bigint(fn, "id", data["id"])
+    gid = _account_id(fn, "id", data["id"])
     values = _fields(
         fn,
         data.get("login") or login,
@@ -183,7 +195,7 @@ def load_github_accounts(
     fn = "load_github_accounts"
     prepared = []
     for i, r in enumerate(rows):
-        gid = v.bigint(fn, "github_account_id", r.get("github_account_id"), i)
+        gid = _account_id(fn, "github_account_id", r.get("github_account_id"), i)
         prepared.append(
             {
                 "natural_key": str(gid),

@@ -8,7 +8,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from . import _validate as v
-from .db import transaction
+from .db import statement
 from .errors import InvalidInput, wrap_db_errors
 from .queries import query
 from .values import Identity, TempProfileIdentityRelation, TmpIdentity
@@ -26,7 +26,7 @@ def create_identity(
     fn = "create_identity"
     name = v.text(fn, "display_name", display_name) or ""
     text = v.text(fn, "description", description, v.TEXT_MAX) or ""
-    with wrap_db_errors(fn), transaction(conn) as c:
+    with wrap_db_errors(fn), statement(conn) as c:
         row = c.execute(query("identity_create"), (name, text, source)).fetchone()
     assert row is not None
     return Identity(int(row[0]), name, text)
@@ -52,7 +52,7 @@ def get_or_create_identity(
     default_text = v.text(
         fn, "defaults.description", (defaults or {}).get("description"), v.TEXT_MAX
     )
-    with wrap_db_errors(fn), transaction(conn) as c, c.cursor(row_factory=dict_row) as cur:
+    with wrap_db_errors(fn), statement(conn) as c, c.cursor(row_factory=dict_row) as cur:
         row = cur.execute(
             query("identity_get_or_create"), (name, text, default_text, source)
         ).fetchone()
@@ -73,7 +73,7 @@ def create_tmp_identity(
     fn = "create_tmp_identity"
     name = v.text(fn, "display_name", display_name) or ""
     text = v.text(fn, "description", description, v.TEXT_MAX) or ""
-    with wrap_db_errors(fn), transaction(conn) as c:
+    with wrap_db_errors(fn), statement(conn) as c:
         row = c.execute(query("tmp_identity_create"), (name, text, source)).fetchone()
     assert row is not None
     return TmpIdentity(int(row[0]), name, text)
@@ -81,15 +81,15 @@ def create_tmp_identity(
 
 def _relation(
     fn: str,
-    profile: Any,
-    tmp_identity: Any,
+    base_profile: Any,
+    target_identity: Any,
     add: bool,
     conn: psycopg.Connection[Any] | None,
     source: str | None,
 ) -> tuple[TempProfileIdentityRelation | None, bool]:
-    pid = v.node_id(fn, "profile", profile)
-    tid = v.node_id(fn, "tmp_identity", tmp_identity)
-    with wrap_db_errors(fn), transaction(conn) as c:
+    pid = v.node_id(fn, "base_profile", base_profile)
+    tid = v.node_id(fn, "target_identity", target_identity)
+    with wrap_db_errors(fn), statement(conn) as c:
         row = c.execute(query("tmp_relation_set"), (pid, tid, add, source)).fetchone()
     assert row is not None
     relation = None if row[0] is None else TempProfileIdentityRelation(int(row[0]), pid, tid)
@@ -97,8 +97,8 @@ def _relation(
 
 
 def add_temp_profile_identity_relation(
-    profile: Any,
-    tmp_identity: Any,
+    base_profile: Any,
+    target_identity: Any,
     *,
     conn: psycopg.Connection[Any] | None = None,
     source: str | None = None,
@@ -106,19 +106,21 @@ def add_temp_profile_identity_relation(
     """Link a profile to a tmp identity (values or ids); idempotent: created is
     False when the link already exists. NotFound when either does not exist."""
     relation, created = _relation(
-        "add_temp_profile_identity_relation", profile, tmp_identity, True, conn, source
+        "add_temp_profile_identity_relation", base_profile, target_identity, True, conn, source
     )
     assert relation is not None
     return relation, created
 
 
 def remove_temp_profile_identity_relation(
-    profile: Any,
-    tmp_identity: Any,
+    base_profile: Any,
+    target_identity: Any,
     *,
     conn: psycopg.Connection[Any] | None = None,
     source: str | None = None,
 ) -> None:
     """Remove the link if present (no error when absent); other links stay. The
     removal is an event: the link's history is kept."""
-    _relation("remove_temp_profile_identity_relation", profile, tmp_identity, False, conn, source)
+    _relation(
+        "remove_temp_profile_identity_relation", base_profile, target_identity, False, conn, source
+    )

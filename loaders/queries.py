@@ -1,4 +1,4 @@
-"""Static SQL of the loaders, kept in sql/queries.sql and loaded by name."""
+"""Static SQL kept in `.sql` files and loaded by name (`-- name: <name>` headers)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ QUERIES_FILE = Path(__file__).parent / "sql" / "queries.sql"
 
 
 @cache
-def _queries() -> dict[str, str]:
+def named_statements(path: Path) -> dict[str, str]:
+    """Every `-- name: X` statement in the file at `path`, keyed by name."""
     found: dict[str, str] = {}
     name = None
-    for line in QUERIES_FILE.read_text().splitlines():
+    for line in path.read_text().splitlines():
         if line.startswith("-- name: "):
             name = line.removeprefix("-- name: ").strip()
             found[name] = ""
@@ -22,5 +23,5 @@ def _queries() -> dict[str, str]:
 
 
 def query(name: str) -> str:
-    """The statement called `name` in sql/queries.sql."""
-    return _queries()[name]
+    """The loaders' statement called `name` in sql/queries.sql."""
+    return named_statements(QUERIES_FILE)[name]

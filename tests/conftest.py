@@ -17,7 +17,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from loaders import db as dbmod
-from loaders import dbt_runner
+from loaders.ops import dbt_runner, embedded, migrations
 
 TEMPLATE = f"cppa_test_template_{os.getpid()}"
 _counter = itertools.count()
@@ -40,9 +40,9 @@ def admin_conninfo(state_dir: Path) -> Iterator[str]:
         yield dsn
         return
     server_home = state_dir / "server"
-    database = dbmod.embedded(server_home)
+    database = embedded.embedded(server_home)
     yield make_conninfo(database.conninfo, dbname="postgres")
-    dbmod.stop_embedded(server_home)
+    embedded.stop_embedded(server_home)
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +51,7 @@ def template_db(admin_conninfo: str) -> Iterator[str]:
         conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(TEMPLATE)))
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(TEMPLATE)))
     with psycopg.connect(make_conninfo(admin_conninfo, dbname=TEMPLATE)) as conn:
-        dbmod.migrate(conn)
+        migrations.migrate(conn)
     yield TEMPLATE
     with psycopg.connect(admin_conninfo, autocommit=True) as conn:
         conn.execute(

@@ -7,12 +7,13 @@ import pytest
 
 from loaders import db as dbmod
 from loaders.errors import ConfigError, SchemaOutdated
+from loaders.ops import migrations
 
 
 def test_migrate_applies_every_migration_once(empty_database: dbmod.Database) -> None:
     with psycopg.connect(empty_database.conninfo) as conn:
-        first = dbmod.migrate(conn)
-        second = dbmod.migrate(conn)
+        first = migrations.migrate(conn)
+        second = migrations.migrate(conn)
         assert first == [name for _, name, _ in dbmod.migrations()]
         assert second == []
         assert dbmod.schema_version(conn) == dbmod.latest_version()
@@ -20,7 +21,7 @@ def test_migrate_applies_every_migration_once(empty_database: dbmod.Database) ->
 
 def _migrate(conninfo: str) -> list[str]:
     with psycopg.connect(conninfo) as conn:
-        return dbmod.migrate(conn)
+        return migrations.migrate(conn)
 
 
 def test_concurrent_migrations_migrate_once(empty_database: dbmod.Database) -> None:

@@ -17,7 +17,8 @@ import pytest
 
 import loaders as L
 from loaders import db as dbmod
-from loaders.runs import run
+from loaders.ops import embedded, migrations
+from loaders.ops.runs import RunStep, run
 
 PLATFORMS = ("github", "slack", "discord", "mailing_list")
 
@@ -184,7 +185,7 @@ def test_sigkill_during_copy_leaves_nothing(
 
 
 def test_killed_run_keeps_marts_and_next_run_converges(database: dbmod.Database, conn: Any) -> None:
-    from loaders import sample
+    from loaders.ops import sample
 
     sample.load(sample.generate(40, seed=11))
     assert run(database, full=True).outcome == "success"
@@ -223,11 +224,11 @@ def test_server_restart_gives_a_retryable_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = tmp_path / "state"
-    server = dbmod.embedded(state)
+    server = embedded.embedded(state)
     monkeypatch.setenv(dbmod.DSN_ENV, server.conninfo)
     dbmod.close_pool()
     with psycopg.connect(server.conninfo) as conn:
-        dbmod.migrate(conn)
+        migrations.migrate(conn)
     rows = [{"github_account_id": i + 1, "username": f"r{i}"} for i in range(300_000)]
     caught: list[BaseException] = []
 
@@ -240,24 +241,24 @@ def test_server_restart_gives_a_retryable_error(
     thread = threading.Thread(target=load)
     thread.start()
     time.sleep(0.8)
-    dbmod.stop_embedded(state)
+    embedded.stop_embedded(state)
     thread.join(timeout=60)
     assert not thread.is_alive(), "the loader hung after the server went away"
     assert caught and isinstance(caught[0], L.DatabaseUnavailable), caught
     assert getattr(caught[0], "retryable", False)
-    dbmod.embedded(state)  # the server comes back
+    embedded.embedded(state)  # the server comes back
     ids = L.retry(lambda: L.load_github_accounts(rows[:1000]), attempts=5, delay=0.2)
     assert len(ids) == 1000
     dbmod.close_pool()
-    dbmod.stop_embedded(state)
+    embedded.stop_embedded(state)
 
 
 def test_rows_committed_during_a_run_wait_for_the_next(database: dbmod.Database, conn: Any) -> None:
     L.get_or_create_youtube_speaker("UC-before", "Before")
     late: list[int] = []
 
-    def progress(step: str) -> None:
-        if "stg_cppa_raw__youtube_speakers" in step and not late:
+    def progress(step: RunStep) -> None:
+        if step.node == "stg_cppa_raw__youtube_speakers" and not late:
             with psycopg.connect(database.conninfo) as other:  # commits mid-build
                 speaker, _ = L.get_or_create_youtube_speaker("UC-late", "Late", conn=other)
                 other.commit()

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
-from loaders.runs import run
+from loaders.ops import embedded, migrations
+from loaders.ops.runs import run
 
 USERS = {
     "cppa_t_loader": "cppa_loader",
@@ -26,7 +27,7 @@ USERS = {
 
 @pytest.fixture
 def role_conninfo(database: dbmod.Database, conn: Any) -> Iterator[dict[str, str]]:
-    dbmod.apply_grants(conn)
+    migrations.apply_grants(conn)
     for user, role in USERS.items():
         conn.execute(
             f"do $$ begin if not exists (select from pg_roles where rolname = '{user}')"
@@ -97,7 +98,7 @@ def test_dsn_password_never_printed(monkeypatch: pytest.MonkeyPatch, args: list[
 
 
 def test_embedded_server_is_private(tmp_path: Path) -> None:
-    database = dbmod.embedded(tmp_path / "state")
+    database = embedded.embedded(tmp_path / "state")
     try:
         host = Path(conninfo_to_dict(database.conninfo)["host"])
         mode = stat.S_IMODE(host.stat().st_mode)
@@ -106,4 +107,4 @@ def test_embedded_server_is_private(tmp_path: Path) -> None:
             listen = conn.execute("show listen_addresses").fetchone()[0]
         assert listen == "", "the embedded server must not listen on TCP"
     finally:
-        dbmod.stop_embedded(tmp_path / "state")
+        embedded.stop_embedded(tmp_path / "state")

@@ -1,15 +1,5 @@
 -- Static SQL used by the loaders, one statement per "-- name:" block.
 
--- name: email_current
-select email_id, base_profile_id,
-    (array_agg(email order by event_id desc) filter (where email is not null))[1],
-    (array_agg(is_primary order by event_id desc) filter (where is_primary is not null))[1],
-    (array_agg(is_active order by event_id desc) filter (where is_active is not null))[1]
-from cppa_raw.emails
-where email_id = %s
-group by email_id, base_profile_id
-having not bool_or(action = 'remove');
-
 -- name: email_add
 insert into cppa_raw.emails
     (email_id, base_profile_id, action, email, is_primary, is_active, source)
@@ -19,19 +9,53 @@ where p.base_profile_id = %s
 returning email_id;
 
 -- name: email_update
-insert into cppa_raw.emails
-    (email_id, base_profile_id, action, email, is_primary, is_active, source)
-values (%s, %s, 'update', %s, %s, %s, %s);
-
--- name: email_state
-select base_profile_id, bool_or(action = 'remove')
-from cppa_raw.emails
-where email_id = %s
-group by base_profile_id;
+-- One statement: the email's current state, an 'update' event when anything was
+-- given, and the state after it (no row: unknown or removed).
+with
+cur as materialized (
+    select
+        base_profile_id,
+        (array_agg(email order by event_id desc) filter (where email is not null))[1] as email,
+        (array_agg(is_primary order by event_id desc)
+            filter (where is_primary is not null))[1] as is_primary,
+        (array_agg(is_active order by event_id desc)
+            filter (where is_active is not null))[1] as is_active
+    from cppa_raw.emails
+    where email_id = %(id)s
+    group by base_profile_id
+    having not bool_or(action = 'remove')
+),
+ins as (
+    insert into cppa_raw.emails
+        (email_id, base_profile_id, action, email, is_primary, is_active, source)
+    select %(id)s, cur.base_profile_id, 'update', %(new_email)s::text,
+        %(new_is_primary)s::boolean, %(new_is_active)s::boolean, %(source)s::text
+    from cur
+    where coalesce(%(new_email)s::text, %(new_is_primary)s::text, %(new_is_active)s::text)
+        is not null
+)
+select base_profile_id,
+    coalesce(%(new_email)s::text, email),
+    coalesce(%(new_is_primary)s::boolean, is_primary),
+    coalesce(%(new_is_active)s::boolean, is_active)
+from cur;
 
 -- name: email_remove
-insert into cppa_raw.emails (email_id, base_profile_id, action, source)
-values (%s, %s, 'remove', %s);
+-- One statement: a 'remove' event unless already removed; no row: unknown id.
+with
+cur as materialized (
+    select base_profile_id, bool_or(action = 'remove') as removed
+    from cppa_raw.emails
+    where email_id = %(id)s
+    group by base_profile_id
+),
+ins as (
+    insert into cppa_raw.emails (email_id, base_profile_id, action, source)
+    select %(id)s, cur.base_profile_id, 'remove', %(source)s::text
+    from cur
+    where not cur.removed
+)
+select base_profile_id from cur;
 
 -- name: email_batch_create
 create temp table cppa_email_batch (
@@ -71,8 +95,36 @@ returning tmp_identity_id;
 -- name: tmp_relation_set
 select * from cppa_raw.set_temp_profile_identity_relation(%s, %s, %s, %s);
 
--- name: decision_exists
-select 1 from cppa_raw.manual_decisions where decision_id = %s;
+-- name: decision_lock
+-- Decisions are checked against the ones in force, then recorded: one at a time.
+select pg_advisory_xact_lock(74657303);
+
+-- name: decision_get
+-- A decision and the revoke that cancelled it, if any (a revoke is never revoked:
+-- to restore what it undid, record that decision again).
+select d.action, d.node_a, d.node_b, (
+    select min(r.decision_id) from cppa_raw.manual_decisions as r
+    where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
+) as revoked_by
+from cppa_raw.manual_decisions as d
+where d.decision_id = %s;
+
+-- name: decisions_in_force_on
+-- Decisions in force (not revoked) about the pair (a, b), or about node a alone.
+select d.decision_id, d.action
+from cppa_raw.manual_decisions as d
+where
+    d.action <> 'revoke'
+    and not exists (
+        select from cppa_raw.manual_decisions as r
+        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
+    )
+    and (
+        (least(d.node_a, d.node_b) = least(%(a)s::bigint, %(b)s::bigint)
+            and greatest(d.node_a, d.node_b) = greatest(%(a)s::bigint, %(b)s::bigint))
+        or (%(b)s::bigint is null and d.node_b is null and d.node_a = %(a)s::bigint)
+    )
+order by d.decision_id;
 
 -- name: decision_insert
 insert into cppa_raw.manual_decisions

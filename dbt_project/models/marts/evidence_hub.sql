@@ -2,7 +2,7 @@
 -- not used as evidence. Review these: a hub is usually a shared or generic address.
 with
 
-hubs as (select * from {{ ref('int_evidence_hubs') }}),
+hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
 
 final as (
     select

@@ -12,6 +12,7 @@ final as (
         min(conflicts.decision_ids) as decision_ids,
         count(*) as node_count,
         count(distinct clustered.identity_id) as identity_count,
+        array_agg(distinct clustered.identity_id order by clustered.identity_id) as identity_ids,
         min(clustered.conflict_cut_level) as cut_level
     from conflicts
     inner join clustered on conflicts.node_id = clustered.node_id

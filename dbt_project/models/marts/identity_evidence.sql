@@ -2,7 +2,7 @@
 -- profiles were merged.
 with
 
-edges as (select * from {{ ref('int_evidence_edges') }}),
+edges as (select * from {{ ref('int_evidence_edges_collected') }}),
 
 clustered as (select * from {{ ref('int_profiles_clustered') }}),
 

@@ -3,7 +3,7 @@
 -- best first; pairs decided "different" or dismissed are left out.
 with
 
-pairs as (select * from {{ ref('int_candidate_pairs') }}),
+pairs as (select * from {{ ref('int_candidate_pairs_scored') }}),
 
 decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
 

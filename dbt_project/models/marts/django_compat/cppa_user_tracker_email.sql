@@ -1,2 +1,1 @@
-{{ config(materialized='view', enabled=var('django_compat')) }}
 {{ django_compat_view('email', ['base_profile_id', 'email', 'is_primary', 'is_active', 'created_at', 'updated_at']) }}

@@ -1,2 +1,1 @@
-{{ config(materialized='view', enabled=var('django_compat')) }}
 {{ django_compat_view('slack_user', ['slack_user_id', 'username', 'display_name', 'avatar_url', 'created_at', 'updated_at'], ptr=true) }}

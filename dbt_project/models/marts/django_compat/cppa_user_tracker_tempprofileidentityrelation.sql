@@ -1,2 +1,1 @@
-{{ config(materialized='view', enabled=var('django_compat')) }}
 {{ django_compat_view('temp_profile_identity_relation', ['base_profile_id', 'target_identity_id', 'created_at', 'updated_at']) }}

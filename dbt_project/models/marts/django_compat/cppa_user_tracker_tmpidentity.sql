@@ -1,2 +1,1 @@
-{{ config(materialized='view', enabled=var('django_compat')) }}
 {{ django_compat_view('tmp_identity', ['display_name', 'description', 'created_at', 'updated_at']) }}

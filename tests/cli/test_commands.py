@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
-from loaders.runs import RUN_LOCK
+from loaders.ops.runs import RUN_LOCK
 
-from .helpers import add_row_failing_a_data_test
+from ..helpers import add_row_failing_a_data_test
 
 runner = CliRunner()
 
@@ -76,8 +76,16 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
     assert {p["id"] for p in shown[0]["profiles"]} >= {a, b}
     assert any(h["change_type"] == "merge" for h in shown[0]["history"])
     decision = int(merged.split()[1].rstrip(":"))
+    merge_line = next(h for h in shown[0]["history"] if h["change_type"] == "merge")
+    assert f"manual_same (decision {decision})" in merge_line["evidence"]
     undone = invoke("revoke", str(decision), "--run").stdout
     assert "1 splits" in undone
+    history = json.loads(invoke("show", str(a), "--json").stdout)[0]["history"]
+    assert [h["evidence"] for h in history if h["change_type"] == "merge"] == [
+        merge_line["evidence"]
+    ], "the past merge still names its decision after the revoke (history written once)"
+    split_line = next(h for h in history if h["change_type"] == "split")
+    assert f"lost manual_same (decision {decision})" in split_line["evidence"]
     row = conn.execute(
         "select identity_id from cppa_identity.base_profile where id = %s", (b,)
     ).fetchone()
@@ -93,7 +101,7 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
     invoke("different", str(a), str(b))
     invoke("split", str(a))
     invoke("dismiss", "not-a-pair", code=2)
-    invoke("merge", str(a), "999999999", code=2)
+    invoke("merge", str(a), "999999999", code=1)  # nothing found
     invoke("show", "nobody@nowhere.example", code=1)
     by_name = json.loads(invoke("show", shown[0]["display_name"].upper(), "--json").stdout)
     assert a in {ident["id"] for ident in by_name}
@@ -132,9 +140,9 @@ def test_run_exit_codes(database: dbmod.Database, conn: Any) -> None:
 
 
 def test_tracebacks_only_with_debug(database: dbmod.Database) -> None:
-    before_any_run = invoke("show", "jane", code=2)
+    before_any_run = invoke("show", "jane", code=1)  # nothing found: no marts yet
     assert "run `cppa-identity run` first" in before_any_run.output
-    invoke("candidates", code=2)
+    invoke("candidates", code=1)
     invoke("run")
     plain = invoke("show", "nobody@nowhere.example", code=1)
     assert "Traceback" not in plain.output and "error: no identity matches" in plain.output
@@ -215,3 +223,46 @@ def test_import_reports_bad_lines(database: dbmod.Database, tmp_path: Path) -> N
     names = {p["display_name"] for p in shown[0]["profiles"]}
     assert "unknown" not in names, "a mailmap entry without a name is not an unknown author"
     invoke("import", str(tmp_path / "missing.jsonl"), code=2)
+
+
+def test_decisions_refuse_nonsense_and_undo_is_honest(database: dbmod.Database, conn: Any) -> None:
+    """Duplicates, contradictions, self-pairs and undoing nothing are refused with
+    exit 2 and nothing recorded; an undo says what it undid."""
+    a, _ = L.get_or_create_youtube_speaker("UC-a", "A")
+    b, _ = L.get_or_create_youtube_speaker("UC-b", "B")
+
+    def recorded() -> int:
+        return conn.execute("select count(*) from cppa_raw.manual_decisions").fetchone()[0]
+
+    merged = invoke("merge", str(a.id), str(b.id)).stdout
+    decision = int(merged.split()[1].rstrip(":"))
+    assert f"undo: cppa-identity revoke {decision}" in merged
+    before = recorded()
+    refusals = {
+        ("merge", str(a.id), str(a.id)): "two different ids",
+        ("merge", str(b.id), str(a.id)): "already the same person",
+        ("different", str(a.id), str(b.id)): f"revoke {decision}",
+        ("unlock", str(a.id)): "is not locked",
+        ("revoke", "999999"): "no decision 999999",
+    }
+    for args, message in refusals.items():
+        result = invoke(*args, code=1 if args[0] == "revoke" else 2)
+        assert message in result.output, (args, result.output)
+        assert "Traceback" not in result.output and "record_decision" not in result.output
+    assert recorded() == before, "a refused decision wrote a row"
+
+    invoke("lock", str(a.id))
+    assert "already locked" in invoke("lock", str(a.id), code=2).output
+    invoke("unlock", str(a.id))
+    invoke("split", str(b.id))
+    assert "already split" in invoke("split", str(b.id), code=2).output
+
+    undone = invoke("revoke", str(decision)).stdout
+    undo = int(undone.split()[1].rstrip(":"))
+    assert f"undid decision {decision} (same {a.id} {b.id})" in undone
+    assert "undo: cppa-identity revoke" not in undone, "no undo hint that would do nothing"
+    assert "already undone" in invoke("revoke", str(decision), code=2).output
+    assert "itself an undo" in invoke("revoke", str(undo), code=2).output
+    # after the undo, the contradicting decision is allowed, and the same again too
+    invoke("different", str(a.id), str(b.id))
+    assert "already different people" in invoke("different", str(b.id), str(a.id), code=2).output

@@ -20,7 +20,7 @@ decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
 
 blocked_emails as (select * from {{ ref('blocked_emails') }}),
 
-hubs as (select * from {{ ref('int_evidence_hubs') }}),
+hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
 
 github as (select * from {{ ref('int_github_accounts_collapsed') }}),
 

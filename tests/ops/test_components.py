@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from loaders import db as dbmod
-from loaders.dbt_runner import run_dbt
+from loaders.ops.dbt_runner import run_dbt
 
-from .conftest import FIGURES
+from ..conftest import FIGURES
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ emails as (select * from {{ ref('int_emails_collapsed') }}),
 
 blocked_names as (select * from {{ ref('blocked_names') }}),
 
-hubs as (select * from {{ ref('int_evidence_hubs') }}),
+hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
 
 people as (
     select

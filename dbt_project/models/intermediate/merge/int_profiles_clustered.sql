@@ -34,7 +34,7 @@ nodes as (
             component_id
         from {{ target.schema }}.connected_components(
         $$select e.node_a, e.node_b
-        from {{ ref('int_evidence_edges') }} as e
+        from {{ ref('int_evidence_edges_collected') }} as e
         inner join {{ ref('int_conflicts_detected') }} as ca on e.node_a = ca.node_id
         inner join {{ ref('int_conflicts_detected') }} as cb on e.node_b = cb.node_id
         where e.strength >= {{ level }}$$

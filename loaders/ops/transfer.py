@@ -15,7 +15,7 @@ from typing import IO, Any
 import psycopg
 from psycopg.rows import dict_row
 
-from .errors import CppaIdentityError
+from ..errors import CppaIdentityError
 
 IMPORTABLE = (
     "create_identity",
@@ -181,8 +181,8 @@ def import_mailmap(
 ) -> ImportReport:
     """Each entry becomes a commit-author profile (an unknown GitHub account); a
     line mapping a commit identity to a proper one adds a "same" decision."""
-    from .decisions import record_decision
-    from .github_accounts import get_or_create_unknown_github_account
+    from ..decisions import record_decision
+    from ..github_accounts import get_or_create_unknown_github_account
 
     def load(entries: list[tuple[str, str]], number: int) -> None:
         proper_name, proper_email = entries[0]

@@ -12,6 +12,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from loaders import db as dbmod
+from loaders.ops import migrations
 
 
 @contextmanager
@@ -28,7 +29,7 @@ def scratch_database(name: str, keep: bool = False) -> Iterator[str]:
     os.environ[dbmod.DSN_ENV] = conninfo
     dbmod.close_pool()
     with psycopg.connect(conninfo) as conn:
-        dbmod.migrate(conn)
+        migrations.migrate(conn)
     try:
         yield conninfo
     finally:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
 import psycopg
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 import loaders as L
 from loaders import db as dbmod
-from loaders.runs import run
+from loaders.cli import app
+from loaders.ops import migrations
+from loaders.ops.runs import run
 
-from .helpers import add_row_failing_a_data_test
+from ..helpers import add_row_failing_a_data_test
+
+runner = CliRunner()
 
 
 def identity_of(conn: psycopg.Connection[Any], profile_id: int) -> int:
@@ -105,6 +111,23 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
         "select change_type, from_identity_id, to_identity_id from cppa_identity.identity_change"
     ).fetchall()
     assert ("split", mom.id, son.id) in change
+    split_why = f"different (decision {decision.id})"
+
+    def why(change_type: str, a: int, b: int) -> list[str]:
+        row = conn.execute(
+            "select evidence from cppa_identity.identity_change where change_type = %s"
+            " and from_identity_id = %s and to_identity_id = %s",
+            (change_type, a, b),
+        ).fetchone()
+        return list(row[0]) if row else []
+
+    assert split_why in why("split", mom.id, son.id)
+    listed = runner.invoke(app, ["conflicts", "--json"])
+    assert listed.exit_code == 0 and [c["identity_ids"] for c in json.loads(listed.stdout)] == [
+        [mom.id, son.id]
+    ]
+    flagged = runner.invoke(app, ["show", str(son.id)])
+    assert f"[conflict: decisions {decision.id}" in flagged.stdout
 
     L.record_decision("revoke", revokes=decision.id, reason="undo")
     build(database)
@@ -115,6 +138,11 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
         (son.id, mom.id),
     ).fetchall()
     assert ("merge",) in merged
+    assert split_why in why("split", mom.id, son.id), (
+        "history is written once: the split still names the decision that caused it"
+    )
+    assert why("merge", son.id, mom.id), "the merge back names the evidence that rejoined them"
+    assert "no conflicts" in runner.invoke(app, ["conflicts"]).stdout
 
 
 def test_second_run_without_new_rows_is_a_noop(database: dbmod.Database, conn: Any) -> None:
@@ -138,7 +166,7 @@ def _partition(
 ) -> tuple[Any, float]:
     """Load the same sample (in shuffled order if given), run, and return the
     partition of profiles by true person, which ids cannot influence."""
-    from loaders import sample
+    from loaders.ops import sample
 
     data = sample.generate(60, seed=3)
     if shuffle is not None:
@@ -165,7 +193,7 @@ def test_identities_do_not_depend_on_load_order(database: dbmod.Database, conn: 
     def same_identities_in_any_order(order: random.Random) -> None:
         conn.execute("drop schema cppa_raw, cppa_ops, cppa_identity, cppa_identity_history cascade")
         dbmod.close_pool()
-        dbmod.migrate(conn)
+        migrations.migrate(conn)
         shuffled, _ = _partition(database, conn, shuffle=order)
         assert shuffled == reference
 

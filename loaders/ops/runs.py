@@ -13,9 +13,11 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from .db import Database, connect, migrate
+from ..db import Database, connect
+from ..errors import RunLocked, wrap_db_errors
 from .dbt_runner import run_dbt
-from .errors import RunLocked, wrap_db_errors
+from .migrations import migrate
+from .project import raw_tables
 
 RUN_LOCK = 74_657_302
 MARTS = "cppa_identity"
@@ -25,22 +27,26 @@ HISTORY = "cppa_identity_history"
 HISTORY_NEXT = "cppa_identity_history__next"
 HISTORY_OLD = "cppa_identity_history__old"
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
-RAW_TABLES = (
-    "profiles",
-    "unknown_github_authors",
-    "github_accounts",
-    "slack_users",
-    "discord_profiles",
-    "mailing_list_profiles",
-    "wg21_paper_author_profiles",
-    "youtube_speakers",
-    "emails",
-    "identities",
-    "tmp_identities",
-    "temp_profile_identity_relation_keys",
-    "temp_profile_identity_relations",
-    "manual_decisions",
-)
+
+
+@dataclass(frozen=True)
+class RunStep:
+    """Progress of a run: a stage (`migrate`, `lock`, `build`, `node`, `publish`)
+    and, for `node`, the dbt node that finished and its status."""
+
+    stage: str
+    message: str
+    node: str | None = None
+    status: str | None = None
+
+    @property
+    def is_quiet(self) -> bool:
+        """A node that passed: counted by a progress display, not printed."""
+        return self.stage == "node" and self.status in ("success", "pass", "skipped")
+
+
+def _no_progress(_: RunStep) -> None:
+    return None
 
 
 @dataclass
@@ -90,7 +96,7 @@ def pending_rows(conn: psycopg.Connection[Any], watermark: str | None) -> int:
     )
     query = sql.SQL(" + ").join(
         sql.SQL("(select count(*) from cppa_raw.{} where {})").format(sql.Identifier(t), visible)
-        for t in RAW_TABLES
+        for t in raw_tables()
     )
     row = conn.execute(sql.SQL("select {}").format(query)).fetchone()
     return int(row[0]) if row else 0
@@ -219,15 +225,15 @@ def run(
     database: Database,
     wait: float = 0.0,
     full: bool = False,
-    progress: Callable[[str], None] = lambda _: None,
+    progress: Callable[[RunStep], None] = _no_progress,
     django_compat: bool = False,
 ) -> RunSummary:
     """One scheduled merge run. Raises RunLocked; returns the summary otherwise."""
     started = time.monotonic()
     with wrap_db_errors("run"), connect(database, autocommit=True) as conn:
-        progress("applying migrations")
+        progress(RunStep("migrate", "applying migrations"))
         migrate(conn)
-        progress("taking the run lock")
+        progress(RunStep("lock", "taking the run lock"))
         acquire_run_lock(conn, wait)
         try:
             return _locked_run(conn, database, full, progress, django_compat, started)
@@ -239,7 +245,7 @@ def _locked_run(
     conn: psycopg.Connection[Any],
     database: Database,
     full: bool,
-    progress: Callable[[str], None],
+    progress: Callable[[RunStep], None],
     django_compat: bool,
     started: float,
 ) -> RunSummary:
@@ -277,12 +283,12 @@ def _locked_run(
     conn.execute(f"drop schema if exists {NEXT} cascade")
     drop_retired(conn)
     prepare_history(conn)
-    progress("building models and running tests (dbt build)")
+    progress(RunStep("build", "building models and running tests (dbt build)"))
     result = run_dbt(
         database,
         ["build"],
         {"marts_schema": NEXT, "history_schema": HISTORY_NEXT, "django_compat": django_compat},
-        on_node=lambda name, status: progress(f"{status:<7} {name}"),
+        on_node=lambda name, status: progress(RunStep("node", f"{status:<7} {name}", name, status)),
         watermark=watermark,
     )
     failures = result.failures()
@@ -296,7 +302,7 @@ def _locked_run(
         counts["new_profiles"] = after.get("profiles", 0) - before.get("profiles", 0)
         counts["new_candidates"] = _new_candidates(conn)
         counts.update(_changes(conn, started_at))
-        progress("publishing the new marts")
+        progress(RunStep("publish", "publishing the new marts"))
         publish(conn, run_id)
     outcome = "success" if result.success else "failed"
     conn.execute(

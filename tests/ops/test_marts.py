@@ -10,8 +10,8 @@ from psycopg.rows import dict_row
 
 import loaders as L
 from loaders import db as dbmod
-from loaders.dbt_runner import run_dbt
-from loaders.runs import run
+from loaders.ops.dbt_runner import run_dbt
+from loaders.ops.runs import run
 
 
 def rows(conn: psycopg.Connection[Any], table: str, columns: str) -> dict[int, dict[str, Any]]:

@@ -14,20 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .db import Database, home, mask
+from ..db import Database, home, mask
+from .project import project_dir
 
 PASSWORD_ENV = "CPPA_IDENTITY_DBT_PASSWORD"
 # One dbt state directory for every database (the test suite sets it so that dbt
 # parses the project once); by default each database gets its own.
 STATE_ENV = "CPPA_IDENTITY_DBT_STATE"
-
-
-def project_dir() -> Path:
-    """The dbt project: inside the wheel when installed, else the repository's."""
-    bundled = Path(__file__).parent / "dbt_project"
-    if (bundled / "dbt_project.yml").exists():
-        return bundled
-    return Path(__file__).resolve().parent.parent / "dbt_project"
 
 
 def write_profile(database: Database, state: Path) -> Path:
@@ -63,12 +56,6 @@ class DbtResult:
 
     def failures(self) -> list[dict[str, Any]]:
         return [r for r in self.results if r["status"] in ("error", "fail", "runtime error")]
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for r in self.results:
-            out[r["status"]] = out.get(r["status"], 0) + 1
-        return out
 
 
 def run_dbt(

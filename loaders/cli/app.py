@@ -1,0 +1,101 @@
+"""The typer application, its global options, and the one place where errors
+become exit codes."""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .. import __version__
+from ..db import close_pool
+from ..errors import (
+    ConfigError,
+    CppaIdentityError,
+    DecisionRefused,
+    InvalidInput,
+    NotFound,
+    RunFailed,
+    RunLocked,
+    SchemaOutdated,
+    UsageError,
+)
+
+app = typer.Typer(
+    name="cppa-identity",
+    help="One identity per person across the C++ Alliance collectors.\n\n"
+    "Example: cppa-identity demo && cppa-identity show 'Jane Doe'",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Exit codes, first match wins (the README's table; tests/cli/test_errors.py checks both).
+EXIT_CODES: tuple[tuple[type[CppaIdentityError], int, str], ...] = (
+    (RunLocked, 3, "another run holds the run lock"),
+    (InvalidInput, 2, "a value was rejected; nothing was written"),
+    (UsageError, 2, "a command was called wrongly (bad option, format or path)"),
+    (DecisionRefused, 2, "a decision duplicates or contradicts one in force; nothing recorded"),
+    (ConfigError, 2, "the database location or another setting is wrong"),
+    (SchemaOutdated, 2, "the raw schema is older than this code: run `cppa-identity init`"),
+    (RunFailed, 1, "a model or data test failed; the published marts are unchanged"),
+    (NotFound, 1, "nothing matched (no identity, profile or decision; no marts yet)"),
+    (CppaIdentityError, 1, "the database failed or could not be reached"),
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+_state = {"debug": False}
+
+
+def exit_code(error: CppaIdentityError) -> int:
+    """The exit code of an error, from EXIT_CODES."""
+    return next(code for kind, code, _ in EXIT_CODES if isinstance(error, kind))
+
+
+def handled(function: F) -> F:
+    """Print expected errors on stderr with their exit code; no traceback unless --debug."""
+
+    @wraps(function)
+    def inner(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except CppaIdentityError as exc:
+            if _state["debug"]:
+                traceback.print_exc()
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exit_code(exc)) from None
+        finally:
+            close_pool()
+
+    return inner  # type: ignore[return-value]
+
+
+def echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, default=str, indent=2))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"cppa-identity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", envvar="CPPA_IDENTITY_DEBUG", help="Show tracebacks for errors."),
+    ] = False,
+) -> None:
+    """One identity per person across the C++ Alliance collectors."""
+    _state["debug"] = debug

@@ -1,0 +1,195 @@
+"""Inspect and correct: `status`, `show`, `candidates` and the decisions
+(`merge`, `different`, `split`, `lock`, `unlock`, `dismiss`, `revoke`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..db import connect, resolve
+from ..decisions import record_decision
+from ..errors import UsageError, wrap_db_errors
+from ..ops import review
+from . import format
+from .app import app, echo_json, handled
+from .run import report, run_with_progress
+
+
+@app.command()
+@handled
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Where the database is, schema version, counts, pending rows, last run.
+
+    Example: cppa-identity status --json
+    """
+    database = resolve()
+    with wrap_db_errors("status"), connect(database, autocommit=True) as conn:
+        info = review.status(database, conn)
+    if as_json:
+        echo_json(info.as_dict())
+    else:
+        typer.echo(format.status(info, review.now()))
+
+
+@app.command()
+@handled
+def show(
+    query: Annotated[
+        str, typer.Argument(help="Identity/profile id, email, login, Slack/Discord id or name.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show identities matching QUERY with profiles, emails, evidence and history.
+
+    Example: cppa-identity show jane@example.org
+    """
+    with wrap_db_errors("show"), connect(resolve()) as conn:
+        found = review.find_identities(conn, query)
+    if as_json:
+        echo_json([shown.as_dict() for shown in found])
+        return
+    for shown in found:
+        for line in format.identity(shown):
+            typer.echo(line)
+
+
+@app.command()
+@handled
+def candidates(
+    limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Merge candidates for review, best first, with their reasons.
+
+    Example: cppa-identity candidates --limit 5
+    """
+    with wrap_db_errors("candidates"), connect(resolve()) as conn:
+        found = review.candidates(conn, limit)
+    if as_json:
+        echo_json([vars(c) for c in found])
+        return
+    for c in found:
+        typer.echo(format.candidate(c))
+    if not found:
+        typer.echo("no merge candidates")
+
+
+@app.command()
+@handled
+def conflicts(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Unresolved contradictions: identities that strong evidence joins but a
+    "different" decision keeps apart (cut on their weakest evidence).
+
+    Example: cppa-identity conflicts
+    """
+    with wrap_db_errors("conflicts"), connect(resolve()) as conn:
+        found = review.conflicts(conn)
+    if as_json:
+        echo_json([vars(c) for c in found])
+        return
+    for c in found:
+        typer.echo(format.conflict(c))
+    if not found:
+        typer.echo("no conflicts")
+
+
+Reason = Annotated[str, typer.Option(help="Why (kept with the decision).")]
+RunNow = Annotated[bool, typer.Option("--run", help="Run the merge right after.")]
+
+
+def _decide(
+    action: str,
+    a: int | None,
+    b: int | None,
+    reason: str,
+    run_now: bool,
+    revokes: int | None = None,
+) -> None:
+    decision = record_decision(action, a, b, reason=reason, revokes=revokes, source="cli")
+    if decision.revokes is not None:
+        typer.echo(
+            f"decision {decision.id}: undid decision {decision.revokes} ({decision.undoes});"
+            " to restore it, record that decision again"
+        )
+    else:
+        nodes = " ".join(str(n) for n in (a, b) if n is not None)
+        typer.echo(
+            f"decision {decision.id}: {action} {nodes} (undo: cppa-identity revoke {decision.id})"
+        )
+    if run_now:
+        report(run_with_progress(full=False))
+
+
+@app.command()
+@handled
+def merge(a: int, b: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Declare that A and B (identity or profile ids) are one person.
+
+    Example: cppa-identity merge 12 40 --reason "same person, confirmed" --run
+    """
+    _decide("same", a, b, reason, run_now)
+
+
+@app.command()
+@handled
+def different(a: int, b: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Declare that A and B are different people: never merged, whatever the evidence.
+
+    Example: cppa-identity different 12 40 --reason "father and son"
+    """
+    _decide("different", a, b, reason, run_now)
+
+
+@app.command()
+@handled
+def split(profile: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Take PROFILE out of its identity (its automatic evidence is ignored).
+
+    Example: cppa-identity split 57 --run
+    """
+    _decide("split", profile, None, reason, run_now)
+
+
+@app.command()
+@handled
+def lock(identity: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Freeze IDENTITY's members until unlocked.
+
+    Example: cppa-identity lock 12
+    """
+    _decide("lock", identity, None, reason, run_now)
+
+
+@app.command()
+@handled
+def unlock(identity: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Release a lock.
+
+    Example: cppa-identity unlock 12
+    """
+    _decide("unlock", identity, None, reason, run_now)
+
+
+@app.command()
+@handled
+def dismiss(candidate: str, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Hide merge candidate A-B (as shown by `candidates`).
+
+    Example: cppa-identity dismiss 12-40
+    """
+    try:
+        a, b = (int(part) for part in candidate.split("-", 1))
+    except ValueError:
+        raise UsageError(f"candidate must look like 12-40, not {candidate!r}") from None
+    _decide("dismiss", a, b, reason, run_now)
+
+
+@app.command()
+@handled
+def revoke(decision: int, reason: Reason = "", run_now: RunNow = False) -> None:
+    """Undo a decision by id.
+
+    Example: cppa-identity revoke 3 --run
+    """
+    _decide("revoke", None, None, reason, run_now, revokes=decision)

@@ -1,0 +1,135 @@
+"""`run` (the scheduled merge) and `demo` (sample data, then a run)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from ..db import close_pool, connect, resolve
+from ..errors import ConfigError, RunFailed, wrap_db_errors
+from ..ops import review, sample
+from ..ops.migrations import migrate
+from ..ops.runs import RunStep, RunSummary
+from ..ops.runs import run as do_run
+from . import format
+from .app import app, handled
+
+
+def run_with_progress(
+    full: bool, wait: float = 0.0, quiet: bool = False, django_compat: bool = False
+) -> RunSummary:
+    """Run the merge: a live spinner on a terminal, plain step lines otherwise."""
+    database = resolve()
+    if quiet:
+        return do_run(database, wait=wait, full=full, django_compat=django_compat)
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        done = 0
+        with console.status("starting") as spinner:
+
+            def live(step: RunStep) -> None:
+                nonlocal done
+                if step.stage == "node":
+                    done += 1
+                    spinner.update(f"dbt build: {done} nodes done — {step.message}")
+                else:
+                    spinner.update(step.message)
+
+            return do_run(
+                database, wait=wait, full=full, progress=live, django_compat=django_compat
+            )
+
+    def plain(step: RunStep) -> None:
+        if not step.is_quiet:
+            typer.echo(f"… {step.message}", err=True)
+
+    return do_run(database, wait=wait, full=full, progress=plain, django_compat=django_compat)
+
+
+def report(summary: RunSummary, as_json: bool = False, quiet: bool = False) -> None:
+    """Print a run's summary; raise RunFailed (exit 1) when it failed."""
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), default=str))
+    elif not quiet:
+        typer.echo(format.run_summary(summary))
+    if summary.outcome == "failed":
+        if not as_json:
+            for line in format.run_failures(summary):
+                typer.echo(line, err=True)
+        raise RunFailed(f"run {summary.run_id} failed; the published marts are unchanged")
+
+
+@app.command()
+@handled
+def run(
+    wait: Annotated[float, typer.Option(help="Seconds to wait for another run's lock.")] = 0.0,
+    full: Annotated[
+        bool, typer.Option("--full", help="Rebuild even if no raw row is new.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    django_compat: Annotated[
+        bool,
+        typer.Option(
+            "--django-compat",
+            envvar="CPPA_IDENTITY_DJANGO_COMPAT",
+            help="Also build views named like the old Django tables.",
+        ),
+    ] = False,
+) -> None:
+    """Merge: migrate, lock, fix a watermark, build every model and test, publish, log.
+
+    Rows committed after the run starts wait for the next run. The new marts are
+    published atomically, and only when every model and test passed.
+    Exit codes: 0 ok, 1 model or test failure, 2 usage/config error, 3 locked.
+
+    Example: cppa-identity run --wait 600 --quiet
+    """
+    summary = run_with_progress(
+        full=full, wait=wait, quiet=quiet or as_json, django_compat=django_compat
+    )
+    report(summary, as_json=as_json, quiet=quiet)
+
+
+@app.command()
+@handled
+def demo(
+    people: Annotated[int, typer.Option(help="How many sample people to generate.")] = 200,
+    force: Annotated[
+        bool, typer.Option("--force", help="Load even into a non-empty database.")
+    ] = False,
+) -> None:
+    """Load bundled sample data, run the merge, and print a few identities.
+
+    Example: cppa-identity demo
+    """
+    database = resolve()
+    with wrap_db_errors("demo"), connect(database, autocommit=True) as conn:
+        migrate(conn)
+        existing = review.raw_profile_count(conn)
+    if existing and not force:
+        raise ConfigError(
+            f"{database.display} already holds {existing} profiles; "
+            "pass --force to add the sample anyway"
+        )
+    typer.echo(f"database: {database.display}")
+    data = sample.generate(people)
+    truth = sample.load(data, source="demo")
+    close_pool()
+    typer.echo(f"loaded {len(data.calls)} loader calls → {len(truth)} profiles")
+    summary = run_with_progress(full=True)
+    report(summary)
+    with wrap_db_errors("demo"), connect(database) as conn:
+        predicted = review.profile_identities(conn)
+        largest = review.largest_identities(conn, 5)
+    precision, recall, *_ = sample.pairwise_scores(truth, predicted)
+    typer.echo(f"merge quality on the sample: precision {precision:.3f}, recall {recall:.3f}")
+    typer.echo("\nlargest identities:")
+    for r in largest:
+        typer.echo(f"  {r['id']:>6}  {r['display_name']:<28} {r['profile_count']} profiles")
+    typer.echo("\nnext: cppa-identity show <id> · cppa-identity candidates")

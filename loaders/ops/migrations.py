@@ -1,0 +1,52 @@
+"""Versioned raw-schema migrations (loaders/sql/migrations/) and the roles' grants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from ..db import latest_version, migrations, schema_version
+
+GRANTS_FILE = Path(__file__).parent / "sql" / "grants.sql"
+
+
+MIGRATION_LOCK = 74_657_301  # pg_advisory_lock key for migrations
+
+
+def apply_grants(conn: psycopg.Connection[Any]) -> None:
+    """Create the least-privilege roles and their grants (idempotent)."""
+    with conn.transaction():
+        conn.execute(GRANTS_FILE.read_text().encode())
+
+
+def migrate(conn: psycopg.Connection[Any]) -> list[str]:
+    """Apply pending migrations under an advisory lock; return the names applied."""
+    applied: list[str] = []
+    conn.autocommit = True
+    if schema_version(conn) >= latest_version():
+        return applied  # up to date: no DDL, so a role without CREATE can call this
+    conn.execute("select pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        with conn.transaction():
+            conn.execute("create schema if not exists cppa_raw")
+            conn.execute(
+                "create table if not exists cppa_raw.schema_version ("
+                " version integer primary key, name text not null,"
+                " applied_at timestamptz not null default clock_timestamp())"
+            )
+        current = schema_version(conn)
+        for version, name, path in migrations():
+            if version <= current:
+                continue
+            with conn.transaction():
+                conn.execute(path.read_text().encode())
+                conn.execute(
+                    "insert into cppa_raw.schema_version (version, name) values (%s, %s)",
+                    (version, name),
+                )
+            applied.append(name)
+    finally:
+        conn.execute("select pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+    return applied

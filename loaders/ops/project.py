@@ -1,0 +1,39 @@
+"""Facts read from the bundled dbt project, so Python and dbt share one copy:
+where the project is, which raw tables it reads, when a raw table is stale."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+SOURCES_FILE = Path("models") / "staging" / "cppa_raw" / "_cppa_raw__sources.yml"
+
+
+def project_dir() -> Path:
+    """The dbt project: inside the wheel when installed, else the repository's."""
+    bundled = Path(__file__).resolve().parent.parent / "dbt_project"
+    if (bundled / "dbt_project.yml").exists():
+        return bundled
+    return Path(__file__).resolve().parent.parent.parent / "dbt_project"
+
+
+@cache
+def _raw_source() -> dict[str, Any]:
+    import yaml
+
+    document = yaml.safe_load((project_dir() / SOURCES_FILE).read_text())
+    (source,) = [s for s in document["sources"] if s["name"] == "cppa_raw"]
+    return dict(source)
+
+
+def raw_tables() -> tuple[str, ...]:
+    """Every raw table the loaders write, as the dbt source declares them."""
+    return tuple(table["name"] for table in _raw_source()["tables"])
+
+
+def stale_after_days() -> int:
+    """The dbt source freshness `warn_after`, in days."""
+    warn = _raw_source()["freshness"]["warn_after"]
+    per_unit = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1}
+    return max(1, round(float(warn["count"]) * per_unit[str(warn["period"])]))

@@ -1,0 +1,220 @@
+"""The review queries behind `status`, `show`, `candidates` and `demo`: typed
+values, SQL in sql/review.sql. Formatting belongs to the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from ..db import Database, latest_version, schema_version
+from ..errors import NotFound
+from ..queries import named_statements
+from ..values import normalize_email
+from .project import raw_tables, stale_after_days
+from .runs import last_success, mart_counts, pending_rows, relation_exists
+
+REVIEW_SQL = Path(__file__).parent / "sql" / "review.sql"
+SHOW_LIMIT = 20
+
+
+def _sql(name: str) -> str:
+    return named_statements(REVIEW_SQL)[name]
+
+
+def _rows(conn: psycopg.Connection[Any], name: str, params: Any = None) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return list(cur.execute(_sql(name), params).fetchall())
+
+
+def require_marts(conn: psycopg.Connection[Any]) -> None:
+    """Raise NotFound with a hint when no run has published the marts yet."""
+    if not relation_exists(conn, "cppa_identity", "identity"):
+        raise NotFound("no identities yet", hint="run `cppa-identity run` first")
+
+
+@dataclass
+class Status:
+    """What `status` reports: where, which schema version, counts, freshness."""
+
+    database: str
+    schema_version: int
+    latest_version: int
+    profiles_by_platform: dict[str, int] = field(default_factory=dict)
+    pending_raw_rows: int = 0
+    marts: dict[str, int] = field(default_factory=dict)
+    freshness: dict[str, str | None] = field(default_factory=dict)
+    evidence_hubs: int | None = None
+    last_run: dict[str, Any] | None = None
+    stale_after_days: int = 0
+
+    def stale_tables(self, now: datetime) -> list[tuple[str, int]]:
+        """Raw tables whose newest row is older than the dbt source freshness."""
+        out = []
+        for table, stamp in self.freshness.items():
+            if stamp is not None:
+                days = (now - datetime.fromisoformat(stamp)).days
+                if days >= self.stale_after_days:
+                    out.append((table, days))
+        return out
+
+    def newest_row(self) -> datetime | None:
+        stamps = [datetime.fromisoformat(s) for s in self.freshness.values() if s is not None]
+        return max(stamps, default=None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `status --json` document (one key per fact, as before)."""
+        info: dict[str, Any] = {"database": self.database, "schema_version": self.schema_version}
+        if self.schema_version:
+            info.update(
+                profiles_by_platform=self.profiles_by_platform,
+                pending_raw_rows=self.pending_raw_rows,
+                marts=self.marts,
+                freshness=self.freshness,
+                evidence_hubs=self.evidence_hubs,
+                last_run=self.last_run,
+            )
+        return info
+
+
+def status(database: Database, conn: psycopg.Connection[Any]) -> Status:
+    """Schema version, raw counts, pending rows, marts, freshness and the last run."""
+    found = Status(database.display, schema_version(conn), latest_version())
+    found.stale_after_days = stale_after_days()
+    if not found.schema_version:
+        return found
+    found.profiles_by_platform = {
+        str(name): int(count)
+        for name, count in conn.execute(_sql("profiles_by_platform")).fetchall()
+    }
+    previous = last_success(conn)
+    found.pending_raw_rows = pending_rows(conn, previous[1] if previous else None)
+    found.marts = mart_counts(conn)
+    found.freshness = freshness(conn)
+    if relation_exists(conn, "cppa_identity", "evidence_hub"):
+        row = conn.execute(_sql("evidence_hub_count")).fetchone()
+        found.evidence_hubs = int(row[0]) if row else 0
+    last = _rows(conn, "last_run")
+    found.last_run = last[0] if last else None
+    return found
+
+
+def freshness(conn: psycopg.Connection[Any]) -> dict[str, str | None]:
+    """When each raw table last received a row (the dbt sources' loaded_at_field)."""
+    query = sql.SQL(" union all ").join(
+        sql.SQL("select {name}, max(loaded_at)::text from cppa_raw.{table}").format(
+            name=sql.Literal(t), table=sql.Identifier(t)
+        )
+        for t in raw_tables()
+    )
+    return {name: last for name, last in conn.execute(query).fetchall()}
+
+
+def raw_profile_count(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute(_sql("raw_profile_count")).fetchone()
+    return int(row[0]) if row else 0
+
+
+@dataclass
+class ShownIdentity:
+    """One identity as `show` prints it: its mart row plus profiles (with emails),
+    the evidence that joined them and its membership history."""
+
+    identity: dict[str, Any]
+    profiles: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.identity,
+            "profiles": self.profiles,
+            "evidence": self.evidence,
+            "history": self.history,
+            "conflicts": self.conflicts,
+        }
+
+
+def find_identities(conn: psycopg.Connection[Any], query: str) -> list[ShownIdentity]:
+    """Identities matching an id, email, login, Slack/Discord id or name (at most
+    SHOW_LIMIT); NotFound when none does."""
+    require_marts(conn)
+    ids = [
+        r["identity_id"]
+        for r in _rows(conn, "show_lookup", {"q": query, "email": normalize_email(query)})
+    ]
+    if not ids:
+        raise NotFound(f"no identity matches {query!r}")
+    params = {"ids": ids}
+    profiles = _rows(conn, "show_profiles", params)
+    evidence = _rows(conn, "show_evidence", params)
+    history = _rows(conn, "show_history", params)
+    cut = _rows(conn, "show_conflicts", params)
+    return [
+        ShownIdentity(
+            identity,
+            [p for p in profiles if p["identity_id"] == identity["id"]],
+            [e for e in evidence if e["identity_id"] == identity["id"]],
+            [h for h in history if identity["id"] in (h["from_identity_id"], h["to_identity_id"])],
+            [c for c in cut if identity["id"] in c["identity_ids"]],
+        )
+        for identity in _rows(conn, "show_identities", params)
+    ]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A merge candidate for review, with both identities' names."""
+
+    candidate_id: str
+    identity_a: int
+    name_a: str | None
+    identity_b: int
+    name_b: str | None
+    score: float
+    reasons: list[str]
+
+
+def candidates(conn: psycopg.Connection[Any], limit: int) -> list[Candidate]:
+    """The best `limit` merge candidates."""
+    require_marts(conn)
+    return [
+        Candidate(**{**r, "score": float(r["score"])})
+        for r in _rows(conn, "candidates", {"limit": limit})
+    ]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Strong evidence joins these identities, a "different" decision keeps them
+    apart: the component was cut on its weakest evidence."""
+
+    component_id: int
+    decision_ids: list[int]
+    node_count: int
+    identity_ids: list[int]
+    names: list[str]
+
+
+def conflicts(conn: psycopg.Connection[Any]) -> list[Conflict]:
+    require_marts(conn)
+    return [Conflict(**r) for r in _rows(conn, "conflicts")]
+
+
+def profile_identities(conn: psycopg.Connection[Any]) -> dict[int, int]:
+    """Each profile's identity id (the merge's prediction, for quality figures)."""
+    return {int(r["id"]): int(r["identity_id"]) for r in _rows(conn, "profile_identities")}
+
+
+def largest_identities(conn: psycopg.Connection[Any], limit: int) -> list[dict[str, Any]]:
+    return _rows(conn, "largest_identities", {"limit": limit})
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

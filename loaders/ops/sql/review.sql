@@ -1,0 +1,84 @@
+-- Queries behind `status`, `show`, `candidates` and `demo` (loaders/ops/review.py).
+
+-- name: profiles_by_platform
+select platform, count(*) from cppa_raw.profiles group by 1 order by 1;
+
+-- name: last_run
+select run_id, started_at, finished_at, outcome from cppa_ops.runs
+order by run_id desc limit 1;
+
+-- name: evidence_hub_count
+select count(*) from cppa_identity.evidence_hub;
+
+-- name: raw_profile_count
+select count(*) from cppa_raw.profiles;
+
+-- name: show_lookup
+select distinct p.identity_id
+from cppa_identity.identity_profile as p
+left join cppa_identity.email as e on e.base_profile_id = p.id
+left join cppa_identity.slack_user as s on s.id = p.id
+left join cppa_identity.discord_profile as d on d.id = p.id
+left join cppa_identity.identity as i on i.id = p.identity_id
+where p.id::text = %(q)s or p.identity_id::text = %(q)s
+   or e.email_normalized in (lower(btrim(%(q)s)), %(email)s) or lower(p.username) = lower(%(q)s)
+   or s.slack_user_id = %(q)s or d.discord_user_id::text = %(q)s
+   or lower(%(q)s) in (lower(i.display_name), lower(p.display_name))
+order by p.identity_id
+limit 20;
+
+-- name: show_identities
+select * from cppa_identity.identity where id = any(%(ids)s) order by id;
+
+-- name: show_profiles
+select
+    p.identity_id, p.id, p.type, p.username, p.display_name,
+    array(
+        select e.email from cppa_identity.email as e
+        where e.base_profile_id = p.id order by e.id
+    ) as emails
+from cppa_identity.identity_profile as p
+where p.identity_id = any(%(ids)s)
+order by p.id;
+
+-- name: show_evidence
+select identity_id, node_a, node_b, evidence, detail
+from cppa_identity.identity_evidence
+where identity_id = any(%(ids)s)
+order by strength desc, node_a, node_b;
+
+-- name: show_history
+select * from cppa_identity.identity_change
+where from_identity_id = any(%(ids)s) or to_identity_id = any(%(ids)s)
+order by changed_at;
+
+-- name: candidates
+select
+    c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,
+    b.display_name as name_b, c.score, c.reasons
+from cppa_identity.identity_merge_candidate as c
+inner join cppa_identity.identity as a on a.id = c.identity_a
+inner join cppa_identity.identity as b on b.id = c.identity_b
+order by c.score desc, c.identity_a, c.identity_b
+limit %(limit)s;
+
+-- name: profile_identities
+select id, identity_id from cppa_identity.base_profile;
+
+-- name: largest_identities
+select id, display_name, profile_count from cppa_identity.identity
+order by profile_count desc, id limit %(limit)s;
+
+-- name: conflicts
+select c.component_id, c.decision_ids, c.node_count, c.identity_ids,
+    array(
+        select i.display_name from cppa_identity.identity as i
+        where i.id = any(c.identity_ids) order by i.id
+    ) as names
+from cppa_identity.identity_conflict as c
+order by c.component_id;
+
+-- name: show_conflicts
+select c.component_id, c.decision_ids, c.identity_ids
+from cppa_identity.identity_conflict as c
+where c.identity_ids && %(ids)s::bigint[];
