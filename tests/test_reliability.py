@@ -229,8 +229,19 @@ def test_server_restart_gives_a_retryable_error(
     dbmod.close_pool()
     with psycopg.connect(server.conninfo) as conn:
         migrations.migrate(conn)
-    rows = [{"github_account_id": i + 1, "username": f"r{i}"} for i in range(300_000)]
+    rows = [{"github_account_id": i + 1, "username": f"r{i}"} for i in range(20_000)]
     caught: list[BaseException] = []
+    copying, stopped = threading.Event(), threading.Event()
+    original = psycopg.Copy.write_row
+
+    def write_row(self: Any, row: Any) -> None:
+        """Pause inside the COPY (a marker, not a sleep) until the server is down."""
+        original(self, row)
+        if not copying.is_set():
+            copying.set()
+            stopped.wait(60)
+
+    monkeypatch.setattr(psycopg.Copy, "write_row", write_row)
 
     def load() -> None:
         try:
@@ -240,8 +251,9 @@ def test_server_restart_gives_a_retryable_error(
 
     thread = threading.Thread(target=load)
     thread.start()
-    time.sleep(0.8)
+    assert copying.wait(60), "the loader never reached its COPY"
     embedded.stop_embedded(state)
+    stopped.set()
     thread.join(timeout=60)
     assert not thread.is_alive(), "the loader hung after the server went away"
     assert caught and isinstance(caught[0], L.DatabaseUnavailable), caught

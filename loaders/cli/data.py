@@ -73,6 +73,14 @@ def export(
     redact_emails: Annotated[
         bool, typer.Option("--redact-emails", help="Replace addresses by stable hashes.")
     ] = False,
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv",
+            help="Write CSV cells as stored; by default cells starting with = + - @ get a"
+            " leading ' so spreadsheets do not run them as formulas.",
+        ),
+    ] = False,
 ) -> None:
     """Export identities with their profiles and emails.
 
@@ -88,7 +96,10 @@ def export(
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
         with out if output != "-" else contextlib.nullcontext(out):
             count = transfer.write_export(
-                transfer.identities(conn, redact_emails=redact_emails), fmt, out
+                transfer.identities(conn, redact_emails=redact_emails),
+                fmt,
+                out,
+                protect_csv=not raw_csv,
             )
     if output != "-":
         typer.echo(f"wrote {count} identities to {output}")

@@ -98,11 +98,12 @@ def status(info: Status, now: datetime) -> str:
     return "\n".join(f"{key:<{width}}  {value}" for key, value in lines)
 
 
-def identity(shown: ShownIdentity) -> list[str]:
+def identity(shown: ShownIdentity, matched_by: list[str] | None = None) -> list[str]:
     ident = shown.identity
     lines = [
         f"identity {ident['id']}: {ident['display_name']!r}"
-        f"{' [locked]' if ident['is_locked'] else ''}"
+        + (f" (matched by {', '.join(matched_by)})" if matched_by else "")
+        + (" [locked]" if ident["is_locked"] else "")
         + "".join(
             f" [conflict: decisions {', '.join(map(str, c['decision_ids']))}"
             " keep it apart from strongly linked identities; see `cppa-identity conflicts`]"

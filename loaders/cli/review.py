@@ -47,17 +47,27 @@ def show(
     with wrap_db_errors("show"), connect(resolve()) as conn:
         found = review.find_identities(conn, query)
     if as_json:
-        echo_json([shown.as_dict() for shown in found])
+        echo_json(
+            [
+                {**shown.as_dict(), "matched_by": found.matched_by[shown.identity["id"]]}
+                for shown in found.identities
+            ]
+        )
         return
-    for shown in found:
-        for line in format.identity(shown):
+    for shown in found.identities:
+        for line in format.identity(shown, found.matched_by[shown.identity["id"]]):
             typer.echo(line)
+    if found.total > len(found.identities):
+        typer.echo(
+            f"showing {len(found.identities)} of {found.total} matching identities;"
+            " narrow the query (an id or an email) to see the others"
+        )
 
 
 @app.command()
 @handled
 def candidates(
-    limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="How many to show (at least 1).")] = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Merge candidates for review, best first, with their reasons.

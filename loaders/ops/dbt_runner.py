@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..db import Database, home, mask
+from ..errors import ConfigError
 from .project import project_dir
 
 PASSWORD_ENV = "CPPA_IDENTITY_DBT_PASSWORD"
@@ -74,7 +75,10 @@ def run_dbt(
 
     shared = os.environ.get(STATE_ENV)
     state = Path(shared) if shared else home() / "dbt" / _state_key(database)
-    profiles_dir = write_profile(database, state)
+    try:
+        profiles_dir = write_profile(database, state)
+    except OSError as exc:
+        raise ConfigError(f"dbt's state directory {state} is not usable: {exc.strerror}") from None
     args = [
         *command,
         "--project-dir",

@@ -15,7 +15,7 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from ..db import DATABASE_NAME, Database
-from ..errors import DatabaseUnavailable
+from ..errors import ConfigError, DatabaseUnavailable
 
 
 def embedded_data_dir(state: Path) -> Path:
@@ -27,7 +27,12 @@ def embedded(state: Path, start: bool = True) -> Database:
     data_dir = embedded_data_dir(state)
     if not start:
         return Database("embedded", make_conninfo(dbname=DATABASE_NAME), data_dir)
-    state.mkdir(parents=True, exist_ok=True)
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"CPPA_IDENTITY_HOME={state} cannot hold the embedded server: {exc.strerror}"
+        ) from None
     first_time = not (data_dir / "PG_VERSION").exists()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -13,7 +13,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from ..db import Database, latest_version, schema_version
-from ..errors import NotFound
+from ..errors import NotFound, UsageError
 from ..queries import named_statements
 from ..values import normalize_email
 from .project import raw_tables, stale_after_days
@@ -141,22 +141,34 @@ class ShownIdentity:
         }
 
 
-def find_identities(conn: psycopg.Connection[Any], query: str) -> list[ShownIdentity]:
-    """Identities matching an id, email, login, Slack/Discord id or name (at most
-    SHOW_LIMIT); NotFound when none does."""
+@dataclass
+class Found:
+    """What `show` found: the identities (at most the limit), how many matched in
+    all, and what matched on each (id, email, login, slack id, discord id, name)."""
+
+    identities: list[ShownIdentity]
+    total: int
+    matched_by: dict[int, list[str]]
+
+
+def find_identities(conn: psycopg.Connection[Any], query: str, limit: int = SHOW_LIMIT) -> Found:
+    """Identities matching an id, email, login, Slack/Discord id or name; NotFound
+    when none does, UsageError for an empty query."""
+    if not query.strip():
+        raise UsageError("show needs something to look for: an id, email, login or name")
     require_marts(conn)
-    ids = [
-        r["identity_id"]
-        for r in _rows(conn, "show_lookup", {"q": query, "email": normalize_email(query)})
-    ]
-    if not ids:
+    matches = _rows(
+        conn, "show_lookup", {"q": query, "email": normalize_email(query), "limit": limit}
+    )
+    if not matches:
         raise NotFound(f"no identity matches {query!r}")
+    ids = [r["identity_id"] for r in matches]
     params = {"ids": ids}
     profiles = _rows(conn, "show_profiles", params)
     evidence = _rows(conn, "show_evidence", params)
     history = _rows(conn, "show_history", params)
     cut = _rows(conn, "show_conflicts", params)
-    return [
+    shown = [
         ShownIdentity(
             identity,
             [p for p in profiles if p["identity_id"] == identity["id"]],
@@ -166,6 +178,11 @@ def find_identities(conn: psycopg.Connection[Any], query: str) -> list[ShownIden
         )
         for identity in _rows(conn, "show_identities", params)
     ]
+    return Found(
+        shown,
+        int(matches[0]["total"]),
+        {int(r["identity_id"]): list(r["matched_by"] or []) for r in matches},
+    )
 
 
 @dataclass(frozen=True)

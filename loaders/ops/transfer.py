@@ -277,11 +277,28 @@ def identities(
         yield current
 
 
-def write_export(items: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix cells that
+    start with = + - @ tab or carriage return with a single quote)."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def write_export(
+    items: Iterable[dict[str, Any]], fmt: str, out: IO[str], protect_csv: bool = True
+) -> int:
     count = 0
+    writer = csv.writer(out)
+
+    def csv_row(row: list[Any]) -> None:
+        writer.writerow([neutralise(c) for c in row] if protect_csv else row)
+
     if fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow(
+        csv_row(
             [
                 "identity_id",
                 "identity_display_name",
@@ -298,7 +315,7 @@ def write_export(items: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
         elif fmt == "csv":
             for p in item["profiles"]:
-                writer.writerow(
+                csv_row(
                     [
                         item["id"],
                         item["display_name"],

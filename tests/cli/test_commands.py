@@ -115,6 +115,48 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
     assert "<" in invoke("export", "--format", "mailmap").stdout
     invoke("export", "--format", "xml", code=2)
 
+    # hostile edges: no traceback, clear refusals, honest truncation
+    for blank in ("", "   "):
+        assert "needs something to look for" in invoke("show", blank, code=2).output
+    assert invoke("candidates", "--limit", "0", code=2)
+    bad = invoke("export", "-o", str(tmp_path / "no" / "such" / "dir.jsonl"), code=2)
+    assert "cannot write" in bad.output and "Traceback" not in bad.output
+    matched = json.loads(invoke("show", str(a), "--json").stdout)
+    assert "id" in matched[0]["matched_by"]
+    everyone = conn.execute(
+        "select display_name from cppa_identity.identity_profile"
+        " group by display_name order by count(distinct identity_id) desc limit 1"
+    ).fetchone()[0]
+    total = conn.execute(
+        "select count(distinct identity_id) from cppa_identity.identity_profile"
+        " where lower(display_name) = lower(%s)",
+        (everyone,),
+    ).fetchone()[0]
+    shown_all = invoke("show", everyone).stdout
+    assert shown_all.count("(matched by") == min(total, 20)
+    assert ("showing 20 of" in shown_all) == (total > 20)
+
+
+def test_csv_export_neutralises_formulas(database: dbmod.Database, tmp_path: Path) -> None:
+    L.get_or_create_mailing_list_profile('=HYPERLINK("http://x")', "+1@evil.example")
+    L.get_or_create_mailing_list_profile("-2+3", "@at@evil.example")
+    invoke("run")
+    safe = invoke("export", "--format", "csv").stdout
+    cells = [cell for line in safe.splitlines()[1:] for cell in line.split(",")]
+    assert not [c for c in cells if c.lstrip('"').startswith(("=", "+", "-", "@"))], cells
+    assert "'=HYPERLINK" in safe and "'-2+3" in safe and "'+1@evil.example" in safe
+    raw = invoke("export", "--format", "csv", "--raw-csv").stdout
+    assert '"=HYPERLINK(""http://x"")"' in raw and ",-2+3," in raw
+
+
+def test_unusable_home_is_a_config_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.delenv(dbmod.DSN_ENV, raising=False)
+    monkeypatch.setenv(dbmod.HOME_ENV, str(blocker / "home"))
+    result = invoke("status", code=2)
+    assert "CPPA_IDENTITY_HOME" in result.output and "Traceback" not in result.output
+
 
 def test_run_exit_codes(database: dbmod.Database, conn: Any) -> None:
     summary = json.loads(invoke("run", "--json").stdout)

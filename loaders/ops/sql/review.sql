@@ -14,18 +14,38 @@ select count(*) from cppa_identity.evidence_hub;
 select count(*) from cppa_raw.profiles;
 
 -- name: show_lookup
-select distinct p.identity_id
-from cppa_identity.identity_profile as p
-left join cppa_identity.email as e on e.base_profile_id = p.id
-left join cppa_identity.slack_user as s on s.id = p.id
-left join cppa_identity.discord_profile as d on d.id = p.id
-left join cppa_identity.identity as i on i.id = p.identity_id
-where p.id::text = %(q)s or p.identity_id::text = %(q)s
-   or e.email_normalized in (lower(btrim(%(q)s)), %(email)s) or lower(p.username) = lower(%(q)s)
-   or s.slack_user_id = %(q)s or d.discord_user_id::text = %(q)s
-   or lower(%(q)s) in (lower(i.display_name), lower(p.display_name))
-order by p.identity_id
-limit 20;
+-- Identities matching the query, what matched on each, and how many matched in all.
+with
+matches as (
+    select
+        p.identity_id,
+        unnest(array[
+            case when p.id::text = %(q)s or p.identity_id::text = %(q)s then 'id' end,
+            case when e.email_normalized in (lower(btrim(%(q)s)), %(email)s) then 'email' end,
+            case when lower(p.username) = lower(%(q)s) then 'login' end,
+            case when s.slack_user_id = %(q)s then 'slack id' end,
+            case when d.discord_user_id::text = %(q)s then 'discord id' end,
+            case when lower(%(q)s) in (lower(i.display_name), lower(p.display_name)) then 'name' end
+        ]) as matched_by
+    from cppa_identity.identity_profile as p
+    left join cppa_identity.email as e on e.base_profile_id = p.id
+    left join cppa_identity.slack_user as s on s.id = p.id
+    left join cppa_identity.discord_profile as d on d.id = p.id
+    left join cppa_identity.identity as i on i.id = p.identity_id
+    where p.id::text = %(q)s or p.identity_id::text = %(q)s
+       or e.email_normalized in (lower(btrim(%(q)s)), %(email)s)
+       or lower(p.username) = lower(%(q)s)
+       or s.slack_user_id = %(q)s or d.discord_user_id::text = %(q)s
+       or lower(%(q)s) in (lower(i.display_name), lower(p.display_name))
+)
+select
+    identity_id,
+    array_agg(distinct matched_by) filter (where matched_by is not null) as matched_by,
+    count(*) over () as total
+from matches
+group by identity_id
+order by identity_id
+limit %(limit)s;
 
 -- name: show_identities
 select * from cppa_identity.identity where id = any(%(ids)s) order by id;

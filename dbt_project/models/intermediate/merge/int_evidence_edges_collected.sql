@@ -250,7 +250,9 @@ unioned as (
 ),
 
 final as (
-    select
+    -- distinct: one piece of evidence recorded twice (an address added twice)
+    -- is one edge
+    select distinct
         evidence,
         strength,
         detail,
