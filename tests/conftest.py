@@ -17,7 +17,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from loaders import db as dbmod
-from loaders.ops import dbt_runner, embedded, migrations
+from loaders.ops import dbt_runner, embedded, migrations, project, runs
 
 TEMPLATE = f"cppa_test_template_{os.getpid()}"
 _counter = itertools.count()
@@ -50,8 +50,13 @@ def template_db(admin_conninfo: str) -> Iterator[str]:
     with psycopg.connect(admin_conninfo, autocommit=True) as conn:
         conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(TEMPLATE)))
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(TEMPLATE)))
-    with psycopg.connect(make_conninfo(admin_conninfo, dbname=TEMPLATE)) as conn:
+    template = dbmod.Database("dsn", make_conninfo(admin_conninfo, dbname=TEMPLATE))
+    with psycopg.connect(template.conninfo) as conn:
         migrations.migrate(conn)
+        # the seeds, loaded once here, are in every clone: runs skip reloading them
+        seeded = dbt_runner.run_dbt(template, ["seed"])
+        assert seeded.success, seeded.failures() or seeded.error
+        runs.record_seeds(conn, project.seeds_checksum())
     yield TEMPLATE
     with psycopg.connect(admin_conninfo, autocommit=True) as conn:
         conn.execute(

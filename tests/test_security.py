@@ -27,6 +27,10 @@ USERS = {
 
 @pytest.fixture
 def role_conninfo(database: dbmod.Database, conn: Any) -> Iterator[dict[str, str]]:
+    # as in production, the transformer's first run loads the seeds itself (the
+    # test template pre-loads them as the superuser to save time)
+    conn.execute("drop schema if exists cppa_identity_config, cppa_identity_work cascade")
+    conn.execute("delete from cppa_ops.settings")
     migrations.apply_grants(conn)
     for user, role in USERS.items():
         conn.execute(

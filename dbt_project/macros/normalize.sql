@@ -17,3 +17,8 @@
         'aaaaaaaaacccddeeeeeeeegiiiiiiilnnnoooooooorssstuuuuuuuuyyzzz'),
         '[\s\.,''"_-]+', ' ', 'g')), '')
 {%- endmacro %}
+
+{#- A display name sent through a relay: "<person> via <list or bridge>". -#}
+{% macro relay_name_pattern() -%}
+    '\s+via\s+\S.*$'
+{%- endmacro %}

@@ -76,6 +76,7 @@ def candidates(
     """
     with wrap_db_errors("candidates"), connect(resolve()) as conn:
         found = review.candidates(conn, limit)
+        summary = review.candidate_summary(conn)
     if as_json:
         echo_json([vars(c) for c in found])
         return
@@ -83,6 +84,36 @@ def candidates(
         typer.echo(format.candidate(c))
     if not found:
         typer.echo("no merge candidates")
+        return
+    for kind, counts in summary.items():
+        typer.echo(f"by {kind}: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
+
+
+@app.command()
+@handled
+def audit(
+    evidence: Annotated[
+        str, typer.Option(help="Evidence kind, e.g. distinctive_name or shared_email.")
+    ] = "distinctive_name",
+    limit: Annotated[int, typer.Option(min=1, help="How many to show (at least 1).")] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Automatic merges made on one kind of evidence, for spot checks.
+
+    Example: cppa-identity audit --evidence distinctive_name --limit 20
+    """
+    with wrap_db_errors("audit"), connect(resolve()) as conn:
+        rows = review.audit(conn, evidence, limit)
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"identity {r['identity_id']} {r['display_name']!r}: {r['node_a']} ↔ {r['node_b']}"
+            f" {r['evidence']} ({r['detail']})"
+        )
+    if not rows:
+        typer.echo(f"no automatic merges on {evidence}")
 
 
 @app.command()

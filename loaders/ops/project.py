@@ -3,6 +3,7 @@ where the project is, which raw tables it reads, when a raw table is stale."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,3 +38,12 @@ def stale_after_days() -> int:
     warn = _raw_source()["freshness"]["warn_after"]
     per_unit = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1}
     return max(1, round(float(warn["count"]) * per_unit[str(warn["period"])]))
+
+
+def seeds_checksum() -> str:
+    """One checksum over every seed file (name and content): a run reloads the
+    seeds only when it differs from the one recorded at the last load."""
+    digest = hashlib.sha256()
+    for path in sorted((project_dir() / "seeds").glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

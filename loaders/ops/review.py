@@ -224,6 +224,24 @@ def conflicts(conn: psycopg.Connection[Any]) -> list[Conflict]:
     return [Conflict(**r) for r in _rows(conn, "conflicts")]
 
 
+def candidate_summary(conn: psycopg.Connection[Any]) -> dict[str, dict[str, int]]:
+    """Candidate counts per reason and per score band."""
+    require_marts(conn)
+    out: dict[str, dict[str, int]] = {"reason": {}, "score": {}}
+    for kind, label, n in conn.execute(_sql("candidate_summary")).fetchall():
+        out[str(kind)][str(label)] = int(n)
+    return out
+
+
+def audit(conn: psycopg.Connection[Any], evidence: str, limit: int) -> list[dict[str, Any]]:
+    """Automatic merges made on one kind of evidence, for spot checks."""
+    require_marts(conn)
+    kinds = [str(r[0]) for r in conn.execute(_sql("evidence_kinds")).fetchall()]
+    if evidence not in kinds:
+        raise UsageError(f"--evidence must be one of {', '.join(kinds)}, not {evidence!r}")
+    return _rows(conn, "audit", {"evidence": evidence, "limit": limit})
+
+
 def profile_identities(conn: psycopg.Connection[Any]) -> dict[int, int]:
     """Each profile's identity id (the merge's prediction, for quality figures)."""
     return {int(r["id"]): int(r["identity_id"]) for r in _rows(conn, "profile_identities")}

@@ -17,7 +17,7 @@ from ..db import Database, connect
 from ..errors import RunLocked, wrap_db_errors
 from .dbt_runner import run_dbt
 from .migrations import migrate
-from .project import raw_tables
+from .project import raw_tables, seeds_checksum
 
 RUN_LOCK = 74_657_302
 MARTS = "cppa_identity"
@@ -108,6 +108,30 @@ def last_success(conn: psycopg.Connection[Any]) -> tuple[int, str] | None:
         " order by run_id desc limit 1"
     ).fetchone()
     return (int(row[0]), str(row[1])) if row else None
+
+
+SEEDS_KEY = "seeds_checksum"
+SEEDS_SCHEMA = "cppa_identity_config"
+
+
+def seeds_loaded(conn: psycopg.Connection[Any], checksum: str) -> bool:
+    """True when the seeds in the database are the ones shipped now (same checksum
+    recorded, tables present): the run can skip reloading them."""
+    row = conn.execute(
+        "select value from cppa_ops.settings where key = %s", (SEEDS_KEY,)
+    ).fetchone()
+    return bool(
+        row and row[0] == checksum and relation_exists(conn, SEEDS_SCHEMA, "evidence_kinds")
+    )
+
+
+def record_seeds(conn: psycopg.Connection[Any], checksum: str) -> None:
+    conn.execute(
+        "insert into cppa_ops.settings (key, value) values (%s, %s)"
+        " on conflict (key) do update set value = excluded.value,"
+        " updated_at = clock_timestamp()",
+        (SEEDS_KEY, checksum),
+    )
 
 
 def relation_exists(conn: psycopg.Connection[Any], schema: str, table: str) -> bool:
@@ -283,10 +307,12 @@ def _locked_run(
     conn.execute(f"drop schema if exists {NEXT} cascade")
     drop_retired(conn)
     prepare_history(conn)
+    checksum = seeds_checksum()
+    reload_seeds = not seeds_loaded(conn, checksum)
     progress(RunStep("build", "building models and running tests (dbt build)"))
     result = run_dbt(
         database,
-        ["build"],
+        ["build"] if reload_seeds else ["build", "--exclude", "resource_type:seed"],
         {"marts_schema": NEXT, "history_schema": HISTORY_NEXT, "django_compat": django_compat},
         on_node=lambda name, status: progress(RunStep("node", f"{status:<7} {name}", name, status)),
         watermark=watermark,
@@ -297,6 +323,8 @@ def _locked_run(
         "model_errors": sum(1 for r in failures if "test" not in r["resource_type"]),
     }
     if result.success:
+        if reload_seeds:
+            record_seeds(conn, checksum)
         after = mart_counts(conn, NEXT)
         counts.update(after)
         counts["new_profiles"] = after.get("profiles", 0) - before.get("profiles", 0)

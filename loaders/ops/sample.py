@@ -2,8 +2,9 @@
 and the ground truth (which person each profile belongs to).
 
 Quirks: upper-case email variants, GitHub noreply commit emails, generic shared
-addresses (blocked), name spelling variants (accents, initials), renamed
-logins, bots, and people who share a full name.
+addresses (blocked), senders rewritten by a list ("Jane Doe via Boost" with the
+list's address), name spelling variants (accents, initials, upper case), renamed
+logins, bots, and namesakes: pairs of people who share a common full name.
 """
 
 from __future__ import annotations
@@ -69,6 +70,18 @@ LAST = [
     "Yilmaz",
     "Zhang",
 ]
+# The commonest given name × surname pairs (1990 US Census): namesakes carry these,
+# so a shared name between them is never distinctive enough to merge.
+COMMON = [
+    ("James", "Smith"),
+    ("Mary", "Johnson"),
+    ("John", "Williams"),
+    ("Robert", "Brown"),
+    ("Michael", "Jones"),
+    ("Linda", "Miller"),
+    ("David", "Davis"),
+    ("Jennifer", "Wilson"),
+]
 DOMAINS = ["gmail.com", "boost.org", "isocpp.org", "outlook.com", "uni-example.edu"]
 GENERIC = ["noreply@github.com", "root@localhost", "user@example.com"]
 ASCII = str.maketrans("áéíóúüñçãõ", "aeiouuncao")
@@ -93,8 +106,10 @@ def generate(people: int = 200, seed: int = 7) -> Sample:
     rng = random.Random(seed)
     sample = Sample()
     names = rng.sample([(f, la) for f in FIRST for la in LAST], min(people, len(FIRST) * len(LAST)))
+    for p in range(23, people, 25):  # this person and the next share a common full name
+        names[p % len(names)] = COMMON[(p // 25) % len(COMMON)]
     for p in range(people):
-        if p % 25 == 24:  # shares a full name with someone else: only ever a candidate
+        if p % 25 == 24:  # shares a common full name with someone else: only a candidate
             first, last = names[p - 1]
             name = f"{first} {last}"
             sample.add(
@@ -163,8 +178,15 @@ def generate(people: int = 200, seed: int = 7) -> Sample:
             sample.add(
                 p,
                 "get_or_create_mailing_list_profile",
-                display_name=name,
+                display_name=name.upper() if rng.random() < 0.1 else name,
                 email=f"  {email}  " if rng.random() < 0.2 else email,
+            )
+        if rng.random() < 0.15:  # a list that rewrites senders (DMARC): one shared address
+            sample.add(
+                p,
+                "get_or_create_mailing_list_profile",
+                display_name=f"{name} via Boost",
+                email="boost@lists.boost.org",
             )
         if rng.random() < 0.2:
             short = f"{first[0]}. {last}"

@@ -46,6 +46,8 @@ def test_version_and_help() -> None:
         "db",
         "init",
         "grants",
+        "conflicts",
+        "audit",
     ):
         assert "Example" in invoke(command, "--help").stdout, command
     assert invoke("no-such-command", code=2)
@@ -114,6 +116,12 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
     assert "@invalid" in redacted and "@gmail.com" not in redacted
     assert "<" in invoke("export", "--format", "mailmap").stdout
     invoke("export", "--format", "xml", code=2)
+
+    listing = invoke("candidates", "--limit", "3").stdout
+    assert "by reason: " in listing and "by score: " in listing
+    audited = json.loads(invoke("audit", "--evidence", "distinctive_name", "--json").stdout)
+    assert audited and {r["evidence"] for r in audited} == {"distinctive_name"}
+    assert "must be one of" in invoke("audit", "--evidence", "hunch", code=2).output
 
     # hostile edges: no traceback, clear refusals, honest truncation
     for blank in ("", "   "):

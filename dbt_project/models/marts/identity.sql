@@ -29,9 +29,9 @@ name_options as (
     union all
     select
         clustered.identity_id,
-        profiles.display_name,
+        profiles.person_name as display_name,
         1,
-        -array_length(regexp_split_to_array(btrim(profiles.display_name), '\s+'), 1),
+        -array_length(regexp_split_to_array(btrim(profiles.person_name), '\s+'), 1),
         array_position(
             array['wg21', 'mailing_list', 'github', 'slack', 'youtube', 'discord'],
             profiles.platform
@@ -40,7 +40,7 @@ name_options as (
     from clustered
     inner join profiles on clustered.node_id = profiles.base_profile_id
     where
-        btrim(profiles.display_name) <> ''
+        btrim(profiles.person_name) <> ''
         and coalesce(profiles.name_folded, '') not in (
             select blocked_names.name_folded from blocked_names
         )

@@ -28,6 +28,7 @@ alter function cppa_raw.set_temp_profile_identity_relation(bigint, bigint, boole
 grant select on all tables in schema cppa_raw to cppa_transformer;
 grant usage on schema cppa_ops to cppa_transformer;
 grant select, insert, update on cppa_ops.runs to cppa_transformer;
+grant select, insert, update on cppa_ops.settings to cppa_transformer;
 grant usage on all sequences in schema cppa_ops to cppa_transformer;
 do $$
 begin

@@ -102,3 +102,31 @@ order by c.component_id;
 select c.component_id, c.decision_ids, c.identity_ids
 from cppa_identity.identity_conflict as c
 where c.identity_ids && %(ids)s::bigint[];
+
+-- name: candidate_summary
+-- How many candidates carry each reason, and how many fall in each score band.
+select 'reason' as kind, split_part(r.reason, ':', 1) as label, count(distinct c.candidate_id) as n
+from cppa_identity.identity_merge_candidate as c
+cross join lateral unnest(c.reasons) as r (reason)
+group by 1, 2
+union all
+select 'score', case
+        when c.score >= 0.9 then '0.9-1.0'
+        when c.score >= 0.7 then '0.7-0.9'
+        when c.score >= 0.5 then '0.5-0.7'
+        else '0.0-0.5'
+    end, count(*)
+from cppa_identity.identity_merge_candidate as c
+group by 1, 2
+order by 1, 3 desc, 2;
+
+-- name: evidence_kinds
+select evidence from cppa_identity_config.evidence_kinds order by strength desc, evidence;
+
+-- name: audit
+select e.identity_id, i.display_name, e.node_a, e.node_b, e.evidence, e.detail
+from cppa_identity.identity_evidence as e
+inner join cppa_identity.identity as i on i.id = e.identity_id
+where e.evidence = %(evidence)s
+order by e.identity_id, e.node_a, e.node_b
+limit %(limit)s;

@@ -96,7 +96,14 @@ final as (
         unioned.is_organization,
         (unioned.is_bot or unioned.is_organization) as is_not_a_person,
         nullif(lower(btrim(unioned.username)), '') as username_folded,
-        {{ fold_name('unioned.display_name') }} as name_folded,
+        -- "Jane Doe via Boost": a relay sent it (a list rewriting senders, a patch
+        -- bridge); the person is the part before "via", the address is the relay's
+        coalesce(unioned.display_name ~* {{ relay_name_pattern() }}, false) as is_relayed,
+        btrim(regexp_replace(unioned.display_name, {{ relay_name_pattern() }}, '', 'i'))
+            as person_name,
+        {{ fold_name(
+            "regexp_replace(unioned.display_name, " ~ relay_name_pattern() ~ ", '', 'i')"
+        ) }} as name_folded,
         unioned.created_at,
         unioned.updated_at
     from profiles

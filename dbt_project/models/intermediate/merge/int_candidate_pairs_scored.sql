@@ -1,6 +1,6 @@
--- One row per pair of identities linked only by weak evidence (never merged):
--- same folded full name, same username, email local part = username, display
--- name = GitHub login. Scored for review.
+-- One row per pair of identities linked only by weak evidence (never merged),
+-- scored for review: each reason has a weight (seed candidate_reasons) and the
+-- score is 1 - prod(1 - weight) over the pair's distinct reasons.
 with
 
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
@@ -9,9 +9,15 @@ clustered as (select * from {{ ref('int_profiles_clustered') }}),
 
 emails as (select * from {{ ref('int_emails_collapsed') }}),
 
+carriers as (select * from {{ ref('int_name_carriers_listed') }}),
+
+relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
+
 blocked_names as (select * from {{ ref('blocked_names') }}),
 
 hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
+
+reasons as (select * from {{ ref('candidate_reasons') }}),
 
 people as (
     select
@@ -22,154 +28,128 @@ people as (
     where not profiles.is_not_a_person
 ),
 
+-- handles: logins, noreply logins and one-word names
+handles as (
+    select
+        clustered.identity_id,
+        carriers.name_folded as value
+    from carriers
+    inner join clustered on carriers.base_profile_id = clustered.node_id
+    where carriers.carried_as in ('login', 'noreply_login') or carriers.name_folded !~ ' '
+),
+
+-- (identity, reason, value, side): a reason pairs one side with another
 signals as (
     select
         identity_id,
-        base_profile_id,
         'same_name' as reason,
-        name_folded as signal
+        name_folded as value,
+        'name' as side
     from people
     where name_folded like '% %'
     union all
     select
+        clustered.identity_id,
+        'core_name',
+        carriers.name_folded,
+        case carriers.carried_as when 'core_name' then 'core' else 'core_full' end
+    from carriers
+    inner join clustered on carriers.base_profile_id = clustered.node_id
+    where carriers.carried_as in ('name', 'core_name') and carriers.name_folded like '% %'
+    union all
+    select
         identity_id,
-        base_profile_id,
         'same_username',
-        username_folded
+        username_folded,
+        'login'
     from people
     where username_folded is not null
     union all
     select
         people.identity_id,
-        people.base_profile_id,
         'email_local_part',
-        emails.email_local_part
+        emails.email_local_part,
+        'local'
     from people
     inner join emails on people.base_profile_id = emails.base_profile_id
-    where emails.is_valid_email and emails.github_noreply_login is null
+    where
+        emails.is_valid_email
+        and emails.github_noreply_login is null
+        and emails.email_normalized not in (select relays.email_normalized from relays)
     union all
     select
         identity_id,
-        base_profile_id,
         'display_name_login',
-        replace(name_folded, ' ', '')
+        replace(name_folded, ' ', ''),
+        'squashed'
     from people
-    where name_folded is not null and platform <> 'github'
+    where name_folded like '% %'
+    union all
+    select
+        identity_id,
+        'initial_surname_login',
+        left(name_folded, 1) || substring(name_folded from '([^ ]+)$'),
+        'initial_surname'
+    from people
+    where name_folded like '% %'
+    union all
+    select
+        handles.identity_id,
+        side_reason.reason,
+        handles.value,
+        'handle'
+    from handles
+    cross join (
+        values ('email_local_part'), ('display_name_login'), ('initial_surname_login')
+    ) as side_reason (reason)
 ),
 
 usable as (
     select distinct
         signals.identity_id,
         signals.reason,
-        signals.signal
+        signals.value,
+        signals.side
     from signals
     where
-        signals.signal not in (select blocked_names.name_folded from blocked_names)
-        and length(signals.signal) >= 3
+        signals.value not in (select blocked_names.name_folded from blocked_names)
+        and length(signals.value) >= 3
         and not exists (
             select 1 from hubs
-            where hubs.identifier_kind in ('name', 'username') and hubs.identifier = signals.signal
+            where hubs.identifier_kind in ('name', 'username') and hubs.identifier = signals.value
         )
-),
-
--- each signal matches against the matching kind on the other side
-match_keys as (
-    select
-        identity_id,
-        reason,
-        signal,
-        signal as match_value,
-        reason as side
-    from usable
-    where reason in ('same_name', 'same_username')
-    union all
-    select
-        identity_id,
-        reason,
-        signal,
-        signal,
-        'local'
-    from usable
-    where reason = 'email_local_part'
-    union all
-    select
-        identity_id,
-        reason,
-        signal,
-        signal,
-        'display'
-    from usable
-    where reason = 'display_name_login'
-),
-
-github_logins as (
-    select
-        people.identity_id,
-        people.base_profile_id,
-        people.username_folded as login
-    from people
-    where people.platform = 'github' and people.username_folded is not null
 ),
 
 pairs as (
     select
-        a.identity_id as identity_a,
-        b.identity_id as identity_b,
         a.reason,
-        a.signal
-    from match_keys as a
-    inner join match_keys as b
-        on a.match_value = b.match_value and a.reason = b.reason and a.side = b.side
-    where a.reason in ('same_name', 'same_username') and a.identity_id < b.identity_id
-    union all
-    select
-        a.identity_id,
-        b.identity_id,
-        a.reason,
-        a.signal
-    from match_keys as a
-    inner join people as b on a.match_value = b.username_folded
-    where a.reason = 'email_local_part' and a.identity_id <> b.identity_id
-    union all
-    select
-        a.identity_id,
-        b.identity_id,
-        a.reason,
-        a.signal
-    from match_keys as a
-    inner join github_logins as b on a.match_value = b.login
-    where a.reason = 'display_name_login' and a.identity_id <> b.identity_id
-),
-
-weights as (
-    select * from (
-        values
-        ('same_name', 0.5),
-        ('same_username', 0.4),
-        ('email_local_part', 0.3),
-        ('display_name_login', 0.3)
-    ) as w (reason, weight)
-),
-
-ordered as (
-    select
-        reason,
-        signal,
-        least(identity_a, identity_b) as identity_a,
-        greatest(identity_a, identity_b) as identity_b
-    from pairs
+        a.value,
+        least(a.identity_id, b.identity_id) as identity_a,
+        greatest(a.identity_id, b.identity_id) as identity_b
+    from usable as a
+    inner join usable as b
+        on
+            a.value = b.value
+            and a.reason = b.reason
+            and a.identity_id <> b.identity_id
+            and (
+                (a.side = b.side and a.side in ('name', 'core', 'login'))
+                or (a.side = 'core' and b.side = 'core_full')
+                or (a.side = 'core_full' and b.side = 'core')
+                or (a.side in ('local', 'squashed', 'initial_surname') and b.side = 'handle')
+            )
 ),
 
 final as (
     select
-        ordered.identity_a,
-        ordered.identity_b,
-        round((1 - exp(sum(ln(1 - weights.weight))))::numeric, 3) as score,
-        array_agg(ordered.reason || ': ' || ordered.signal order by ordered.reason, ordered.signal)
+        pairs.identity_a,
+        pairs.identity_b,
+        round((1 - exp(sum(ln(1 - reasons.weight))))::numeric, 3) as score,
+        array_agg(pairs.reason || ': ' || pairs.value order by pairs.reason, pairs.value)
             as reasons
-    from (select distinct * from ordered) as ordered
-    inner join weights on ordered.reason = weights.reason
-    group by ordered.identity_a, ordered.identity_b
+    from (select distinct * from pairs) as pairs
+    inner join reasons on pairs.reason = reasons.reason
+    group by pairs.identity_a, pairs.identity_b
 )
 
 select * from final

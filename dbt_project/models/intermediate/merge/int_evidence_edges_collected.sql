@@ -1,9 +1,11 @@
 -- One row per strong evidence edge between two nodes (profiles or declared
 -- identities). Every automatic merge is explained by these rows.
--- strength: 6 lock, 5 manual same, 4 declared / tmp identity, 3 email / noreply id,
--- 2 noreply login. Guards apply to nodes before any edge is drawn: bots and
--- organisations, split profiles, blocked and hub emails give no automatic
--- evidence; nothing crosses a lock's boundary except the lock itself.
+-- Strengths (seed evidence_kinds): 6 lock, 5 manual same, 4 declared / tmp
+-- identity, 3 email / noreply id, 2 noreply login, 1 distinctive name. Guards
+-- apply to nodes before any edge is drawn: bots and organisations, split
+-- profiles and profiles naming two GitHub accounts give no automatic evidence,
+-- nor do blocked, relay and hub emails; nothing crosses a lock's boundary except
+-- the lock itself.
 -- Groups (one email, one tmp identity) become stars on their smallest member,
 -- drawn per lock partition so that a guarded member never cuts the others apart.
 with
@@ -22,6 +24,14 @@ blocked_emails as (select * from {{ ref('blocked_emails') }}),
 
 hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
 
+relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
+
+names as (select * from {{ ref('int_names_scored') }}),
+
+carriers as (select * from {{ ref('int_name_carriers_listed') }}),
+
+evidence_kinds as (select * from {{ ref('evidence_kinds') }}),
+
 github as (select * from {{ ref('int_github_accounts_collapsed') }}),
 
 lock_members as (
@@ -31,6 +41,18 @@ lock_members as (
     from decisions
     where action = 'lock'
     order by member_id asc, decision_id desc
+),
+
+-- a profile whose GitHub noreply addresses name two different accounts holds two
+-- people under one key (commit authors are keyed by name): it gives no evidence
+ambiguous as (
+    select base_profile_id
+    from emails
+    where github_noreply_account_id is not null or github_noreply_login is not null
+    group by base_profile_id
+    having
+        count(distinct github_noreply_account_id) > 1
+        or count(distinct github_noreply_login) > 1
 ),
 
 -- profiles whose automatic evidence counts, with their lock partition (0 = none)
@@ -46,6 +68,7 @@ eligible as (
             select decisions.node_a from decisions
             where decisions.action = 'split'
         )
+        and profiles.base_profile_id not in (select ambiguous.base_profile_id from ambiguous)
 ),
 
 usable_emails as (
@@ -65,6 +88,7 @@ usable_emails as (
             select 1 from hubs
             where hubs.identifier_kind = 'email' and hubs.identifier = emails.email_normalized
         )
+        and emails.email_normalized not in (select relays.email_normalized from relays)
 ),
 
 email_anchors as (
@@ -81,7 +105,6 @@ shared_email as (
         email_anchors.anchor_id as node_a,
         usable_emails.base_profile_id as node_b,
         'shared_email' as evidence,
-        3 as strength,
         usable_emails.email_normalized as detail
     from usable_emails
     inner join email_anchors
@@ -89,6 +112,99 @@ shared_email as (
             usable_emails.email_normalized = email_anchors.email_normalized
             and usable_emails.lock_id = email_anchors.lock_id
     where usable_emails.base_profile_id <> email_anchors.anchor_id
+),
+
+-- A profile carrying one person's name with another person's address (a patch
+-- applied under the wrong name) would join two people through itself. Where the
+-- carriers of one address show distinctive names sharing no word, the address
+-- keeps its main name (most carriers here, then most carriers anywhere) and the
+-- others are contested there: their profiles give no name evidence, so the
+-- bridge stays with the address and the other person stays apart (a candidate).
+name_carriers as (
+    select
+        profiles.base_profile_id,
+        profiles.name_folded,
+        names.profile_count
+    from profiles
+    inner join names on profiles.name_folded = names.name_folded
+    where names.is_distinctive
+),
+
+address_names as (
+    select
+        usable_emails.email_normalized,
+        name_carriers.name_folded,
+        count(*) as carriers,
+        max(name_carriers.profile_count) as support
+    from usable_emails
+    inner join name_carriers on usable_emails.base_profile_id = name_carriers.base_profile_id
+    group by usable_emails.email_normalized, name_carriers.name_folded
+),
+
+address_main_name as (
+    select distinct on (email_normalized)
+        email_normalized,
+        name_folded
+    from address_names
+    order by email_normalized asc, carriers desc, support desc, name_folded asc
+),
+
+contested as (
+    select distinct usable_emails.base_profile_id
+    from usable_emails
+    inner join name_carriers on usable_emails.base_profile_id = name_carriers.base_profile_id
+    inner join address_main_name
+        on usable_emails.email_normalized = address_main_name.email_normalized
+    where
+        name_carriers.name_folded <> address_main_name.name_folded
+        and not (
+            regexp_split_to_array(name_carriers.name_folded, ' ')
+            && regexp_split_to_array(address_main_name.name_folded, ' ')
+        )
+),
+
+-- profiles carrying a distinctive name, as their name or (a handle) as their login
+named as (
+    select distinct
+        carriers.base_profile_id,
+        names.name_folded,
+        eligible.lock_id,
+        names.match_probability
+    from carriers
+    inner join eligible on carriers.base_profile_id = eligible.base_profile_id
+    inner join names on carriers.name_folded = names.name_folded
+    where
+        names.is_distinctive
+        and carriers.base_profile_id not in (select contested.base_profile_id from contested)
+        and not exists (
+            select 1 from hubs
+            where
+                hubs.identifier_kind in ('name', 'username')
+                and hubs.identifier = names.name_folded
+        )
+),
+
+name_anchors as (
+    select
+        name_folded,
+        lock_id,
+        min(base_profile_id) as anchor_id
+    from named
+    group by name_folded, lock_id
+),
+
+distinctive_name as (
+    select
+        name_anchors.anchor_id as node_a,
+        named.base_profile_id as node_b,
+        'distinctive_name' as evidence,
+        named.name_folded || ' (p=' || named.match_probability || ')' as detail
+    from named
+    inner join name_anchors
+        on
+            named.name_folded = name_anchors.name_folded
+            and named.lock_id = name_anchors.lock_id
+    where named.base_profile_id <> name_anchors.anchor_id
 ),
 
 usable_relations as (
@@ -114,7 +230,6 @@ tmp_identity as (
         tmp_anchors.anchor_id as node_a,
         usable_relations.base_profile_id as node_b,
         'tmp_identity' as evidence,
-        4 as strength,
         usable_relations.tmp_identity_id::text as detail
     from usable_relations
     inner join tmp_anchors
@@ -129,7 +244,6 @@ noreply_id as (
         emails.base_profile_id as node_a,
         github.base_profile_id as node_b,
         'github_noreply_id' as evidence,
-        3 as strength,
         emails.email_normalized as detail
     from emails
     inner join github on emails.github_noreply_account_id = github.github_account_id
@@ -151,7 +265,6 @@ noreply_login as (
         emails.base_profile_id as node_a,
         unique_logins.base_profile_id as node_b,
         'github_noreply_login' as evidence,
-        2 as strength,
         emails.email_normalized as detail
     from emails
     inner join unique_logins on emails.github_noreply_login = unique_logins.login
@@ -165,7 +278,6 @@ declared as (
         profiles.base_profile_id as node_a,
         profiles.declared_identity_id as node_b,
         'declared_identity' as evidence,
-        4 as strength,
         profiles.declared_identity_id::text as detail
     from profiles
     inner join identities on profiles.declared_identity_id = identities.identity_id
@@ -189,6 +301,8 @@ eligible_nodes as (
 automatic as (
     select * from shared_email
     union all
+    select * from distinctive_name
+    union all
     select * from tmp_identity
     union all
     select pairwise.*
@@ -203,7 +317,6 @@ manual_same as (
         node_a,
         node_b,
         'manual_same' as evidence,
-        5 as strength,
         'decision ' || decision_id as detail
     from decisions
     where action = 'same'
@@ -222,7 +335,6 @@ lock_edges as (
         lock_anchors.anchor_id as node_a,
         lock_members.member_id as node_b,
         'lock' as evidence,
-        6 as strength,
         'decision ' || lock_members.lock_id as detail
     from lock_members
     inner join lock_anchors on lock_members.lock_id = lock_anchors.lock_id
@@ -251,14 +363,15 @@ unioned as (
 
 final as (
     -- distinct: one piece of evidence recorded twice (an address added twice)
-    -- is one edge
+    -- is one edge; strengths come from the seed evidence_kinds
     select distinct
-        evidence,
-        strength,
-        detail,
-        least(node_a, node_b) as node_a,
-        greatest(node_a, node_b) as node_b
+        unioned.evidence,
+        evidence_kinds.strength,
+        unioned.detail,
+        least(unioned.node_a, unioned.node_b) as node_a,
+        greatest(unioned.node_a, unioned.node_b) as node_b
     from unioned
+    inner join evidence_kinds on unioned.evidence = evidence_kinds.evidence
 )
 
 select * from final

@@ -1,0 +1,101 @@
+-- One row per (profile, name value) a person's profile carries: its folded name,
+-- the core of that name (first and last real words), every login it had, and the login
+-- named by its GitHub noreply addresses (logins are handles: they can only score
+-- as one). Bots and organisations carry none.
+with
+
+profiles as (select * from {{ ref('int_profiles_unioned') }}),
+
+emails as (select * from {{ ref('int_emails_collapsed') }}),
+
+-- every login a profile was ever seen with: a rename does not erase the old one
+-- (and the result does not depend on which observation came last)
+logins as (
+    select
+        base_profile_id,
+        username
+    from {{ ref('stg_cppa_raw__github_accounts') }}
+    union
+    select
+        base_profile_id,
+        username
+    from {{ ref('stg_cppa_raw__slack_users') }}
+    union
+    select
+        base_profile_id,
+        username
+    from {{ ref('stg_cppa_raw__discord_profiles') }}
+),
+
+people as (
+    select *
+    from profiles
+    where not is_not_a_person
+),
+
+-- the name's first and last real words (initials dropped): "Jonas I. Liechti"
+-- and "Jonas Liechti" carry one core name
+cores as (
+    select
+        base_profile_id,
+        person_name,
+        name_folded,
+        array(
+            select token
+            from unnest(regexp_split_to_array(name_folded, ' ')) with ordinality as t (token, n)
+            where length(token) >= 2
+            order by n
+        ) as tokens
+    from people
+    where name_folded is not null
+),
+
+carried as (
+    select
+        base_profile_id,
+        name_folded,
+        person_name as shown_as,
+        'name' as carried_as
+    from people
+    where name_folded is not null
+    union all
+    select
+        base_profile_id,
+        tokens[1] || ' ' || tokens[cardinality(tokens)],
+        person_name,
+        'core_name'
+    from cores
+    where
+        cardinality(tokens) >= 2
+        and tokens[1] || ' ' || tokens[cardinality(tokens)] <> name_folded
+    union all
+    select
+        people.base_profile_id,
+        lower(btrim(logins.username)),
+        btrim(logins.username),
+        'login'
+    from people
+    inner join logins on people.base_profile_id = logins.base_profile_id
+    where btrim(logins.username) ~ '^[^\s]+$'
+    union all
+    select
+        people.base_profile_id,
+        emails.github_noreply_login,
+        emails.github_noreply_login,
+        'noreply_login'
+    from people
+    inner join emails on people.base_profile_id = emails.base_profile_id
+    where emails.github_noreply_login is not null
+),
+
+final as (
+    select distinct on (base_profile_id, name_folded)
+        base_profile_id,
+        name_folded,
+        shown_as,
+        carried_as
+    from carried
+    order by base_profile_id, name_folded, carried_as
+)
+
+select * from final
