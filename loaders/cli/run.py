@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -19,12 +20,27 @@ from .app import app, handled
 
 
 def run_with_progress(
-    full: bool, wait: float = 0.0, quiet: bool = False, django_compat: bool = False
+    full: bool,
+    wait: float = 0.0,
+    quiet: bool = False,
+    django_compat: bool = False,
+    unit_tests: bool = False,
 ) -> RunSummary:
     """Run the merge: a live spinner on a terminal, plain step lines otherwise."""
     database = resolve()
+
+    def go(progress: Callable[[RunStep], None] | None = None) -> RunSummary:
+        return do_run(
+            database,
+            wait=wait,
+            full=full,
+            progress=progress or (lambda _: None),
+            django_compat=django_compat,
+            unit_tests=unit_tests,
+        )
+
     if quiet:
-        return do_run(database, wait=wait, full=full, django_compat=django_compat)
+        return go()
     if sys.stderr.isatty():
         from rich.console import Console
 
@@ -40,15 +56,13 @@ def run_with_progress(
                 else:
                     spinner.update(step.message)
 
-            return do_run(
-                database, wait=wait, full=full, progress=live, django_compat=django_compat
-            )
+            return go(live)
 
     def plain(step: RunStep) -> None:
         if not step.is_quiet:
             typer.echo(f"… {step.message}", err=True)
 
-    return do_run(database, wait=wait, full=full, progress=plain, django_compat=django_compat)
+    return go(plain)
 
 
 def report(summary: RunSummary, as_json: bool = False, quiet: bool = False) -> None:
@@ -81,6 +95,12 @@ def run(
             help="Also build views named like the old Django tables.",
         ),
     ] = False,
+    unit_tests: Annotated[
+        bool,
+        typer.Option(
+            "--unit-tests", help="Also run dbt's unit tests (the models' logic; demo does)."
+        ),
+    ] = False,
 ) -> None:
     """Merge: migrate, lock, fix a watermark, build every model and test, publish, log.
 
@@ -91,7 +111,11 @@ def run(
     Example: cppa-identity run --wait 600 --quiet
     """
     summary = run_with_progress(
-        full=full, wait=wait, quiet=quiet or as_json, django_compat=django_compat
+        full=full,
+        wait=wait,
+        quiet=quiet or as_json,
+        django_compat=django_compat,
+        unit_tests=unit_tests,
     )
     report(summary, as_json=as_json, quiet=quiet)
 
@@ -122,7 +146,7 @@ def demo(
     truth = sample.load(data, source="demo")
     close_pool()
     typer.echo(f"loaded {len(data.calls)} loader calls → {len(truth)} profiles")
-    summary = run_with_progress(full=True)
+    summary = run_with_progress(full=True, unit_tests=True)
     report(summary)
     with wrap_db_errors("demo"), connect(database) as conn:
         predicted = review.profile_identities(conn)

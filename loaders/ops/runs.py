@@ -251,8 +251,13 @@ def run(
     full: bool = False,
     progress: Callable[[RunStep], None] = _no_progress,
     django_compat: bool = False,
+    unit_tests: bool = False,
 ) -> RunSummary:
-    """One scheduled merge run. Raises RunLocked; returns the summary otherwise."""
+    """One scheduled merge run. Raises RunLocked; returns the summary otherwise.
+
+    Data tests guard every publish; dbt's unit tests (the models' logic on
+    hand-written rows, independent of the data) run when `unit_tests` is set:
+    in `demo`, `run --unit-tests` and CI."""
     started = time.monotonic()
     with wrap_db_errors("run"), connect(database, autocommit=True) as conn:
         progress(RunStep("migrate", "applying migrations"))
@@ -260,7 +265,7 @@ def run(
         progress(RunStep("lock", "taking the run lock"))
         acquire_run_lock(conn, wait)
         try:
-            return _locked_run(conn, database, full, progress, django_compat, started)
+            return _locked_run(conn, database, full, progress, django_compat, started, unit_tests)
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (RUN_LOCK,))
 
@@ -272,6 +277,7 @@ def _locked_run(
     progress: Callable[[RunStep], None],
     django_compat: bool,
     started: float,
+    unit_tests: bool = False,
 ) -> RunSummary:
     conn.execute(
         "update cppa_ops.runs set outcome = 'failed', finished_at = clock_timestamp(),"
@@ -310,9 +316,14 @@ def _locked_run(
     checksum = seeds_checksum()
     reload_seeds = not seeds_loaded(conn, checksum)
     progress(RunStep("build", "building models and running tests (dbt build)"))
+    command = ["build"]
+    if not reload_seeds:
+        command += ["--exclude", "resource_type:seed"]
+    if not unit_tests:
+        command += ["--exclude-resource-type", "unit_test"]
     result = run_dbt(
         database,
-        ["build"] if reload_seeds else ["build", "--exclude", "resource_type:seed"],
+        command,
         {"marts_schema": NEXT, "history_schema": HISTORY_NEXT, "django_compat": django_compat},
         on_node=lambda name, status: progress(RunStep("node", f"{status:<7} {name}", name, status)),
         watermark=watermark,
@@ -321,6 +332,7 @@ def _locked_run(
     counts: dict[str, int] = {
         "test_failures": sum(1 for r in failures if "test" in r["resource_type"]),
         "model_errors": sum(1 for r in failures if "test" not in r["resource_type"]),
+        "unit_tests": sum(1 for r in result.results if r["resource_type"] == "unit_test"),
     }
     if result.success:
         if reload_seeds:

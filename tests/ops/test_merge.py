@@ -30,9 +30,19 @@ def identity_of(conn: psycopg.Connection[Any], profile_id: int) -> int:
     return int(row[0])
 
 
-def build(database: dbmod.Database) -> None:
-    summary = run(database, full=True)
+def build(database: dbmod.Database, unit_tests: bool = False) -> None:
+    summary = run(database, full=True, unit_tests=unit_tests)
     assert summary.outcome == "success", summary.failures or summary.error
+
+
+def test_unit_tests_run_on_request_and_not_otherwise(database: dbmod.Database) -> None:
+    """dbt's unit tests check the models' logic, not the data: a run includes
+    them only on request (demo, `run --unit-tests`, CI); every one passes."""
+    with_units = run(database, full=True, unit_tests=True)
+    assert with_units.outcome == "success", with_units.failures or with_units.error
+    assert with_units.counts["unit_tests"] >= 10
+    without = run(database, full=True)
+    assert without.outcome == "success" and without.counts["unit_tests"] == 0
 
 
 def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
