@@ -43,7 +43,7 @@ cores as (
         array(
             select token
             from unnest(regexp_split_to_array(name_folded, ' ')) with ordinality as t (token, n)
-            where length(token) >= 2
+            where length(token) >= 2 and token ~ '^[[:alpha:]]+$'
             order by n
         ) as tokens
     from people

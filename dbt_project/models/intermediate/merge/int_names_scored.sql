@@ -7,7 +7,8 @@
 -- carrying the name: given name × surname frequency from the seed
 -- name_frequencies (either order, the commoner wins), or
 -- var('name_handle_frequency') for a distinctive handle. A full name has at
--- least two real tokens (initials do not count); a handle is one token of 6+
+-- least two real words (letters only: initials and "(work)" do not count); a
+-- handle is one token of 6+
 -- characters with a digit, an inner capital or 10+ characters, and no given name
 -- or surname.
 with
@@ -43,7 +44,7 @@ names as (
         array(
             select token
             from unnest(regexp_split_to_array(name_folded, ' ')) with ordinality as t (token, n)
-            where length(token) >= 2
+            where length(token) >= 2 and token ~ '^[[:alpha:]]+$'
             order by n
         ) as tokens
     from people
@@ -58,8 +59,7 @@ shaped as (
         case
             when cardinality(names.tokens) >= 2 then 'full_name'
             when
-                cardinality(names.tokens) = 1
-                and names.name_folded = names.tokens[1]
+                names.name_folded !~ '\s'
                 and length(names.name_folded) >= 6
                 and (
                     names.name_folded ~ '[0-9]'
