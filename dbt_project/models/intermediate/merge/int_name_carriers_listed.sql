@@ -47,7 +47,10 @@ cores as (
             order by n
         ) as tokens
     from people
-    where name_folded is not null
+    where
+        name_folded is not null
+        -- a word that is neither letters, an initial nor "(a remark)": no core name
+        and name_folded !~ '(^|\s)[^\s(]*[^[:alpha:]\s(][^\s]*'
 ),
 
 carried as (

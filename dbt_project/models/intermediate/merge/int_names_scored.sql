@@ -46,7 +46,9 @@ names as (
             from unnest(regexp_split_to_array(name_folded, ' ')) with ordinality as t (token, n)
             where length(token) >= 2 and token ~ '^[[:alpha:]]+$'
             order by n
-        ) as tokens
+        ) as tokens,
+        -- a word that is neither letters, an initial nor "(a remark)": no full name
+        name_folded ~ '(^|\s)[^\s(]*[^[:alpha:]\s(][^\s]*' as has_odd_word
     from people
     group by name_folded
 ),
@@ -57,7 +59,7 @@ shaped as (
         names.profile_count,
         names.tokens,
         case
-            when cardinality(names.tokens) >= 2 then 'full_name'
+            when cardinality(names.tokens) >= 2 and not names.has_odd_word then 'full_name'
             when
                 names.name_folded !~ '\s'
                 and length(names.name_folded) >= 6
