@@ -1,7 +1,7 @@
 {{ config(indexes=[{'columns': ['id'], 'unique': true}, {'columns': ['display_name']}]) }}
 -- One row per identity (person). id = smallest node id of its component.
 -- display_name: the declared identity's name when there is one, else the most
--- complete real name among the profiles (most words, then platform priority
+-- complete real name among the profiles (most real words, no "(remark)", then platform priority
 -- wg21 > mailing_list > github > slack > youtube > discord, then oldest profile).
 with
 
@@ -31,7 +31,12 @@ name_options as (
         clustered.identity_id,
         profiles.person_name as display_name,
         1,
-        -array_length(regexp_split_to_array(btrim(profiles.person_name), '\s+'), 1),
+        -- most real words (letters, not initials), then no "(remark)"
+        -(
+            select count(*)
+            from unnest(regexp_split_to_array(profiles.name_folded, ' ')) as w (word)
+            where length(w.word) >= 2 and w.word ~ '^[[:alpha:]]+$'
+        ) * 2 + (profiles.person_name ~ '[()]')::int,
         array_position(
             array['wg21', 'mailing_list', 'github', 'slack', 'youtube', 'discord'],
             profiles.platform

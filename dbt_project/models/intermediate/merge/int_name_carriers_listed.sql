@@ -33,8 +33,8 @@ people as (
     where not is_not_a_person
 ),
 
--- the name's first and last real words (initials dropped): "Jonas I. Liechti"
--- and "Jonas Liechti" carry one core name
+-- the name's first and last real words (initials dropped): "Ada B. Quill"
+-- and "Ada Quill" carry one core name
 cores as (
     select
         base_profile_id,
