@@ -78,14 +78,10 @@ def record_decision(
         if action == "lock":
             members = _current_members(c, a)  # type: ignore[arg-type]
         c.execute(query("decision_lock"))
-        refusal = _refusal(c, action, a, b, revokes)
+        undoes = _undoable(c, revokes) if revokes is not None else ""
+        refusal = None if revokes is not None else _refusal(c, action, a, b)
         if refusal:
             raise DecisionRefused(refusal)
-        undoes = ""
-        if revokes is not None:
-            target = c.execute(query("decision_get"), (revokes,)).fetchone()
-            assert target is not None
-            undoes = " ".join(str(part) for part in target[:3] if part is not None)
         row = c.execute(
             query("decision_insert"), (action, a, b, members, revokes, why, who, source)
         ).fetchone()
@@ -100,25 +96,31 @@ WORDS = {
 }
 
 
+def _undoable(conn: psycopg.Connection[Any], revokes: int) -> str:
+    """The decision a revoke undoes, as typed ("same 1 2"); DecisionRefused when it
+    is itself an undo or already undone, NotFound when there is none."""
+    row = conn.execute(query("decision_get"), (revokes,)).fetchone()
+    if row is None:
+        raise NotFound(f"there is no decision {revokes}")
+    target, x, y, revoked_by = row
+    what = " ".join(str(part) for part in (target, x, y) if part is not None)
+    if target == "revoke":
+        raise DecisionRefused(
+            f"decision {revokes} is itself an undo; to restore what it undid, "
+            f"record that decision again"
+        )
+    if revoked_by is not None:
+        raise DecisionRefused(
+            f"decision {revokes} ({what}) was already undone by decision {revoked_by}"
+        )
+    return what
+
+
 def _refusal(
-    conn: psycopg.Connection[Any], action: str, a: int | None, b: int | None, revokes: int | None
+    conn: psycopg.Connection[Any], action: str, a: int | None, b: int | None
 ) -> str | None:
     """Why this decision must not be recorded (a duplicate, a contradiction, an
-    undo of nothing), in the user's words; None when it may be."""
-    if action == "revoke":
-        row = conn.execute(query("decision_get"), (revokes,)).fetchone()
-        if row is None:
-            raise NotFound(f"there is no decision {revokes}")
-        target, x, y, revoked_by = row
-        what = " ".join(str(part) for part in (target, x, y) if part is not None)
-        if target == "revoke":
-            return (
-                f"decision {revokes} is itself an undo; to restore what it undid, "
-                f"record that decision again"
-            )
-        if revoked_by is not None:
-            return f"decision {revokes} ({what}) was already undone by decision {revoked_by}"
-        return None
+    unlock of nothing), in the user's words; None when it may be."""
     in_force = conn.execute(query("decisions_in_force_on"), {"a": a, "b": b}).fetchall()
     if action in WORDS:
         for decision_id, other in in_force:
