@@ -11,7 +11,7 @@ import psycopg
 
 from . import _validate as v
 from .db import transaction
-from .errors import DecisionRefused, NotFound, wrap_db_errors
+from .errors import DecisionRefused, InvalidInput, NotFound, wrap_db_errors
 from .queries import query
 
 ACTIONS = ("same", "different", "split", "lock", "unlock", "dismiss", "revoke")
@@ -46,6 +46,8 @@ def record_decision(
     reason: str = "",
     decided_by: str | None = None,
     revokes: int | None = None,
+    members: list[int] | None = None,
+    batch: int | None = None,
     conn: psycopg.Connection[Any] | None = None,
     source: str | None = None,
 ) -> Decision:
@@ -56,7 +58,10 @@ def record_decision(
     lock I: identity I keeps exactly its current members until `unlock I`.
     dismiss A B: hide the merge candidate between identities A and B.
     revoke: cancel decision `revokes` (undo).
-    A and B are profile or identity ids (one id space).
+    A and B are profile or identity ids (one id space). `members` (lock only)
+    gives the frozen members instead of the identity's members at the last run
+    (an import restores a lock this way). `batch` (from `new_batch`) groups
+    decisions that `revoke_batch` undoes together.
     """
     fn = "record_decision"
     action = v.choice(fn, "action", action, ACTIONS)
@@ -70,23 +75,73 @@ def record_decision(
         raise DecisionRefused(f"'{action}' needs an id")
     if action == "revoke" and revokes is None:
         raise DecisionRefused("'revoke' needs the id of the decision to undo")
+    if members is not None and action != "lock":
+        raise DecisionRefused(f"only 'lock' takes members, not '{action}'")
+    if members is not None and not isinstance(members, list | tuple):
+        raise InvalidInput(fn, "members", members, "must be a list of node ids")
+    frozen = None if members is None else [v.node_id(fn, "members", m) for m in members]
+    group = None if batch is None else v.node_id(fn, "batch", batch)
     with wrap_db_errors(fn), transaction(conn) as c:
-        for node in (a, b):
+        for node in (a, b, *(frozen or ())):
             if node is not None and not _node_exists(c, node):
                 raise NotFound(f"{node} is neither a profile nor an identity")
-        members: list[int] | None = None
-        if action == "lock":
-            members = _current_members(c, a)  # type: ignore[arg-type]
+        if action == "lock" and frozen is None:
+            frozen = _current_members(c, a)  # type: ignore[arg-type]
         c.execute(query("decision_lock"))
         undoes = _undoable(c, revokes) if revokes is not None else ""
         refusal = None if revokes is not None else _refusal(c, action, a, b)
         if refusal:
             raise DecisionRefused(refusal)
         row = c.execute(
-            query("decision_insert"), (action, a, b, members, revokes, why, who, source)
+            query("decision_insert"), (action, a, b, frozen, revokes, why, who, source, group)
         ).fetchone()
     assert row is not None
     return Decision(int(row[0]), action, a, b, why, who, revokes, undoes)
+
+
+def new_batch(conn: psycopg.Connection[Any] | None = None) -> int:
+    """A fresh batch id: decisions recorded with it are undone together by
+    `revoke_batch` (an import's mapping lines, `candidates accept`)."""
+    with wrap_db_errors("new_batch"), transaction(conn) as c:
+        row = c.execute(query("decision_batch_new")).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def revoke_batch(
+    batch: int,
+    *,
+    reason: str = "",
+    decided_by: str | None = None,
+    conn: psycopg.Connection[Any] | None = None,
+    source: str | None = None,
+) -> list[Decision]:
+    """Undo every decision of `batch` still in force, in one transaction; the
+    revokes form a batch of their own. NotFound when the batch has no decision;
+    DecisionRefused when all of them are already undone."""
+    fn = "revoke_batch"
+    group = v.node_id(fn, "batch", batch)
+    with wrap_db_errors(fn), transaction(conn) as c:
+        c.execute(query("decision_lock"))
+        rows = c.execute(query("decision_batch_members"), (group,)).fetchall()
+        if not rows:
+            raise NotFound(f"there is no batch {group}")
+        in_force = [int(r[0]) for r in rows if r[1] is None]
+        if not in_force:
+            raise DecisionRefused(f"every decision of batch {group} is already undone")
+        undo = new_batch(c)
+        return [
+            record_decision(
+                "revoke",
+                revokes=d,
+                reason=reason,
+                decided_by=decided_by,
+                batch=undo,
+                conn=c,
+                source=source,
+            )
+            for d in in_force
+        ]
 
 
 WORDS = {

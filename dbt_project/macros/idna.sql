@@ -98,6 +98,6 @@ language sql immutable strict parallel safe as $fn$
                 || {{ target.schema }}.idna_to_ascii(split_part(n.address, '@', 2))
         else n.address
     end
-    from (select lower(btrim(normalize(email, nfc))) as address) as n
+    from (select lower(btrim(normalize(email, nfc)) collate cppa_raw.fold) as address) as n
 $fn$;
 {% endmacro %}

@@ -2,17 +2,29 @@
     ASCII (octets = characters) skips the costly steps, which cannot change it. -#}
 {% macro normalize_email(column) -%}
     case
-        when octet_length({{ column }}) = char_length({{ column }}) then lower(btrim({{ column }}))
+        when octet_length({{ column }}) = char_length({{ column }})
+            then lower(btrim({{ column }}) collate "C") collate "default"
         else {{ target.schema }}.normalize_email_unicode({{ column }})
     end
 {%- endmacro %}
 
+{#- Lower case by one rule on every server and database locale: ASCII by ASCII
+    rules, anything else by Unicode's full mapping (collation cppa_raw.fold,
+    created by the raw schema's migrations; Python's str.lower() agrees). -#}
+{% macro fold_case(column) -%}
+    (case
+        when octet_length({{ column }}) = char_length({{ column }})
+            then lower(({{ column }}) collate "C") collate "default"
+        else lower(({{ column }}) collate cppa_raw.fold) collate "default"
+    end)
+{%- endmacro %}
+
 {#- Person name folded for matching: accents, case and whitespace removed. -#}
 {% macro fold_name(column) -%}
-    nullif(btrim(regexp_replace(translate(lower(case
-        when octet_length({{ column }}) = char_length({{ column }}) then {{ column }}
-        else normalize({{ column }}, nfc)
-    end),
+    nullif(btrim(regexp_replace(translate({{ fold_case('case
+        when octet_length(' ~ column ~ ') = char_length(' ~ column ~ ') then ' ~ column ~ '
+        else normalize(' ~ column ~ ', nfc)
+    end') }},
         'àáâãäåāăąçćčďđèéêëēėęěğìíîïīįıłñńňòóôõöøōőřśšşťùúûüūůűųýÿžźż',
         'aaaaaaaaacccddeeeeeeeegiiiiiiilnnnoooooooorssstuuuuuuuuyyzzz'),
         '[\s\.,''"_-]+', ' ', 'g')), '')

@@ -10,29 +10,65 @@ import typer
 
 from ..db import check_schema, connect, resolve
 from ..errors import UsageError, wrap_db_errors
-from ..ops import review, transfer
+from ..ops import calls, review, transfer
 from .app import app, echo_json, handled
+
+IMPORT_FORMATS = ("jsonl", "mailmap")
+CSV_REFUSED = (
+    "CSV is an export-only format (a flat view for spreadsheets: it cannot say which"
+    " loader wrote what); import a JSON Lines export instead:"
+    " cppa-identity export --format jsonl -o dump.jsonl"
+)
+
+
+def import_format(path: str, fmt: str) -> str:
+    """The format to read `path` in: --format, else its name; says what it assumed."""
+    if fmt:
+        kind, why = fmt, "as --format says"
+    elif path == "-":
+        raise UsageError("reading standard input needs --format jsonl or --format mailmap")
+    elif path.endswith(".csv"):
+        kind, why = "csv", ""
+    elif path.endswith((".jsonl", ".json", ".ndjson")):
+        kind, why = "jsonl", "by its extension"
+    elif path.rsplit("/", 1)[-1].endswith("mailmap"):
+        kind, why = "mailmap", "by its name"
+    else:
+        raise UsageError(
+            f"cannot tell the format of {path} from its name; pass --format jsonl or --format mailmap"
+        )
+    if kind == "csv":
+        raise UsageError(CSV_REFUSED)
+    if kind not in IMPORT_FORMATS:
+        raise UsageError(f"--format must be jsonl or mailmap, not {fmt!r}")
+    typer.echo(f"reading {path} as {kind} ({why})", err=True)
+    return kind
 
 
 @app.command("import")
 @handled
 def import_(
     path: Annotated[str, typer.Argument(help="File to read, or - for standard input.")],
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or mailmap (default: by name).")] = "",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl or mailmap (default: by name: *.jsonl, *mailmap). CSV exports"
+            " cannot be imported.",
+        ),
+    ] = "",
     strict: Annotated[
         bool, typer.Option("--strict", help="Abort (write nothing) on the first bad line.")
     ] = False,
     source: Annotated[str, typer.Option(help="Collector name recorded with the rows.")] = "import",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Import JSON Lines of loader calls or a git .mailmap; bad lines are reported
-    by number and skipped (unless --strict).
+    """Import JSON Lines of loader calls (what `export` writes) or a git .mailmap;
+    bad lines are reported by number and skipped (unless --strict).
 
-    Example: cppa-identity import calls.jsonl    ·    cppa-identity import .mailmap
+    Example: cppa-identity import dump.jsonl    ·    cppa-identity import .mailmap
     """
-    kind = fmt or ("mailmap" if path.endswith("mailmap") else "jsonl")
-    if kind not in ("jsonl", "mailmap"):
-        raise UsageError(f"--format must be jsonl or mailmap, not {fmt!r}")
+    kind = import_format(path, fmt)
     try:
         stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
     except OSError as exc:
@@ -51,14 +87,20 @@ def import_(
         else:
             result = importer(conn, stream, strict=strict, source=source)
     if as_json:
-        echo_json(result.as_dict())
+        echo_json({"format": kind, **result.as_dict()})
     else:
         for number, error in result.errors:
             typer.echo(f"{path}:{number}: {error}", err=True)
         typer.echo(
             f"imported {result.imported} of {result.lines} lines "
-            f"({len(result.errors)} bad); run `cppa-identity run` to merge"
+            f"({result.ignored} blank or comments, {len(result.errors)} bad); "
+            "run `cppa-identity run` to merge"
         )
+        if result.batch is not None:
+            typer.echo(
+                f"recorded {result.decisions} same-person decisions as batch {result.batch}"
+                f" (undo: cppa-identity revoke --batch {result.batch})"
+            )
     if result.errors:
         raise typer.Exit(1)
 
@@ -82,9 +124,11 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Export identities with their profiles and emails.
+    """Export: jsonl = the loader calls that rebuild this state (profiles, emails,
+    identities, relations, decisions; `import` takes it back); csv = one row per
+    profile, for spreadsheets (export only); mailmap = one block per identity.
 
-    Example: cppa-identity export --format mailmap -o .mailmap
+    Example: cppa-identity export -o dump.jsonl    ·    cppa-identity export --format csv
     """
     if fmt not in ("jsonl", "csv", "mailmap"):
         raise UsageError(f"--format must be jsonl, csv or mailmap, not {fmt!r}")
@@ -95,11 +139,16 @@ def export(
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
         with out if output != "-" else contextlib.nullcontext(out):
-            count = transfer.write_export(
-                transfer.identities(conn, redact_emails=redact_emails),
-                fmt,
-                out,
-                protect_csv=not raw_csv,
-            )
+            if fmt == "jsonl":
+                redact = transfer.redact if redact_emails else None
+                count = transfer.write_lines(calls.dump(conn, redact=redact), out)
+            else:
+                count = transfer.write_export(
+                    transfer.identities(conn, redact_emails=redact_emails),
+                    fmt,
+                    out,
+                    protect_csv=not raw_csv,
+                )
     if output != "-":
-        typer.echo(f"wrote {count} identities to {output}")
+        what = "loader calls" if fmt == "jsonl" else "identities"
+        typer.echo(f"wrote {count} {what} to {output}")

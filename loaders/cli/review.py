@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..db import connect, resolve
-from ..decisions import record_decision
+from ..decisions import record_decision, revoke_batch
 from ..errors import UsageError, wrap_db_errors
 from ..ops import review
 from . import format
@@ -228,9 +228,29 @@ def dismiss(candidate: str, reason: Reason = "", run_now: RunNow = False) -> Non
 
 @app.command()
 @handled
-def revoke(decision: int, reason: Reason = "", run_now: RunNow = False) -> None:
-    """Undo a decision by id.
+def revoke(
+    decision: Annotated[int | None, typer.Argument(help="The decision to undo.")] = None,
+    batch: Annotated[
+        int | None,
+        typer.Option(help="Undo every decision of this batch (an import, an accept) instead."),
+    ] = None,
+    reason: Reason = "",
+    run_now: RunNow = False,
+) -> None:
+    """Undo a decision by id, or a whole batch of decisions.
 
-    Example: cppa-identity revoke 3 --run
+    Example: cppa-identity revoke 3 --run    ·    cppa-identity revoke --batch 2
     """
-    _decide("revoke", None, None, reason, run_now, revokes=decision)
+    if (decision is None) == (batch is None):
+        raise UsageError("revoke needs a decision id or --batch N (one of them)")
+    if decision is not None:
+        _decide("revoke", None, None, reason, run_now, revokes=decision)
+        return
+    assert batch is not None
+    undone = revoke_batch(batch, reason=reason, source="cli")
+    typer.echo(
+        f"undid the {len(undone)} decisions of batch {batch} still in force (decisions"
+        f" {undone[0].id}–{undone[-1].id}); to restore them, record them again"
+    )
+    if run_now:
+        report(run_with_progress(full=False))

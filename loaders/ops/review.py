@@ -15,7 +15,6 @@ from psycopg.rows import dict_row
 from ..db import Database, latest_version, schema_version
 from ..errors import NotFound, UsageError
 from ..queries import named_statements
-from ..values import normalize_email
 from .project import raw_tables, stale_after_days
 from .runs import last_success, mart_counts, pending_rows, relation_exists
 
@@ -158,7 +157,7 @@ def find_identities(conn: psycopg.Connection[Any], query: str, limit: int = SHOW
         raise UsageError("show needs something to look for: an id, email, login or name")
     require_marts(conn)
     matches = _rows(
-        conn, "show_lookup", {"q": query, "email": normalize_email(query), "limit": limit}
+        conn, "show_lookup", {"q": query, "limit": limit}
     )
     if not matches:
         raise NotFound(f"no identity matches {query!r}")

@@ -16,6 +16,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from ..errors import CppaIdentityError
+from . import calls
 
 IMPORTABLE = (
     "create_identity",
@@ -42,11 +43,17 @@ class ImportReport:
     lines: int = 0
     imported: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    ignored: int = 0  # blank lines and comments
+    decisions: int = 0  # "same" decisions recorded (mailmap)
+    batch: int | None = None  # their batch, for `revoke --batch`
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "lines": self.lines,
             "imported": self.imported,
+            "ignored": self.ignored,
+            "decisions": self.decisions,
+            "batch": self.batch,
             "errors": [{"line": n, "error": e} for n, e in self.errors],
         }
 
@@ -99,7 +106,9 @@ def _run_import(
             if strict:
                 raise ImportAborted(f"line {number}: {exc}; nothing was imported") from exc
             return
-        if write is not None:
+        if write is None:
+            report.ignored += 1
+        else:
             _apply(conn, report, number, write, strict)
 
     if strict:
@@ -121,9 +130,17 @@ def import_jsonl(
     source: str = "import",
     tick: Callable[[], None] = lambda: None,
 ) -> ImportReport:
-    """Each line: {"loader": "<function>", "args": {...}}. Bad lines are reported by
-    number and skipped (strict: the whole file is rolled back at the first one)."""
+    """Each line: {"loader": "<function>", "args": {...}, "ref": "<name>"} (ref
+    optional; see loaders.ops.calls). Bad lines are reported by number and skipped
+    (strict: the whole file is rolled back at the first one)."""
     import loaders
+
+    refs = calls.References(conn)
+
+    def call(name: str, args: dict[str, Any], ref: Any) -> None:
+        resolved = refs.resolve(args)
+        result = getattr(loaders, name)(**{"source": source, **resolved, "conn": conn})
+        refs.remember(ref, result)
 
     def parse(line: str, number: int) -> Callable[[], Any] | None:
         if not line.strip():
@@ -134,42 +151,57 @@ def import_jsonl(
         name = item.get("loader")
         args = item.get("args", {})
         if name not in IMPORTABLE:
-            raise ValueError(f"unknown loader {name!r}")
+            raise ValueError(
+                f"unknown loader {name!r} (a line names one of: {', '.join(IMPORTABLE)})"
+            )
         if not isinstance(args, dict) or "conn" in args:
             raise ValueError("args must be an object of the loader's arguments")
-        return functools.partial(getattr(loaders, name), **{"source": source, **args, "conn": conn})
+        return functools.partial(call, name, args, item.get("ref"))
 
     return _run_import(conn, lines, strict, tick, parse)
 
 
 MAILMAP_LINE_MAX = 4096
 
+Entry = tuple[str | None, str]  # (name or None, email as written between < and >)
 
-def parse_mailmap_line(line: str) -> list[tuple[str, str]]:
-    """The (name, email) entries of one .mailmap line; [] for blanks and comments.
-    A linear scan (no backtracking regex), so hostile lines cost O(length)."""
-    text = line.split("#", 1)[0].strip()
-    if not text:
-        return []
+
+def _name_and_email(text: str, allow_empty_email: bool) -> tuple[Entry, str] | None:
+    """git's parse_name_and_email: the first `Name <email>` of `text` and what
+    follows it; None when there is none."""
+    opening = text.find("<")
+    closing = text.find(">", opening + 1) if opening >= 0 else -1
+    if closing < 0 or (closing == opening + 1 and not allow_empty_email):
+        return None
+    name = text[:opening].strip(" \t\n\v\f\r") or None
+    return (name, text[opening + 1 : closing]), text[closing + 1 :]
+
+
+def parse_mailmap_line(line: str) -> tuple[Entry, Entry | None] | None:
+    """One .mailmap line read as git reads it (mailmap.c, `git help gitmailmap`):
+    (proper, commit) entries; commit is None for a line naming one identity; None
+    for a blank line or a comment ('#' at the start). Text after the entries, and
+    a second `Name` with no `<email>`, are ignored, as git ignores them. A line git
+    would ignore for want of a `<email>` raises ValueError, so it is reported."""
+    text = line.rstrip("\r\n")
+    if text.startswith("#") or not text.strip():
+        return None
     if len(text) > MAILMAP_LINE_MAX:
         raise ValueError(f"line is longer than {MAILMAP_LINE_MAX} characters")
-    entries: list[tuple[str, str]] = []
-    rest = text
-    while rest:
-        opening = rest.find("<")
-        closing = rest.find(">", opening + 1)
-        if (
-            opening < 0
-            or closing < 0
-            or ">" in rest[:opening]
-            or "<" in rest[opening + 1 : closing]
-        ):
-            raise ValueError("expected 'Name <email>' optionally followed by 'Name <email>'")
-        entries.append((rest[:opening].strip(), rest[opening + 1 : closing].strip()))
-        rest = rest[closing + 1 :].strip()
-    if len(entries) > 2:
-        raise ValueError("expected at most two 'Name <email>' entries")
-    return entries
+    first = _name_and_email(text, allow_empty_email=False)
+    if first is None:
+        raise ValueError("no 'Name <email>' here (git ignores this line)")
+    proper, rest = first
+    second = _name_and_email(rest, allow_empty_email=True) if rest else None
+    return proper, (second[0] if second else None)
+
+
+@dataclass
+class MailmapImport:
+    """Profiles and decisions one .mailmap import recorded; `batch` undoes them."""
+
+    batch: int
+    decisions: int = 0
 
 
 def import_mailmap(
@@ -179,39 +211,51 @@ def import_mailmap(
     source: str = "mailmap",
     tick: Callable[[], None] = lambda: None,
 ) -> ImportReport:
-    """Each entry becomes a commit-author profile (an unknown GitHub account); a
-    line mapping a commit identity to a proper one adds a "same" decision."""
-    from ..decisions import record_decision
-    from ..github_accounts import get_or_create_unknown_github_account
+    """Each (name, email) identity a line names becomes its own mailing-list
+    profile (known by name and address, as commit identities are); a line mapping a
+    commit identity to a proper one records a "same" decision giving the line
+    number. All of an import's decisions form one batch (`revoke --batch`). An
+    identity git names without a name takes the other entry's name (git keeps the
+    commit's name), or its own address when the line has no name at all."""
+    from ..decisions import new_batch, record_decision
+    from ..mailing_list_profiles import get_or_create_mailing_list_profile
 
-    def load(entries: list[tuple[str, str]], number: int) -> None:
-        proper_name, proper_email = entries[0]
-        commit_name, commit_email = entries[1] if len(entries) == 2 else ("", "")
-        # a missing name means "the same person as the other entry", never "unknown"
-        canonical, _ = get_or_create_unknown_github_account(
-            proper_name or commit_name or proper_email, proper_email, conn=conn, source=source
+    recorded = MailmapImport(new_batch(conn))
+
+    def profile(name: str | None, email: str) -> int:
+        value, _ = get_or_create_mailing_list_profile(
+            name or email or "unknown", email, conn=conn, source=source
         )
-        if len(entries) == 1:
+        return value.id
+
+    def load(proper: Entry, commit: Entry | None, number: int) -> None:
+        if commit is None:
+            if proper[0] is not None:  # `<email>` alone maps nothing
+                profile(*proper)
             return
-        other, _ = get_or_create_unknown_github_account(
-            commit_name or proper_name or commit_email, commit_email, conn=conn, source=source
-        )
-        if other.id != canonical.id and not _same_exists(conn, canonical.id, other.id):
+        canonical = profile(proper[0] or commit[0], proper[1])
+        other = profile(commit[0] or proper[0], commit[1])
+        if other != canonical and not _same_exists(conn, canonical, other):
             record_decision(
                 "same",
-                canonical.id,
-                other.id,
+                canonical,
+                other,
                 reason=f"mailmap line {number}",
                 decided_by="mailmap",
+                batch=recorded.batch,
                 conn=conn,
                 source=source,
             )
+            recorded.decisions += 1
 
     def parse(line: str, number: int) -> Callable[[], Any] | None:
         entries = parse_mailmap_line(line)
-        return functools.partial(load, entries, number) if entries else None
+        return functools.partial(load, *entries, number) if entries else None
 
-    return _run_import(conn, lines, strict, tick, parse)
+    report = _run_import(conn, lines, strict, tick, parse)
+    report.decisions = recorded.decisions
+    report.batch = recorded.batch if recorded.decisions else None
+    return report
 
 
 def _same_exists(conn: psycopg.Connection[Any], a: int, b: int) -> bool:
@@ -288,6 +332,15 @@ def neutralise(cell: object) -> object:
     return cell
 
 
+def write_lines(items: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    """JSON Lines: one object per line; the count written."""
+    count = 0
+    for item in items:
+        out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
 def write_export(
     items: Iterable[dict[str, Any]], fmt: str, out: IO[str], protect_csv: bool = True
 ) -> int:
@@ -311,9 +364,7 @@ def write_export(
         )
     for item in items:
         count += 1
-        if fmt == "jsonl":
-            out.write(json.dumps(item, ensure_ascii=False) + "\n")
-        elif fmt == "csv":
+        if fmt == "csv":
             for p in item["profiles"]:
                 csv_row(
                     [

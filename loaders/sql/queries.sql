@@ -128,9 +128,22 @@ order by d.decision_id;
 
 -- name: decision_insert
 insert into cppa_raw.manual_decisions
-    (action, node_a, node_b, members, revokes_decision_id, reason, decided_by, source)
-values (%s, %s, %s, %s, %s, %s, %s, %s)
+    (action, node_a, node_b, members, revokes_decision_id, reason, decided_by, source, batch_id)
+values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
 returning decision_id;
+
+-- name: decision_batch_new
+select nextval('cppa_raw.decision_batch_seq');
+
+-- name: decision_batch_members
+-- The decisions of a batch, each with the revoke that undid it (or NULL).
+select d.decision_id, (
+    select min(r.decision_id) from cppa_raw.manual_decisions as r
+    where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
+) as revoked_by
+from cppa_raw.manual_decisions as d
+where d.batch_id = %s
+order by d.decision_id;
 
 -- name: node_exists
 select exists (select from cppa_raw.profiles where base_profile_id = %(n)s)

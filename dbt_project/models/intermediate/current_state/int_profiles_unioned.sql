@@ -95,7 +95,7 @@ final as (
         unioned.is_bot,
         unioned.is_organization,
         (unioned.is_bot or unioned.is_organization) as is_not_a_person,
-        nullif(lower(btrim(unioned.username)), '') as username_folded,
+        nullif({{ fold_case('btrim(unioned.username)') }}, '') as username_folded,
         -- "Jane Doe via Boost": a relay sent it (a list rewriting senders, a patch
         -- bridge); the person is the part before "via", the address is the relay's
         coalesce(unioned.display_name ~* {{ relay_name_pattern() }}, false) as is_relayed,

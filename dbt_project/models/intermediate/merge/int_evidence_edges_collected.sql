@@ -252,11 +252,11 @@ noreply_id as (
 
 unique_logins as (
     select
-        lower(username) as login,
+        {{ fold_case('username') }} as login,
         min(base_profile_id) as base_profile_id
     from github
     where username <> ''
-    group by lower(username)
+    group by {{ fold_case('username') }}
     having count(*) = 1
 ),
 

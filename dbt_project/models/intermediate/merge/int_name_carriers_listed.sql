@@ -74,7 +74,7 @@ carried as (
     union all
     select
         people.base_profile_id,
-        lower(btrim(logins.username)),
+        {{ fold_case('btrim(logins.username)') }},
         btrim(logins.username),
         'login'
     from people

@@ -1,0 +1,239 @@
+"""The JSON Lines dump: the loader calls that rebuild a database's state, and the
+references that tie them together.
+
+A line is {"loader": <function>, "args": {...}, "ref": <name>}. "ref" names the
+line's result (a profile, identity, tmp identity or decision); a later argument
+{"ref": <name>} stands for that result's id, {"ref": <name>, "email": <address>}
+for the id of that profile's current email with this address, {"batch": <name>}
+for one new decision batch per name. Ids are never
+written, so a dump imports into any database; nodes are written in id order, so
+the smallest node of each identity stays the smallest and identities keep their
+shape.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from ..queries import named_statements
+
+_SQL = named_statements(Path(__file__).parent / "sql" / "calls.sql")
+
+
+def node_ref(node_id: int) -> str:
+    return f"n{node_id}"
+
+
+def decision_ref(decision_id: int) -> str:
+    return f"d{decision_id}"
+
+
+def _ref(node_id: int | None) -> dict[str, str] | None:
+    return None if node_id is None else {"ref": node_ref(node_id)}
+
+
+def _observation_args(kind: str, key: str, o: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The loader call that records observation `o` of a profile of platform `kind`
+    with natural key `key`."""
+    declared = _ref(o.get("identity_id"))
+    if kind == "github":
+        return "get_or_create_github_account", {
+            "github_account_id": o["github_account_id"],
+            "username": o["username"],
+            "display_name": o["display_name"],
+            "avatar_url": o["avatar_url"],
+            "account_type": o["account_type"],
+            "identity": declared,
+        }
+    if kind == "slack":
+        user = {
+            "id": key,
+            "name": o["username"],
+            "real_name": o["display_name"],
+            "profile": {"image_72": o["avatar_url"]},
+        }
+        return "get_or_create_slack_user", {"user_data": user}
+    if kind == "discord":
+        return "get_or_create_discord_profile", {
+            "discord_user_id": o["discord_user_id"],
+            "username": o["username"],
+            "display_name": o["display_name"],
+            "avatar_url": o["avatar_url"],
+            "is_bot": o["is_bot"],
+            "identity": declared,
+        }
+    if kind == "youtube":
+        return "get_or_create_youtube_speaker", {
+            "external_id": key,
+            "display_name": o["display_name"],
+            "identity": declared,
+        }
+    name, address = json.loads(key)
+    if kind == "mailing_list":
+        return "get_or_create_mailing_list_profile", {"display_name": name, "email": address}
+    return "get_or_create_wg21_paper_author_profile", {
+        "display_name": name,
+        "email": address,
+        "author_alias": o["author_alias"],
+    }
+
+
+def _profile_calls(
+    row: dict[str, Any], redact: Callable[[str], str] | None
+) -> Iterator[dict[str, Any]]:
+    """A profile's observations, in order, as loader calls, then the calls that
+    leave its emails as they are now."""
+    ref, kind = node_ref(row["id"]), row["type"]
+    if row["author_name"] is not None:  # a commit author without a GitHub user
+        yield {
+            "loader": "get_or_create_unknown_github_account",
+            "args": {"name": row["author_name"]},
+            "ref": ref,
+        }
+        calls: list[tuple[str, dict[str, Any]]] = []
+    else:
+        calls = [_observation_args(kind, row["natural_key"], o) for o in row["observations"]]
+    # the email the creating call adds as primary: a mailing-list or WG21 key's
+    added = calls[0][1].get("email") or None if kind in ("mailing_list", "wg21") else None
+    emails = row["emails"]
+    if redact is not None:
+        added = redact(added) if added else None
+        emails = [{**e, "email": redact(e["email"])} for e in emails]
+        calls = [
+            (loader, {**args, "email": added}) if "email" in args else (loader, args)
+            for loader, args in calls
+        ]
+    previous = None
+    for loader, args in calls:
+        if args != previous:  # a repeated observation adds nothing
+            yield {"loader": loader, "args": args, **({} if previous else {"ref": ref})}
+        previous = args
+    yield from _email_calls(ref, emails, added)
+
+
+def _email_calls(
+    ref: str, emails: list[dict[str, Any]], added: str | None
+) -> Iterator[dict[str, Any]]:
+    """The calls that turn the emails a profile was created with into `emails`."""
+    profile = {"ref": ref}
+    kept = next((e for e in emails if added is not None and e["email"] == added), None)
+    if added is not None and kept is None:
+        yield {"loader": "remove_email", "args": {"email_obj": {**profile, "email": added}}}
+    elif kept is not None and (kept["is_primary"], kept["is_active"]) != (True, True):
+        yield {
+            "loader": "update_email",
+            "args": {
+                "email_obj": {**profile, "email": added},
+                "is_primary": kept["is_primary"],
+                "is_active": kept["is_active"],
+            },
+        }
+    for e in emails:
+        if e is kept:
+            continue
+        yield {
+            "loader": "add_email",
+            "args": {
+                "base_profile": profile,
+                "email": e["email"],
+                "is_primary": e["is_primary"],
+                "is_active": e["is_active"],
+            },
+        }
+
+
+def dump(
+    conn: psycopg.Connection[Any], redact: Callable[[str], str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every loader call needed to rebuild the published state (profiles with their
+    emails, declared and tmp identities, relations) and every decision, in order."""
+    with conn.cursor(name="cppa_dump_nodes", row_factory=dict_row) as cur:
+        cur.itersize = 2000
+        for row in cur.execute(_SQL["dump_nodes"]):
+            ref = node_ref(row["id"])
+            if row["node"] == "identity":
+                args = {"display_name": row["display_name"], "description": row["description"]}
+                yield {"loader": "create_identity", "args": args, "ref": ref}
+                continue
+            if row["node"] == "tmp_identity":
+                args = {"display_name": row["display_name"], "description": row["description"]}
+                yield {"loader": "create_tmp_identity", "args": args, "ref": ref}
+                continue
+            yield from _profile_calls(row, redact)
+    for profile, target in conn.execute(_SQL["dump_relations"]).fetchall():
+        yield {
+            "loader": "add_temp_profile_identity_relation",
+            "args": {
+                "base_profile": {"ref": node_ref(profile)},
+                "target_identity": {"ref": node_ref(target)},
+            },
+        }
+    with conn.cursor(name="cppa_dump_decisions", row_factory=dict_row) as cur:
+        for d in cur.execute(_SQL["dump_decisions"]):
+            args = {
+                "action": d["action"],
+                "node_a": _ref(d["node_a"]),
+                "node_b": _ref(d["node_b"]),
+                "reason": d["reason"],
+                "decided_by": d["decided_by"],
+            }
+            if d["revokes_decision_id"] is not None:
+                args["revokes"] = {"ref": decision_ref(d["revokes_decision_id"])}
+            if d["batch_id"] is not None:
+                args["batch"] = {"batch": f"b{d['batch_id']}"}
+            if d["members"] is not None:
+                args["members"] = [{"ref": node_ref(m)} for m in d["members"]]
+            yield {"loader": "record_decision", "args": args, "ref": decision_ref(d["decision_id"])}
+
+
+class References:
+    """What the lines of one import named: ref -> id."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+        self.ids: dict[str, int] = {}
+        self.batches: dict[str, int] = {}
+
+    def resolve(self, value: Any) -> Any:
+        """`value` with every {"ref": ...} replaced by the id it names and every
+        {"batch": ...} by a batch of this import."""
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if set(value) == {"batch"}:  # decisions recorded together stay together
+            from ..decisions import new_batch
+
+            name = str(value["batch"])
+            if name not in self.batches:
+                self.batches[name] = new_batch(self.conn)
+            return self.batches[name]
+        if "ref" not in value:
+            return {k: self.resolve(v) for k, v in value.items()}
+        name = value["ref"]
+        if not isinstance(name, str) or name not in self.ids or set(value) - {"ref", "email"}:
+            raise ValueError(
+                f"{value!r} names no earlier line (a ref must be defined before it is used)"
+            )
+        if "email" not in value:
+            return self.ids[name]
+        row = self.conn.execute(
+            _SQL["email_of_profile"], (self.ids[name], value["email"])
+        ).fetchone()
+        if row is None:
+            raise ValueError(f"profile {name} has no current email {value['email']!r}")
+        return int(row[0])
+
+    def remember(self, name: Any, result: Any) -> None:
+        if name is None:
+            return
+        if not isinstance(name, str):
+            raise ValueError(f"ref must be a string, not {name!r}")
+        value = result[0] if isinstance(result, tuple) else result
+        self.ids[name] = int(value.id)
