@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -108,10 +109,11 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
     by_name = json.loads(invoke("show", shown[0]["display_name"].upper(), "--json").stdout)
     assert a in {ident["id"] for ident in by_name}
 
-    out = tmp_path / "ids.jsonl"
-    invoke("export", "--format", "jsonl", "-o", str(out))
+    out = tmp_path / "dump.jsonl"
+    assert "loader calls" in invoke("export", "--format", "jsonl", "-o", str(out)).stdout
     lines = [json.loads(line) for line in out.read_text().splitlines()]
-    assert lines and {"id", "display_name", "profiles"} <= set(lines[0])
+    assert lines and {"loader", "args", "ref"} <= set(lines[0])
+    assert {"record_decision", "add_email"} <= {line["loader"] for line in lines}
     redacted = invoke("export", "--format", "csv", "--redact-emails").stdout
     assert "@invalid" in redacted and "@gmail.com" not in redacted
     assert "<" in invoke("export", "--format", "mailmap").stdout
@@ -262,6 +264,16 @@ def test_import_reports_bad_lines(database: dbmod.Database, tmp_path: Path) -> N
     )
     result = invoke("import", str(mailmap), code=1)
     assert ".mailmap:4" in result.output and "imported 3 of 4" in result.output
+    assert "as mailmap (by its name)" in result.output
+    batch = re.search(r"revoke --batch (\d+)", result.output)
+    assert batch and "recorded 2 same-person decisions" in result.output
+    # format: CSV is export-only, stdin and unknown names need --format
+    table = tmp_path / "identities.csv"
+    table.write_text("identity_id,profile_id\n1,1\n")
+    assert "export-only" in invoke("import", str(table), code=2).output
+    assert "export-only" in invoke("import", "-", "--format", "csv", code=2).output
+    assert "needs --format" in invoke("import", "-", code=2).output
+    assert "cannot tell the format" in invoke("import", str(tmp_path / "data.txt"), code=2).output
     ana, _ = L.get_or_create_mailing_list_profile("Ana Buch", "ana@b\u00fccher.de")
     invoke("run")
     for query in ("Ana@B\u00fccher.de", "ana@xn--bcher-kva.de", "ana@bu\u0308cher.de"):
@@ -272,6 +284,10 @@ def test_import_reports_bad_lines(database: dbmod.Database, tmp_path: Path) -> N
     assert {"jane@doe.example", "janie@laptop.local", "jd@old.example"} <= emails
     names = {p["display_name"] for p in shown[0]["profiles"]}
     assert "unknown" not in names, "a mailmap entry without a name is not an unknown author"
+    undone = invoke("revoke", "--batch", batch.group(1)).stdout
+    assert "undid the 2 decisions of batch" in undone
+    assert "already undone" in invoke("revoke", "--batch", batch.group(1), code=2).output
+    assert "one of them" in invoke("revoke", code=2).output
     invoke("import", str(tmp_path / "missing.jsonl"), code=2)
 
 

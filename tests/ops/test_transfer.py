@@ -1,0 +1,291 @@
+"""Data in and out: the JSON Lines dump rebuilds what it was taken from, and a
+.mailmap is read as git reads it."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+import loaders as L
+from loaders import db as dbmod
+from loaders.decisions import revoke_batch
+from loaders.errors import DecisionRefused, NotFound
+from loaders.ops import calls, sample, transfer
+from loaders.ops.runs import run
+
+# --- the .mailmap grammar ---------------------------------------------------------------
+
+# line -> (proper, commit) as git reads it (`git help gitmailmap`, mailmap.c)
+GIT_READS = {
+    "Proper Name <commit@x.example>": (("Proper Name", "commit@x.example"), None),
+    "<proper@x.example> <commit@x.example>": (
+        (None, "proper@x.example"),
+        (None, "commit@x.example"),
+    ),
+    "Proper Name <proper@x.example> <commit@x.example>": (
+        ("Proper Name", "proper@x.example"),
+        (None, "commit@x.example"),
+    ),
+    "Proper Name <proper@x.example> Commit Name <commit@x.example>": (
+        ("Proper Name", "proper@x.example"),
+        ("Commit Name", "commit@x.example"),
+    ),
+    # no second address: git keeps the first entry and ignores the rest
+    "Proper Name <proper@x.example> Commit Name": (("Proper Name", "proper@x.example"), None),
+    "Proper Name <proper@x.example>   # trailing remark": (
+        ("Proper Name", "proper@x.example"),
+        None,
+    ),
+    "  Spaced   Out  \t<proper@x.example>\t<commit@x.example> ": (
+        ("Spaced   Out", "proper@x.example"),
+        (None, "commit@x.example"),
+    ),
+    "Proper Name <proper@x.example> Nobody <>": (
+        ("Proper Name", "proper@x.example"),
+        ("Nobody", ""),
+    ),
+    "# Proper Name <proper@x.example>": None,
+    "   ": None,
+    "": None,
+}
+GIT_IGNORES = ["Proper Name", "Proper Name <>", "Proper Name <unclosed@x.example", "no brackets"]
+
+
+def test_mailmap_lines_are_read_as_git_reads_them() -> None:
+    for line, expected in GIT_READS.items():
+        assert transfer.parse_mailmap_line(line + "\n") == expected, line
+    for line in GIT_IGNORES:
+        with pytest.raises(ValueError, match="git ignores this line"):
+            transfer.parse_mailmap_line(line)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git itself is the oracle here")
+def test_git_agrees_with_the_expected_readings(tmp_path: Path) -> None:
+    """git check-mailmap maps each commit identity of GIT_READS where the table says
+    (the table above is always checked; this checks the table against git)."""
+    mailmap = tmp_path / "mailmap"
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    for line, expected in GIT_READS.items():
+        if expected is None:
+            continue
+        mailmap.write_text(line + "\n")  # one line per file: lines share addresses
+        (proper_name, proper_email), commit = expected
+        commit_name, commit_email = commit or (proper_name, proper_email)
+        if not commit_email:
+            continue  # git check-mailmap cannot be asked about an empty address
+        asked = f"{commit_name or 'Someone'} <{commit_email}>"
+        answer = subprocess.run(
+            ["git", "-c", f"mailmap.file={mailmap}", "check-mailmap", asked],
+            cwd=tmp_path / "repo",
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert answer == f"{proper_name or commit_name or 'Someone'} <{proper_email}>", asked
+
+
+# A mailmap shaped like real ones: every line form, comments, a relay, namesakes.
+MAILMAP = """\
+# Project contributors
+Ada Quill <ada@quill.example>
+Ada Quill <ada@quill.example> <ada@old-job.example>
+Ada Quill <ada@quill.example> Ada Q <ada.q@laptop.local>
+<ben@stone.example> <b.stone@uni.example>   # moved on
+Ben Stone <ben@stone.example> Ben Stone
+Cleo Marsh <cleo@marsh.example> Cleo Marsh via GitGitGadget <gitgitgadget@bridge.example>
+Dov Pratt <dov@pratt.example> Dov Pratt via GitGitGadget <gitgitgadget@bridge.example>
+John Smith <john@acme.example>
+John Smith <jsmith@othercorp.example>
+Ada Quill <ada@quill.example> <ada@old-job.example>
+not a mailmap line
+"""
+
+
+def _profiles(conn: psycopg.Connection[Any]) -> dict[tuple[str, str], int]:
+    rows = conn.execute(
+        "select p.base_profile_id, m.display_name, p.natural_key from cppa_raw.profiles as p"
+        " join cppa_raw.mailing_list_profiles as m using (base_profile_id)"
+    ).fetchall()
+    return {(name, json.loads(key)[1]): pid for pid, name, key in rows}
+
+
+def test_mailmap_import_gives_each_identity_a_profile_and_mappings_a_batch(
+    database: dbmod.Database, conn: psycopg.Connection[Any]
+) -> None:
+    report = transfer.import_mailmap(conn, io.StringIO(MAILMAP))
+    assert report.lines == 12 and report.ignored == 1
+    assert [n for n, _ in report.errors] == [12]
+    profiles = _profiles(conn)
+    # each distinct (name, email) is its own profile; namesakes are not joined
+    assert ("John Smith", "john@acme.example") in profiles
+    assert ("John Smith", "jsmith@othercorp.example") in profiles
+    assert ("Cleo Marsh via GitGitGadget", "gitgitgadget@bridge.example") in profiles
+    assert ("Dov Pratt via GitGitGadget", "gitgitgadget@bridge.example") in profiles
+    # a nameless entry takes the other entry's name, as git keeps the commit's name
+    assert ("Ada Quill", "ada@old-job.example") in profiles
+    assert ("b.stone@uni.example", "b.stone@uni.example") in profiles
+    assert len(profiles) == 12
+    decisions = conn.execute(
+        "select reason, batch_id, node_a, node_b from cppa_raw.manual_decisions"
+        " where action = 'same' order by decision_id"
+    ).fetchall()
+    # lines 3, 4, 5, 7, 8 map; line 6 names one identity; line 11 repeats line 3
+    assert [r[0] for r in decisions] == [f"mailmap line {n}" for n in (3, 4, 5, 7, 8)]
+    assert {r[1] for r in decisions} == {report.batch} and report.decisions == 5
+    again = transfer.import_mailmap(conn, io.StringIO(MAILMAP))
+    assert again.decisions == 0 and again.batch is None
+    undone = revoke_batch(report.batch)  # type: ignore[arg-type]
+    assert sorted(d.revokes for d in undone) == sorted(  # type: ignore[type-var]
+        r[0]
+        for r in conn.execute(
+            "select decision_id from cppa_raw.manual_decisions where batch_id = %s",
+            (report.batch,),
+        )
+    )
+    with pytest.raises(DecisionRefused, match="already undone"):
+        revoke_batch(report.batch)  # type: ignore[arg-type]
+    with pytest.raises(NotFound, match="no batch"):
+        revoke_batch(999_999)
+
+
+# --- the JSON Lines round trip ------------------------------------------------------------
+
+PARTITION = """
+select n.identity_id, p.platform,
+    coalesce('unknown author ' || u.author_name, p.natural_key) as profile_key,
+    coalesce((select json_agg(json_build_array(e.email, e.is_primary, e.is_active)
+        order by e.email, e.is_primary, e.is_active)
+        from cppa_identity.email as e where e.base_profile_id = p.base_profile_id), '[]')::text
+from cppa_raw.profiles as p
+join cppa_identity.identity_node as n on n.node_id = p.base_profile_id
+left join cppa_raw.unknown_github_authors as u
+    on p.platform = 'github' and u.github_account_id::text = p.natural_key
+"""
+
+
+def partition(conninfo: str) -> set[frozenset[tuple[str, str, str]]]:
+    """Identities as sets of (platform, key, emails): comparable across databases."""
+    groups: dict[int, set[tuple[str, str, str]]] = {}
+    with psycopg.connect(conninfo) as conn:
+        for identity, platform, key, emails in conn.execute(PARTITION):
+            groups.setdefault(identity, set()).add((platform, key, emails))
+    return {frozenset(g) for g in groups.values()}
+
+
+def canonical(lines: list[str]) -> list[str]:
+    """Dump lines with refs renamed in order of appearance (ids differ between
+    databases, the calls must not)."""
+    names: dict[str, int] = {}
+
+    def rename(m: re.Match[str]) -> str:
+        number = names.setdefault(m.group(2) + m.group(3), len(names))
+        return f'"{m.group(1)}": "{m.group(2)}{number}"'
+
+    return [re.sub(r'"(ref|batch)": "([a-z])(\d+)"', rename, line) for line in lines]
+
+
+def dump_lines(conninfo: str) -> list[str]:
+    out = io.StringIO()
+    with psycopg.connect(conninfo) as conn:
+        transfer.write_lines(calls.dump(conn), out)
+    return out.getvalue().splitlines()
+
+
+@pytest.fixture
+def second_database(admin_conninfo: str, template_db: str) -> Any:
+    name = "cppa_test_round_trip"
+    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+        )
+        conn.execute(
+            sql.SQL("create database {} template {}").format(
+                sql.Identifier(name), sql.Identifier(template_db)
+            )
+        )
+    yield dbmod.Database("dsn", make_conninfo(admin_conninfo, dbname=name))
+    dbmod.close_pool()
+    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+
+
+def test_dump_and_import_rebuild_the_same_identities(
+    database: dbmod.Database,
+    conn: psycopg.Connection[Any],
+    second_database: dbmod.Database,
+    figures: dict[str, str],
+) -> None:
+    """Sample data with history (renames, email updates and removals), declared and
+    tmp identities, relations, a mailmap batch and every kind of decision: dumped,
+    imported into an empty database and run, it gives the same partition of
+    profiles into identities, the same emails and the same decisions; and the
+    second database dumps to the same calls (the dump is a fixed point)."""
+    sample.load(sample.generate(120, seed=3), conn=conn)
+    declared = L.create_identity("Declared Person", "from a collector")
+    gh, _ = L.get_or_create_github_account(77, "octo", "Octo Cat", identity=declared, conn=conn)
+    L.get_or_create_github_account(77, "octo-renamed", "", None, conn=conn)
+    author, _ = L.get_or_create_unknown_github_account("Some Author", "author@x.example")
+    padded, _ = L.get_or_create_mailing_list_profile("Padded", "  padded@x.example  ")
+    L.update_email(padded.emails[0], is_primary=False)
+    gone, _ = L.get_or_create_mailing_list_profile("Gone Key", "gone@x.example")
+    L.remove_email(gone.emails[0])
+    L.add_email(gone, "kept@x.example", is_primary=True)
+    tmp = L.create_tmp_identity("staging", "a tmp identity")
+    L.add_temp_profile_identity_relation(gh, tmp)
+    L.add_temp_profile_identity_relation(padded, tmp)
+    L.remove_temp_profile_identity_relation(padded, tmp)
+    transfer.import_mailmap(conn, io.StringIO(MAILMAP))
+    first = run(database, full=True)
+    assert first.outcome == "success"
+    profiles = _profiles(conn)
+
+    def identity(name: str, email: str) -> int:
+        row = conn.execute(
+            "select identity_id from cppa_identity.identity_node where node_id = %s",
+            (profiles[name, email],),
+        ).fetchone()
+        return int(row[0])
+
+    relay = "gitgitgadget@bridge.example"
+    cleo, dov = (
+        identity("Cleo Marsh", "cleo@marsh.example"),
+        identity("Dov Pratt", "dov@pratt.example"),
+    )
+    assert identity("Cleo Marsh via GitGitGadget", relay) == cleo  # the mapping line
+    assert identity("Dov Pratt via GitGitGadget", relay) == dov
+    assert cleo != dov, "two senders through one relay address are two people"
+    assert identity("John Smith", "john@acme.example") != identity(
+        "John Smith", "jsmith@othercorp.example"
+    ), "a common name shared without a mapping line is not one person"
+    assert identity("Ada Q", "ada.q@laptop.local") == identity("Ada Quill", "ada@quill.example")
+    merged = L.record_decision("same", gh.id, author.id)
+    L.record_decision("revoke", revokes=merged.id)
+    L.record_decision("different", padded.id, gone.id)
+    L.record_decision("lock", gh.id)
+    L.record_decision("split", author.id)
+    assert run(database).outcome == "success"
+
+    lines = dump_lines(database.conninfo)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        report = transfer.import_jsonl(target, lines, strict=True)
+    assert report.imported == len(lines) and not report.errors
+    assert run(second_database, full=True).outcome == "success"
+
+    before, after = partition(database.conninfo), partition(second_database.conninfo)
+    assert len(before) > 50 and any(len(g) > 1 for g in before)
+    assert after == before
+    assert canonical(dump_lines(second_database.conninfo)) == canonical(lines)
+    figures["round trip"] = (
+        f"{len(lines)} loader calls; {len(before)} identities before, {len(after)} after,"
+        f" partitions equal: {after == before}"
+    )
