@@ -156,9 +156,7 @@ def find_identities(conn: psycopg.Connection[Any], query: str, limit: int = SHOW
     if not query.strip():
         raise UsageError("show needs something to look for: an id, email, login or name")
     require_marts(conn)
-    matches = _rows(
-        conn, "show_lookup", {"q": query, "limit": limit}
-    )
+    matches = _rows(conn, "show_lookup", {"q": query, "limit": limit})
     if not matches:
         raise NotFound(f"no identity matches {query!r}")
     ids = [r["identity_id"] for r in matches]

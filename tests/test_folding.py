@@ -1,0 +1,116 @@
+"""One folding rule on every server and database locale: the models' email and
+name folding (dbt macros normalize_email, fold_name, fold_case) give the same
+result on a database created with LC_CTYPE 'C' as on the server's default, and
+agree with the Python rule (values.normalize_email, str.lower)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import psycopg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from loaders.ops import migrations
+from loaders.values import normalize_email
+
+MACROS = Path(__file__).parent.parent / "dbt_project" / "macros"
+SCHEMA = "folding_check"
+C_LOCALE_DB = "cppa_test_c_locale"
+
+TRICKY = [
+    "JOSÉ@CAFÉ.FR",
+    "İlker@x.tr",
+    "ILKER@X.TR",
+    "ΣΑΣ ΟΔΟΣ",
+    "Straße@Beispiel.DE",
+    "ǅemal Ǆ",
+    "Ꭰ Cherokee ꭰ",
+    "ＦＵＬＬ＠ＷＩＤＴＨ.example",
+    "  Padded@Example.COM  ",
+    "jose\u0301@CAFE\u0301.fr",
+    "Émir SARI",
+    "Belón, Carlo-Marcelo",
+    "plain ascii",
+    "",
+]
+
+# characters Python's own Unicode tables know (an older Unicode than the
+# server's may lack a newer letter's case mapping), no surrogates or NULs
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cn", "Co"), exclude_characters="\x00"),
+    max_size=16,
+)
+
+
+def folding_query() -> str:
+    """The three macros as dbt renders them, over an array of inputs."""
+    text = "".join(p.read_text() for p in (MACROS / "normalize.sql", MACROS / "idna.sql"))
+    text += (
+        "select array_agg(array[{{ normalize_email('x') }}, {{ fold_name('x') }},"
+        " {{ fold_case('x') }}] order by i) from unnest(%s::text[]) with ordinality as t (x, i)"
+    )
+    return jinja2.Environment().from_string(text).render(target={"schema": SCHEMA})
+
+
+def create_functions(conn: psycopg.Connection[Any]) -> None:
+    text = (MACROS / "idna.sql").read_text() + "{{ create_idna_functions() }}"
+    conn.execute(jinja2.Environment().from_string(text).render(target={"schema": SCHEMA}))
+
+
+@pytest.fixture
+def c_locale_conn(admin_conninfo: str) -> Iterator[psycopg.Connection[Any]]:
+    """A migrated database created with LC_CTYPE and LC_COLLATE 'C'."""
+    with psycopg.connect(admin_conninfo, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(C_LOCALE_DB))
+        )
+        admin.execute(
+            sql.SQL(
+                "create database {} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'"
+            ).format(sql.Identifier(C_LOCALE_DB))
+        )
+    with psycopg.connect(make_conninfo(admin_conninfo, dbname=C_LOCALE_DB)) as conn:
+        migrations.migrate(conn)
+        create_functions(conn)
+        ctype = "select datctype from pg_database where datname = current_database()"
+        assert conn.execute(ctype).fetchone()[0] == "C"
+        yield conn
+    with psycopg.connect(admin_conninfo, autocommit=True) as admin:
+        admin.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(C_LOCALE_DB)))
+
+
+def test_folding_is_the_same_on_every_locale(
+    conn: psycopg.Connection[Any], c_locale_conn: psycopg.Connection[Any]
+) -> None:
+    create_functions(conn)
+    query = folding_query()
+
+    def check(values: list[str]) -> None:
+        here = conn.execute(query, (values,)).fetchone()[0]
+        in_c = c_locale_conn.execute(query, (values,)).fetchone()[0]
+        assert in_c == here
+        for value, (email, _name, lowered) in zip(values, here, strict=True):
+            assert email == normalize_email(value), value
+            assert lowered == value.lower(), value
+
+    check(TRICKY)
+    rows = conn.execute(query, (TRICKY,)).fetchone()[0]
+    folded = {value: row[1] for value, row in zip(TRICKY, rows, strict=True)}
+    assert folded["Émir SARI"] == "emir sari"
+    assert folded["Belón, Carlo-Marcelo"] == "belon carlo marcelo"
+    assert unicodedata.is_normalized("NFC", folded["jose\u0301@CAFE\u0301.fr"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(TEXT, min_size=1, max_size=20))
+    def property_check(values: list[str]) -> None:
+        check(values)
+
+    property_check()
