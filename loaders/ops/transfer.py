@@ -386,7 +386,7 @@ def _mailmap_lines(item: dict[str, Any]) -> str:
     emails: list[str] = []
     for p in item["profiles"]:
         for e in p["emails"]:
-            address = e["email"] or ""
+            address = (e["email"] or "").strip()  # stored as given: padding included
             if (
                 "@" in address
                 and address not in emails

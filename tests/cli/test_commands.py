@@ -150,7 +150,9 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
 def test_csv_export_neutralises_formulas(database: dbmod.Database, tmp_path: Path) -> None:
     L.get_or_create_mailing_list_profile('=HYPERLINK("http://x")', "+1@evil.example")
     L.get_or_create_mailing_list_profile("-2+3", "@at@evil.example")
+    L.get_or_create_mailing_list_profile("Padded Person", "  padded@x.example  ")
     invoke("run")
+    assert "Padded Person <padded@x.example>" in invoke("export", "--format", "mailmap").stdout
     safe = invoke("export", "--format", "csv").stdout
     cells = [cell for line in safe.splitlines()[1:] for cell in line.split(",")]
     assert not [c for c in cells if c.lstrip('"').startswith(("=", "+", "-", "@"))], cells
