@@ -83,6 +83,18 @@ def status(info: Status, now: datetime) -> str:
                 else f"#{last['run_id']} {last['outcome']}, started {last['started_at']:%Y-%m-%d %H:%M:%S %Z}",
             )
         )
+        lines.append(
+            (
+                "django-compat",
+                ("on" if info.django_compat else "off")
+                + ("; views built" if info.django_views else "; no views")
+                + (
+                    " (the next run builds them)"
+                    if info.django_compat and not info.django_views
+                    else ""
+                ),
+            )
+        )
         newest = info.newest_row()
         stale = [f"{table} ({days} days)" for table, days in info.stale_tables(now)]
         lines.append(

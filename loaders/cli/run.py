@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from ..db import close_pool, connect, resolve
-from ..errors import ConfigError, RunFailed, wrap_db_errors
+from ..errors import ConfigError, RunFailed, UsageError, wrap_db_errors
 from ..ops import review, sample
 from ..ops.migrations import migrate
-from ..ops.runs import RunStep, RunSummary
+from ..ops.runs import RunStep, RunSummary, django_compat_setting, set_django_compat
 from ..ops.runs import run as do_run
 from . import format
 from .app import app, handled
@@ -92,7 +92,8 @@ def run(
         typer.Option(
             "--django-compat",
             envvar="CPPA_IDENTITY_DJANGO_COMPAT",
-            help="Also build views named like the old Django tables.",
+            help="Turn the django-compat setting on (see `cppa-identity config`): this"
+            " and every later run build the Django compatibility views.",
         ),
     ] = False,
     unit_tests: Annotated[
@@ -157,3 +158,38 @@ def demo(
     for r in largest:
         typer.echo(f"  {r['id']:>6}  {r['display_name']:<28} {r['profile_count']} profiles")
     typer.echo("\nnext: cppa-identity show <id> · cppa-identity candidates")
+
+
+config_app = typer.Typer(
+    help="Settings kept in the database, honoured by every run.\n\n"
+    "Example: cppa-identity config django-compat on",
+    no_args_is_help=True,
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("django-compat")
+@handled
+def django_compat_config(
+    value: Annotated[str, typer.Argument(help="on or off; without it, show the setting.")] = "",
+) -> None:
+    """Build (on) or stop building (off) the live, read-only views named like the
+    old Django tables; the change takes effect at once (a run builds or drops them)
+    and every later run keeps it.
+
+    Example: cppa-identity config django-compat on
+    """
+    if value not in ("", "on", "off"):
+        raise UsageError(f"django-compat is on or off, not {value!r}")
+    with wrap_db_errors("config"), connect(resolve(), autocommit=True) as conn:
+        migrate(conn)
+        current = django_compat_setting(conn)
+        if value:
+            set_django_compat(conn, value == "on")
+    if not value:
+        typer.echo(f"django-compat {'on' if current else 'off'}")
+        return
+    typer.echo(
+        f"django-compat {value}; running the merge to {'build' if value == 'on' else 'drop'} the views"
+    )
+    report(run_with_progress(full=False))

@@ -16,7 +16,14 @@ from ..db import Database, latest_version, schema_version
 from ..errors import NotFound, UsageError
 from ..queries import named_statements
 from .project import raw_tables, stale_after_days
-from .runs import last_success, mart_counts, pending_rows, relation_exists
+from .runs import (
+    DJANGO_PROBE,
+    django_compat_setting,
+    last_success,
+    mart_counts,
+    pending_rows,
+    relation_exists,
+)
 
 REVIEW_SQL = Path(__file__).parent / "sql" / "review.sql"
 SHOW_LIMIT = 20
@@ -51,6 +58,8 @@ class Status:
     evidence_hubs: int | None = None
     last_run: dict[str, Any] | None = None
     stale_after_days: int = 0
+    django_compat: bool = False
+    django_views: bool = False
 
     def stale_tables(self, now: datetime) -> list[tuple[str, int]]:
         """Raw tables whose newest row is older than the dbt source freshness."""
@@ -77,6 +86,7 @@ class Status:
                 freshness=self.freshness,
                 evidence_hubs=self.evidence_hubs,
                 last_run=self.last_run,
+                django_compat={"setting": self.django_compat, "views_built": self.django_views},
             )
         return info
 
@@ -100,6 +110,8 @@ def status(database: Database, conn: psycopg.Connection[Any]) -> Status:
         found.evidence_hubs = int(row[0]) if row else 0
     last = _rows(conn, "last_run")
     found.last_run = last[0] if last else None
+    found.django_compat = django_compat_setting(conn)
+    found.django_views = relation_exists(conn, "cppa_identity", DJANGO_PROBE)
     return found
 
 

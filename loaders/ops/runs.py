@@ -125,13 +125,33 @@ def seeds_loaded(conn: psycopg.Connection[Any], checksum: str) -> bool:
     )
 
 
-def record_seeds(conn: psycopg.Connection[Any], checksum: str) -> None:
+def put_setting(conn: psycopg.Connection[Any], key: str, value: str) -> None:
     conn.execute(
         "insert into cppa_ops.settings (key, value) values (%s, %s)"
         " on conflict (key) do update set value = excluded.value,"
         " updated_at = clock_timestamp()",
-        (SEEDS_KEY, checksum),
+        (key, value),
     )
+
+
+def record_seeds(conn: psycopg.Connection[Any], checksum: str) -> None:
+    put_setting(conn, SEEDS_KEY, checksum)
+
+
+DJANGO_COMPAT_KEY = "django_compat"
+DJANGO_PROBE = "cppa_user_tracker_baseprofile"  # present when the compat views are
+
+
+def django_compat_setting(conn: psycopg.Connection[Any]) -> bool:
+    """Whether runs build the Django compatibility views (`config django-compat`)."""
+    row = conn.execute(
+        "select value from cppa_ops.settings where key = %s", (DJANGO_COMPAT_KEY,)
+    ).fetchone()
+    return bool(row and row[0] == "on")
+
+
+def set_django_compat(conn: psycopg.Connection[Any], on: bool) -> None:
+    put_setting(conn, DJANGO_COMPAT_KEY, "on" if on else "off")
 
 
 def relation_exists(conn: psycopg.Connection[Any], schema: str, table: str) -> bool:
@@ -291,8 +311,13 @@ def _locked_run(
     if not SNAPSHOT_RE.match(watermark):
         raise ValueError(f"unexpected snapshot text {watermark!r}")
     before = mart_counts(conn)
+    if django_compat:
+        set_django_compat(conn, True)  # `run --django-compat` turns the setting on
+    django_compat = django_compat_setting(conn)
+    views_as_wanted = relation_exists(conn, "cppa_identity", DJANGO_PROBE) == django_compat
     if (
         not full
+        and views_as_wanted
         and previous is not None
         and "identities" in before
         and pending_rows(conn, previous[1]) == 0

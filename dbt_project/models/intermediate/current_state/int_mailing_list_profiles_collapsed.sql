@@ -6,13 +6,7 @@ observations as (
 ),
 
 collapsed as (
-    select
-        base_profile_id,
-        coalesce({{ latest_non_null('display_name') }}, '') as display_name,
-        min(loaded_at) as created_at,
-        max(loaded_at) as updated_at
-    from observations
-    group by base_profile_id
+    {{ collapse_observations('observations', [['display_name', "''"]]) }}
 )
 
 select * from collapsed

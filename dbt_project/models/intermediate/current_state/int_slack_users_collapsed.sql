@@ -6,16 +6,7 @@ observations as (
 ),
 
 collapsed as (
-    select
-        base_profile_id,
-        {{ latest_non_null('slack_user_id') }} as slack_user_id,
-        coalesce({{ latest_non_null('username') }}, '') as username,
-        coalesce({{ latest_non_null('display_name') }}, '') as display_name,
-        coalesce({{ latest_non_null('avatar_url') }}, '') as avatar_url,
-        min(loaded_at) as created_at,
-        max(loaded_at) as updated_at
-    from observations
-    group by base_profile_id
+    {{ collapse_observations('observations', [['slack_user_id', none], ['username', "''"], ['display_name', "''"], ['avatar_url', "''"]]) }}
 )
 
 select * from collapsed

@@ -6,15 +6,7 @@ observations as (
 ),
 
 collapsed as (
-    select
-        base_profile_id,
-        {{ latest_non_null('external_id') }} as external_id,
-        coalesce({{ latest_non_null('display_name') }}, '') as display_name,
-        {{ first_non_null('declared_identity_id') }} as declared_identity_id,
-        min(loaded_at) as created_at,
-        max(loaded_at) as updated_at
-    from observations
-    group by base_profile_id
+    {{ collapse_observations('observations', [['external_id', none], ['display_name', "''"]], identity_column='declared_identity_id') }}
 )
 
 select * from collapsed

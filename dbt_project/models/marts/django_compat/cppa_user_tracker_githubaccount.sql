@@ -1,1 +1,7 @@
-{{ django_compat_view('github_account', ['github_account_id', 'username', 'display_name', 'avatar_url', 'account_type', 'created_at', 'updated_at'], ptr=true) }}
+-- GitHub accounts as the old app's GitHubAccount model reads them: live.
+{{ django_profile_view('github_accounts', [
+    ['username', "''", 'varchar(255)'],
+    ['display_name', "''", 'varchar(255)'],
+    ['avatar_url', "''", 'varchar(512)'],
+    ['account_type', "'user'", 'varchar(20)'],
+], keys=[['github_account_id', none]]) }}

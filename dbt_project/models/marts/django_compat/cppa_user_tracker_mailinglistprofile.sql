@@ -1,1 +1,4 @@
-{{ django_compat_view('mailing_list_profile', ['display_name', 'created_at', 'updated_at'], ptr=true) }}
+-- Mailing-list posters as the old app's MailingListProfile model reads them: live.
+{{ django_profile_view('mailing_list_profiles', [
+    ['display_name', "''", 'varchar(255)'],
+]) }}

@@ -1,1 +1,4 @@
-{{ django_compat_view('youtube_speaker', ['external_id', 'display_name', 'created_at', 'updated_at'], ptr=true) }}
+-- YouTube speakers as the old app's YoutubeSpeaker model reads them: live.
+{{ django_profile_view('youtube_speakers', [
+    ['display_name', "''", 'varchar(255)'],
+], keys=[['external_id', 'varchar(255)']]) }}

@@ -1,0 +1,14 @@
+"""Named like the old app's migration, so other apps' dependencies on it resolve;
+nothing to do: 0001_initial already declares the final, unmanaged models."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        (
+            "cppa_user_tracker",
+            "0002_rename_tempprofilieidentityrelation_tempprofileidentityrelation_and_more",
+        )
+    ]
+    operations: list[migrations.operations.base.Operation] = []
