@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from loaders import db as dbmod
 from loaders.cli import app
+from loaders.errors import RunFailed
 from loaders.ops.runs import run
 
 from .helpers import raw_counts
@@ -90,6 +91,19 @@ def test_the_setting_is_kept_and_every_run_honours_it(
     assert run(compat_db, full=True).outcome == "success"  # no flag: the setting rules
     assert views(raw) == set(VIEWS)
     invoke("config", "django-compat", "sideways", code=2)
+
+
+def test_publishing_never_moves_what_is_not_ours(
+    compat_db: dbmod.Database, raw: psycopg.Connection[Any]
+) -> None:
+    raw.execute("create table cppa_identity.collector_notes (note text)")
+    raw.execute("insert into cppa_identity.collector_notes values ('keep me')")
+    with pytest.raises(RunFailed, match=r"cppa_identity\.collector_notes \(table\)"):
+        run(compat_db, full=True)
+    assert raw.execute("select note from cppa_identity.collector_notes").fetchone() == ("keep me",)
+    raw.execute("alter table cppa_identity.collector_notes set schema public")
+    assert run(compat_db, full=True).outcome == "success"
+    assert raw.execute("select note from public.collector_notes").fetchone() == ("keep me",)
 
 
 def test_collector_writes_inside_atomic_and_reads_back_at_once(orm: Any) -> None:

@@ -33,6 +33,12 @@ def raw_tables() -> tuple[str, ...]:
     return tuple(table["name"] for table in _raw_source()["tables"])
 
 
+def mart_names() -> frozenset[str]:
+    """Every relation a run may build in the marts schema: the marts models,
+    Django compatibility views included."""
+    return frozenset(p.stem for p in (project_dir() / "models" / "marts").rglob("*.sql"))
+
+
 def stale_after_days() -> int:
     """The dbt source freshness `warn_after`, in days."""
     warn = _raw_source()["freshness"]["warn_after"]

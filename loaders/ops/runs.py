@@ -14,10 +14,10 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ..db import Database, connect
-from ..errors import RunLocked, wrap_db_errors
+from ..errors import RunFailed, RunLocked, wrap_db_errors
 from .dbt_runner import run_dbt
 from .migrations import migrate
-from .project import raw_tables, seeds_checksum
+from .project import mart_names, raw_tables, seeds_checksum
 
 RUN_LOCK = 74_657_302
 MARTS = "cppa_identity"
@@ -204,6 +204,36 @@ def _changes(conn: psycopg.Connection[Any], since: Any) -> dict[str, int]:
     return {"merges": int(row[0]), "splits": int(row[1])} if row else {}
 
 
+FOREIGN_OBJECTS = """
+select format('%%s (%%s)', c.oid::regclass, case c.relkind when 'r' then 'table'
+    when 'v' then 'view' when 'm' then 'materialized view' when 'S' then 'sequence'
+    when 'f' then 'foreign table' else 'partitioned table' end)
+from pg_class as c
+where c.relnamespace = %(schema)s::regnamespace and c.relkind in ('r', 'v', 'm', 'S', 'f', 'p')
+    and not c.relname = any(%(ours)s)
+union all
+select format('%%s (function)', p.oid::regprocedure)
+from pg_proc as p where p.pronamespace = %(schema)s::regnamespace
+order by 1
+"""
+
+
+def refuse_foreign_objects(conn: psycopg.Connection[Any]) -> None:
+    """Publishing moves the marts schema aside whole: refuse (RunFailed, nothing
+    built) while it holds an object this project does not build."""
+    if not _schema_exists(conn, MARTS):
+        return
+    rows = conn.execute(FOREIGN_OBJECTS, {"schema": MARTS, "ours": sorted(mart_names())})
+    foreign = [str(r[0]) for r in rows.fetchall()]
+    if foreign:
+        raise RunFailed(
+            f"{MARTS} holds {', '.join(foreign)}, which cppa-identity does not build;"
+            " publishing would move it aside with the old marts, so nothing was run",
+            f"move it to a schema of its own (ALTER TABLE … SET SCHEMA …) and run again;"
+            f" {MARTS} belongs to cppa-identity",
+        )
+
+
 def publish(conn: psycopg.Connection[Any], run_id: int) -> None:
     """Swap the freshly built marts in: two schema renames in one transaction, which
     take no table locks, so readers are never blocked and never deadlock with it.
@@ -329,6 +359,7 @@ def _locked_run(
         ).fetchone()
         assert row is not None
         return RunSummary(int(row[0]), "noop", previous[1], time.monotonic() - started, before)
+    refuse_foreign_objects(conn)
     row = conn.execute(
         "insert into cppa_ops.runs (watermark) values (%s) returning run_id, started_at",
         (watermark,),
