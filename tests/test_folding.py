@@ -39,6 +39,7 @@ TRICKY = [
     "Émir SARI",
     "Belón, Carlo-Marcelo",
     "plain ascii",
+    "\x80@",  # an empty domain stays empty (not NULL)
     "",
 ]
 

@@ -83,7 +83,9 @@ $fn$;
 create or replace function {{ target.schema }}.idna_to_ascii(domain text)
 returns text
 language sql immutable strict parallel safe as $fn$
-    select string_agg({{ target.schema }}.idna_label_to_ascii(label), '.' order by position)
+    select coalesce(
+        string_agg({{ target.schema }}.idna_label_to_ascii(label), '.' order by position), ''
+    )
     from unnest(string_to_array(translate(domain, '。．｡', '...'), '.'))
         with ordinality as labels (label, position)
 $fn$;

@@ -245,6 +245,11 @@ def test_dump_and_import_rebuild_the_same_identities(
     L.add_temp_profile_identity_relation(padded, tmp)
     L.remove_temp_profile_identity_relation(padded, tmp)
     transfer.import_mailmap(conn, io.StringIO(MAILMAP))
+    merged = L.record_decision("same", gh.id, author.id)
+    L.record_decision("revoke", revokes=merged.id)
+    L.record_decision("different", padded.id, gone.id)
+    L.record_decision("lock", gh.id)
+    L.record_decision("split", author.id)
     first = run(database, full=True)
     assert first.outcome == "success"
     profiles = _profiles(conn)
@@ -268,12 +273,6 @@ def test_dump_and_import_rebuild_the_same_identities(
         "John Smith", "jsmith@othercorp.example"
     ), "a common name shared without a mapping line is not one person"
     assert identity("Ada Q", "ada.q@laptop.local") == identity("Ada Quill", "ada@quill.example")
-    merged = L.record_decision("same", gh.id, author.id)
-    L.record_decision("revoke", revokes=merged.id)
-    L.record_decision("different", padded.id, gone.id)
-    L.record_decision("lock", gh.id)
-    L.record_decision("split", author.id)
-    assert run(database).outcome == "success"
 
     lines = dump_lines(database.conninfo)
     with psycopg.connect(second_database.conninfo, autocommit=True) as target:
