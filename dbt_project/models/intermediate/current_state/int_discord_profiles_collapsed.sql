@@ -6,7 +6,13 @@ observations as (
 ),
 
 collapsed as (
-    {{ collapse_observations('observations', [['discord_user_id', none], ['username', "''"], ['display_name', "''"], ['avatar_url', "''"], ['is_bot', 'false']], identity_column='declared_identity_id') }}
+    {{ collapse_observations('observations', [
+        ['discord_user_id', none],
+        ['username', "''"],
+        ['display_name', "''"],
+        ['avatar_url', "''"],
+        ['is_bot', 'false'],
+    ], identity_column='declared_identity_id') }}
 )
 
 select * from collapsed

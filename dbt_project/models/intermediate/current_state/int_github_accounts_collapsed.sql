@@ -6,7 +6,13 @@ observations as (
 ),
 
 collapsed as (
-    {{ collapse_observations('observations', [['github_account_id', none], ['username', "''"], ['display_name', "''"], ['avatar_url', "''"], ['account_type', "'user'"]], identity_column='declared_identity_id') }}
+    {{ collapse_observations('observations', [
+        ['github_account_id', none],
+        ['username', "''"],
+        ['display_name', "''"],
+        ['avatar_url', "''"],
+        ['account_type', "'user'"],
+    ], identity_column='declared_identity_id') }}
 )
 
 select * from collapsed

@@ -6,7 +6,9 @@ observations as (
 ),
 
 collapsed as (
-    {{ collapse_observations('observations', [['display_name', "''"]]) }}
+    {{ collapse_observations('observations', [
+        ['display_name', "''"],
+    ]) }}
 )
 
 select * from collapsed

@@ -6,7 +6,12 @@ observations as (
 ),
 
 collapsed as (
-    {{ collapse_observations('observations', [['slack_user_id', none], ['username', "''"], ['display_name', "''"], ['avatar_url', "''"]]) }}
+    {{ collapse_observations('observations', [
+        ['slack_user_id', none],
+        ['username', "''"],
+        ['display_name', "''"],
+        ['avatar_url', "''"],
+    ]) }}
 )
 
 select * from collapsed

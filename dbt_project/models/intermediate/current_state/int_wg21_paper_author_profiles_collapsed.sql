@@ -6,7 +6,10 @@ observations as (
 ),
 
 collapsed as (
-    {{ collapse_observations('observations', [['display_name', "''"], ['author_alias', "''"]]) }}
+    {{ collapse_observations('observations', [
+        ['display_name', "''"],
+        ['author_alias', "''"],
+    ]) }}
 )
 
 select * from collapsed

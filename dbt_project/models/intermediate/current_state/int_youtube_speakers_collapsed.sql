@@ -6,7 +6,10 @@ observations as (
 ),
 
 collapsed as (
-    {{ collapse_observations('observations', [['external_id', none], ['display_name', "''"]], identity_column='declared_identity_id') }}
+    {{ collapse_observations('observations', [
+        ['external_id', none],
+        ['display_name', "''"],
+    ], identity_column='declared_identity_id') }}
 )
 
 select * from collapsed
