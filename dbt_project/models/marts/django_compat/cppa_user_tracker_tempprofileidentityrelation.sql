@@ -18,14 +18,15 @@ final as (
         last_event.created_at,
         last_event.updated_at
     from relation_keys
-    cross join lateral (
-        select
-            {{ latest_non_null('action', 'event_id') }} as action,
-            min(events.loaded_at) as created_at,
-            max(events.loaded_at) as updated_at
-        from events
-        where events.relation_id = relation_keys.relation_id
-    ) as last_event
+    cross join
+        lateral (
+            select
+                {{ latest_non_null('action', 'event_id') }} as action,
+                min(events.loaded_at) as created_at,
+                max(events.loaded_at) as updated_at
+            from events
+            where events.relation_id = relation_keys.relation_id
+        ) as last_event
     where last_event.action = 'add'
 )
 
