@@ -64,9 +64,22 @@ def show(
         )
 
 
-@app.command()
+Reason = Annotated[str, typer.Option(help="Why (kept with the decision).")]
+RunNow = Annotated[bool, typer.Option("--run", help="Run the merge right after.")]
+
+
+candidates_app = typer.Typer(
+    help="Merge candidates for review, best first, with their reasons; `accept` merges"
+    " many at once.\n\nExample: cppa-identity candidates --limit 5",
+    invoke_without_command=True,
+)
+app.add_typer(candidates_app, name="candidates")
+
+
+@candidates_app.callback()
 @handled
 def candidates(
+    ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, help="How many to show (at least 1).")] = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -74,6 +87,8 @@ def candidates(
 
     Example: cppa-identity candidates --limit 5
     """
+    if ctx.invoked_subcommand is not None:
+        return
     with wrap_db_errors("candidates"), connect(resolve()) as conn:
         found = review.candidates(conn, limit)
         summary = review.candidate_summary(conn)
@@ -87,6 +102,59 @@ def candidates(
         return
     for kind, counts in summary.items():
         typer.echo(f"by {kind}: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
+
+
+@candidates_app.command("accept")
+@handled
+def accept(
+    min_score: Annotated[
+        float, typer.Option("--min-score", help="Accept candidates scoring at least this (0-1).")
+    ],
+    reason_kind: Annotated[
+        str | None,
+        typer.Option(
+            "--reason", help="Only candidates with a reason of this kind, e.g. core_name."
+        ),
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="Kept with each decision.")] = "",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be accepted; write nothing.")
+    ] = False,
+    run_now: RunNow = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Declare every candidate scoring at least --min-score the same person: one
+    decision each, all in one batch (undo: cppa-identity revoke --batch N).
+
+    Example: cppa-identity candidates accept --min-score 0.9 --reason core_name --dry-run
+    """
+    with wrap_db_errors("candidates accept"), connect(resolve()) as conn:
+        done = review.accept_candidates(conn, min_score, reason_kind, note, dry_run)
+    if as_json:
+        echo_json(
+            {
+                "dry_run": dry_run,
+                "batch": done.batch,
+                "accepted": [vars(c) for c in done.accepted],
+                "refused": [{**vars(c), "why": why} for c, why in done.refused],
+            }
+        )
+    else:
+        verb = "would accept" if dry_run else "accepted"
+        for c in done.accepted:
+            typer.echo(f"{verb} {format.candidate(c)}")
+        for c, why in done.refused:
+            typer.echo(f"skipped {c.candidate_id}: {why}")
+        typer.echo(
+            f"{verb} {len(done.accepted)} candidates, skipped {len(done.refused)}"
+            + (
+                f"; batch {done.batch} (undo: cppa-identity revoke --batch {done.batch})"
+                if done.batch is not None
+                else ""
+            )
+        )
+    if run_now and done.accepted and not dry_run:
+        report(run_with_progress(full=False))
 
 
 @app.command()
@@ -133,10 +201,6 @@ def conflicts(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         typer.echo(format.conflict(c))
     if not found:
         typer.echo("no conflicts")
-
-
-Reason = Annotated[str, typer.Option(help="Why (kept with the decision).")]
-RunNow = Annotated[bool, typer.Option("--run", help="Run the merge right after.")]
 
 
 def _decide(

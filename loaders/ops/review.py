@@ -216,6 +216,66 @@ def candidates(conn: psycopg.Connection[Any], limit: int) -> list[Candidate]:
     ]
 
 
+@dataclass
+class Accepted:
+    """What `candidates accept` did: the decisions recorded (one batch) and the
+    pairs a decision in force already settles."""
+
+    batch: int | None
+    accepted: list[Candidate]
+    refused: list[tuple[Candidate, str]]
+
+
+def accept_candidates(
+    conn: psycopg.Connection[Any],
+    min_score: float,
+    reason: str | None = None,
+    note: str = "",
+    dry_run: bool = False,
+) -> Accepted:
+    """Record "same" for every candidate scoring at least `min_score` (with a reason
+    of kind `reason`, if given), all in one transaction and one batch that
+    `revoke --batch` undoes. A pair a decision in force settles is reported, not
+    recorded. dry_run: the same report, nothing written."""
+    from ..decisions import new_batch, record_decision
+    from ..errors import DecisionRefused
+
+    require_marts(conn)
+    if not 0 <= min_score <= 1:
+        raise UsageError(f"--min-score is a score between 0 and 1, not {min_score}")
+    kinds = {str(r["reason"]) for r in _rows(conn, "candidate_reason_kinds")}
+    if reason is not None and reason not in kinds:
+        raise UsageError(f"--reason must be one of {', '.join(sorted(kinds))}, not {reason!r}")
+    found = [
+        Candidate(**{**r, "score": float(r["score"])})
+        for r in _rows(conn, "candidates_at_least", {"min_score": min_score, "reason": reason})
+    ]
+    done = Accepted(None, [], [])
+    with conn.transaction(force_rollback=dry_run):
+        done.batch = new_batch(conn) if found else None
+        for c in found:
+            why = (
+                f"accepted candidate {c.candidate_id} (score {c.score:.2f}: {'; '.join(c.reasons)})"
+            )
+            try:
+                with conn.transaction():
+                    record_decision(
+                        "same",
+                        c.identity_a,
+                        c.identity_b,
+                        reason=f"{note}; {why}" if note else why,
+                        batch=done.batch,
+                        conn=conn,
+                        source="cli",
+                    )
+                done.accepted.append(c)
+            except DecisionRefused as exc:
+                done.refused.append((c, str(exc)))
+    if dry_run or not done.accepted:
+        done.batch = None
+    return done
+
+
 @dataclass(frozen=True)
 class Conflict:
     """Strong evidence joins these identities, a "different" decision keeps them

@@ -121,6 +121,46 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
 
     listing = invoke("candidates", "--limit", "3").stdout
     assert "by reason: " in listing and "by score: " in listing
+
+    # accepting candidates in bulk: one batch, a dry run writes nothing, undo in one call
+    everything = json.loads(invoke("candidates", "--json", "--limit", "100000").stdout)
+    expected = [c for c in everything if any(r.startswith("same_name:") for r in c["reasons"])]
+    count = "select count(*) from cppa_raw.manual_decisions"
+    before = conn.execute(count).fetchone()[0]
+    dry = json.loads(
+        invoke(
+            "candidates",
+            "accept",
+            "--min-score",
+            "0",
+            "--reason",
+            "same_name",
+            "--dry-run",
+            "--json",
+        ).stdout
+    )
+    assert len(dry["accepted"]) == len(expected) > 0 and dry["batch"] is None
+    assert conn.execute(count).fetchone()[0] == before
+    done = json.loads(
+        invoke("candidates", "accept", "--min-score", "0", "--reason", "same_name", "--json").stdout
+    )
+    assert [c["candidate_id"] for c in done["accepted"]] == [c["candidate_id"] for c in expected]
+    recorded = conn.execute(
+        "select count(*) from cppa_raw.manual_decisions where batch_id = %s and action = 'same'",
+        (done["batch"],),
+    ).fetchone()[0]
+    assert recorded == len(expected)
+    again = json.loads(
+        invoke("candidates", "accept", "--min-score", "0", "--reason", "same_name", "--json").stdout
+    )
+    assert not again["accepted"] and len(again["refused"]) == len(expected)
+    undone = invoke("revoke", "--batch", str(done["batch"])).stdout
+    assert f"undid the {len(expected)} decisions of batch {done['batch']}" in undone
+    assert "between 0 and 1" in invoke("candidates", "accept", "--min-score", "1.5", code=2).output
+    assert (
+        "must be one of"
+        in invoke("candidates", "accept", "--min-score", "0.5", "--reason", "hunch", code=2).output
+    )
     audited = json.loads(invoke("audit", "--evidence", "distinctive_name", "--json").stdout)
     assert audited and {r["evidence"] for r in audited} == {"distinctive_name"}
     assert "must be one of" in invoke("audit", "--evidence", "hunch", code=2).output
