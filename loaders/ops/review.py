@@ -212,7 +212,7 @@ def candidates(conn: psycopg.Connection[Any], limit: int) -> list[Candidate]:
     require_marts(conn)
     return [
         Candidate(**{**r, "score": float(r["score"])})
-        for r in _rows(conn, "candidates", {"limit": limit})
+        for r in _rows(conn, "candidates", {"limit": limit, "min_score": 0, "reason": None})
     ]
 
 
@@ -248,7 +248,9 @@ def accept_candidates(
         raise UsageError(f"--reason must be one of {', '.join(sorted(kinds))}, not {reason!r}")
     found = [
         Candidate(**{**r, "score": float(r["score"])})
-        for r in _rows(conn, "candidates_at_least", {"min_score": min_score, "reason": reason})
+        for r in _rows(
+            conn, "candidates", {"min_score": min_score, "reason": reason, "limit": None}
+        )
     ]
     done = Accepted(None, [], [])
     with conn.transaction(force_rollback=dry_run):

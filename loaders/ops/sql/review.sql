@@ -74,22 +74,12 @@ select * from cppa_identity.identity_change
 where from_identity_id = any(%(ids)s) or to_identity_id = any(%(ids)s)
 order by changed_at;
 
--- name: candidates
-select
-    c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,
-    b.display_name as name_b, c.score, c.reasons
-from cppa_identity.identity_merge_candidate as c
-inner join cppa_identity.identity as a on a.id = c.identity_a
-inner join cppa_identity.identity as b on b.id = c.identity_b
-order by c.score desc, c.identity_a, c.identity_b
-limit %(limit)s;
-
 -- name: candidate_reason_kinds
 select reason from cppa_identity_config.candidate_reasons order by reason;
 
--- name: candidates_at_least
--- Every candidate scoring at least min_score, carrying a reason of that kind
--- when one is given (reasons read "kind: detail"), best first.
+-- name: candidates
+-- Candidates scoring at least min_score, carrying a reason of that kind when one
+-- is given (reasons read "kind: detail"), best first; `limit` of them (NULL: all).
 select
     c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,
     b.display_name as name_b, c.score, c.reasons
@@ -99,7 +89,8 @@ inner join cppa_identity.identity as b on b.id = c.identity_b
 where c.score >= %(min_score)s
     and (%(reason)s::text is null
         or exists (select from unnest(c.reasons) as r where split_part(r, ':', 1) = %(reason)s))
-order by c.score desc, c.identity_a, c.identity_b;
+order by c.score desc, c.identity_a, c.identity_b
+limit %(limit)s;
 
 -- name: profile_identities
 select id, identity_id from cppa_identity.base_profile;
