@@ -1,6 +1,10 @@
 """Full merge run (`cppa-identity run --full`) on synthetic data of growing size.
 
-    python -m benchmarks.bench_merge [--sizes 10000,100000,1000000]
+    python -m benchmarks.bench_merge [--sizes 10000,100000,1000000] [--baseline REF]
+
+--baseline REF also runs the dbt project as it was at git commit REF on the same
+data (a database of its own), side by side in the same session, and prints the
+ratio of the two run times.
 
 Each size gets a scratch database: N profiles over four platforms, 1.5 emails per
 profile on average, people owning 1-4 profiles that share an address. Prints
@@ -11,14 +15,24 @@ Python peak RSS.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import random
 import resource
+import subprocess
+import tarfile
+import tempfile
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 
 from benchmarks.scratch_database import scratch_database
 from loaders import db as dbmod
+from loaders.ops.dbt_runner import STATE_ENV
+from loaders.ops.project import PROJECT_ENV
 
 
 def generate(n: int, seed: int = 1) -> tuple[dict[str, list[dict[str, object]]], list[str]]:
@@ -74,12 +88,47 @@ def generate(n: int, seed: int = 1) -> tuple[dict[str, list[dict[str, object]]],
     return rows, second_emails
 
 
-def bench(n: int, keep: bool = False) -> None:
+def bench(n: int, keep: bool = False, baseline: str | None = None) -> None:
+    took = {}
+    if baseline:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            project_at(baseline, Path(tmp)),
+            scratch_database(f"cppa_bench_merge_{n}_base", keep) as conninfo,
+        ):
+            took["baseline"] = measure(n, conninfo, f"baseline {baseline}")
     with scratch_database(f"cppa_bench_merge_{n}", keep) as conninfo:
-        measure(n, conninfo)
+        took["current"] = measure(n, conninfo, "current")
+    if baseline:
+        print(
+            f"{n:>9,} profiles: current / baseline run time {took['current'] / took['baseline']:.2f}x"
+        )
 
 
-def measure(n: int, conninfo: str) -> None:
+@contextlib.contextmanager
+def project_at(ref: str, into: Path) -> Iterator[None]:
+    """The dbt project as committed at `ref`, used by the runs in the block (its own
+    dbt state directory, so the two projects' parses never mix)."""
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", ref, "dbt_project"], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    saved = {key: os.environ.get(key) for key in (PROJECT_ENV, STATE_ENV)}
+    os.environ[PROJECT_ENV] = str(into / "dbt_project")
+    os.environ[STATE_ENV] = str(into / "dbt_state")
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def measure(n: int, conninfo: str, label: str = "") -> float:
     import loaders as L
     from loaders.ops.runs import run
 
@@ -111,20 +160,23 @@ def measure(n: int, conninfo: str) -> None:
     rerun = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
+        f"{label + ': ' if label else ''}"
         f"{n:>9,} profiles, {emails:>9,} emails: load {loaded:6.1f} s, run {took:6.1f} s "
         f"({summary.outcome}), rerun {rerun:6.1f} s ({again.outcome}), "
         f"{summary.counts.get('identities', 0):,} identities, "
         f"cc rounds {rounds[0]}, pointer jumps {rounds[1]}, python peak RSS {peak:.0f} MiB"
     )
+    return took
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch databases.")
+    parser.add_argument("--baseline", help="Also run the dbt project of this git commit.")
     args = parser.parse_args()
     for size in args.sizes.split(","):
-        bench(int(size), args.keep)
+        bench(int(size), args.keep, args.baseline)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ where the project is, which raw tables it reads, when a raw table is stale."""
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,16 @@ from typing import Any
 SOURCES_FILE = Path("models") / "staging" / "cppa_raw" / "_cppa_raw__sources.yml"
 
 
+PROJECT_ENV = "CPPA_IDENTITY_DBT_PROJECT"
+
+
 def project_dir() -> Path:
-    """The dbt project: inside the wheel when installed, else the repository's."""
+    """The dbt project: $CPPA_IDENTITY_DBT_PROJECT when set (another version of the
+    project, e.g. a benchmark's baseline), else the one inside the wheel when
+    installed, else the repository's."""
+    override = os.environ.get(PROJECT_ENV)
+    if override:
+        return Path(override)
     bundled = Path(__file__).resolve().parent.parent / "dbt_project"
     if (bundled / "dbt_project.yml").exists():
         return bundled
