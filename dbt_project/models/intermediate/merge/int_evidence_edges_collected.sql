@@ -6,8 +6,8 @@
 -- profiles and profiles naming two GitHub accounts give no automatic evidence,
 -- nor do blocked, relay and hub emails; nothing crosses a lock's boundary except
 -- the lock itself.
--- Groups (one email, one tmp identity) become stars on their smallest member,
--- drawn per lock partition so that a guarded member never cuts the others apart.
+-- Groups (one email, one name, one tmp identity) become stars on their smallest
+-- member (macro evidence_star), drawn per lock partition.
 with
 
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
@@ -91,28 +91,9 @@ usable_emails as (
         and emails.email_normalized not in (select relays.email_normalized from relays)
 ),
 
-email_anchors as (
-    select
-        email_normalized,
-        lock_id,
-        min(base_profile_id) as anchor_id
-    from usable_emails
-    group by email_normalized, lock_id
-),
-
-shared_email as (
-    select
-        email_anchors.anchor_id as node_a,
-        usable_emails.base_profile_id as node_b,
-        'shared_email' as evidence,
-        usable_emails.email_normalized as detail
-    from usable_emails
-    inner join email_anchors
-        on
-            usable_emails.email_normalized = email_anchors.email_normalized
-            and usable_emails.lock_id = email_anchors.lock_id
-    where usable_emails.base_profile_id <> email_anchors.anchor_id
-),
+{{ evidence_star(
+    'shared_email', 'usable_emails', 'email_normalized', 'usable_emails.email_normalized'
+) }},
 
 -- A profile carrying one person's name with another person's address (a patch
 -- applied under the wrong name) would join two people through itself. Where the
@@ -184,28 +165,10 @@ named as (
         )
 ),
 
-name_anchors as (
-    select
-        name_folded,
-        lock_id,
-        min(base_profile_id) as anchor_id
-    from named
-    group by name_folded, lock_id
-),
-
-distinctive_name as (
-    select
-        name_anchors.anchor_id as node_a,
-        named.base_profile_id as node_b,
-        'distinctive_name' as evidence,
-        named.name_folded || ' (p=' || named.match_probability || ')' as detail
-    from named
-    inner join name_anchors
-        on
-            named.name_folded = name_anchors.name_folded
-            and named.lock_id = name_anchors.lock_id
-    where named.base_profile_id <> name_anchors.anchor_id
-),
+{{ evidence_star(
+    'distinctive_name', 'named', 'name_folded',
+    "named.name_folded || ' (p=' || named.match_probability || ')'"
+) }},
 
 usable_relations as (
     select
@@ -216,28 +179,9 @@ usable_relations as (
     inner join eligible on relations.base_profile_id = eligible.base_profile_id
 ),
 
-tmp_anchors as (
-    select
-        tmp_identity_id,
-        lock_id,
-        min(base_profile_id) as anchor_id
-    from usable_relations
-    group by tmp_identity_id, lock_id
-),
-
-tmp_identity as (
-    select
-        tmp_anchors.anchor_id as node_a,
-        usable_relations.base_profile_id as node_b,
-        'tmp_identity' as evidence,
-        usable_relations.tmp_identity_id::text as detail
-    from usable_relations
-    inner join tmp_anchors
-        on
-            usable_relations.tmp_identity_id = tmp_anchors.tmp_identity_id
-            and usable_relations.lock_id = tmp_anchors.lock_id
-    where usable_relations.base_profile_id <> tmp_anchors.anchor_id
-),
+{{ evidence_star(
+    'tmp_identity', 'usable_relations', 'tmp_identity_id', 'usable_relations.tmp_identity_id::text'
+) }},
 
 noreply_id as (
     select
