@@ -1,0 +1,36 @@
+-- One row per (eligible profile, address) that counts as email evidence, with
+-- the profile's lock partition: valid, not blocked (seed blocked_emails), not a
+-- hub, not a relay.
+with
+
+emails as (select * from {{ ref('int_emails_collapsed') }}),
+
+eligible as (select * from {{ ref('int_evidence_eligibility') }}),
+
+blocked_emails as (select * from {{ ref('blocked_emails') }}),
+
+hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
+
+relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
+
+final as (
+    select distinct
+        emails.base_profile_id,
+        emails.email_normalized,
+        eligible.lock_id
+    from emails
+    inner join eligible on emails.base_profile_id = eligible.base_profile_id
+    where
+        emails.is_valid_email
+        and not exists (
+            select 1 from blocked_emails
+            where emails.email_normalized like blocked_emails.email_pattern
+        )
+        and not exists (
+            select 1 from hubs
+            where hubs.identifier_kind = 'email' and hubs.identifier = emails.email_normalized
+        )
+        and emails.email_normalized not in (select relays.email_normalized from relays)
+)
+
+select * from final
