@@ -101,7 +101,10 @@ def run_dbt(
     previous_options = os.environ.get("PGOPTIONS")
     os.environ[PASSWORD_ENV] = str(database.params.get("password") or "")
     # dbt snapshots stamp rows with the session's local time: make that UTC
-    options = f"{previous_options or ''} -c TimeZone=UTC"
+    # JIT compiles each big model query for seconds and wins nothing back on
+    # these one-pass queries (candidate scoring at 200k profiles: 10.6 s with
+    # it, 7.2 s without), so dbt's sessions run without it
+    options = f"{previous_options or ''} -c TimeZone=UTC -c jit=off"
     if watermark:
         options += f" -c cppa.watermark={watermark}"
     os.environ["PGOPTIONS"] = options.strip()

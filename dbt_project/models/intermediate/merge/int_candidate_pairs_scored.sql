@@ -105,7 +105,7 @@ signals as (
 ),
 
 usable as (
-    select distinct
+    select
         signals.identity_id,
         signals.reason,
         signals.value,
@@ -118,6 +118,27 @@ usable as (
             select 1 from hubs
             where hubs.identifier_kind in ('name', 'username') and hubs.identifier = signals.value
         )
+),
+
+-- most values belong to one identity: pair only those two identities share
+shared_values as (
+    select
+        reason,
+        value
+    from usable
+    group by reason, value
+    having min(identity_id) <> max(identity_id)
+),
+
+paired as (
+    select distinct
+        usable.identity_id,
+        usable.reason,
+        usable.value,
+        usable.side
+    from usable
+    inner join shared_values
+        on usable.reason = shared_values.reason and usable.value = shared_values.value
 ),
 
 -- a one-letter slip in a long surname ("derek homeir" / "derek homier"): names
@@ -175,8 +196,8 @@ pairs as (
         a.value,
         least(a.identity_id, b.identity_id) as identity_a,
         greatest(a.identity_id, b.identity_id) as identity_b
-    from usable as a
-    inner join usable as b
+    from paired as a
+    inner join paired as b
         on
             a.value = b.value
             and a.reason = b.reason
