@@ -58,7 +58,7 @@ def connection(using: str = DEFAULT_DB_ALIAS) -> psycopg.Connection[Any]:
     if not isinstance(raw, psycopg.Connection):
         raise ConfigError(
             f"the Django database {using!r} is not on psycopg 3",
-            "install psycopg (3); Django 4.2+ uses it when psycopg2 is not installed",
+            "use Django 4.2 or later: it prefers psycopg (3), which cppa-identity installs",
         )
     if wrapper.in_atomic_block and raw.info.transaction_status == TransactionStatus.IDLE:
         raw.execute("select 1")  # Django begins lazily; begin now, so we are inside
