@@ -148,24 +148,27 @@ def _email_calls(
         }
 
 
+IDENTITY_LOADERS = {"identity": "create_identity", "tmp_identity": "create_tmp_identity"}
+
+
 def dump(
     conn: psycopg.Connection[Any], redact: Callable[[str], str] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Every loader call needed to rebuild the published state (profiles with their
-    emails, declared and tmp identities, relations) and every decision, in order."""
+    """Every loader call needed to rebuild the raw state (profiles with their
+    history and current emails, declared and tmp identities, relations in force)
+    and every decision, in order."""
     with conn.cursor(name="cppa_dump_nodes", row_factory=dict_row) as cur:
         cur.itersize = 2000
         for row in cur.execute(_SQL["dump_nodes"]):
-            ref = node_ref(row["id"])
-            if row["node"] == "identity":
-                args = {"display_name": row["display_name"], "description": row["description"]}
-                yield {"loader": "create_identity", "args": args, "ref": ref}
+            if row["node"] == "profile":
+                yield from _profile_calls(row, redact)
                 continue
-            if row["node"] == "tmp_identity":
-                args = {"display_name": row["display_name"], "description": row["description"]}
-                yield {"loader": "create_tmp_identity", "args": args, "ref": ref}
-                continue
-            yield from _profile_calls(row, redact)
+            args = {"display_name": row["display_name"], "description": row["description"]}
+            yield {
+                "loader": IDENTITY_LOADERS[row["node"]],
+                "args": args,
+                "ref": node_ref(row["id"]),
+            }
     for profile, target in conn.execute(_SQL["dump_relations"]).fetchall():
         yield {
             "loader": "add_temp_profile_identity_relation",

@@ -16,6 +16,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from ..errors import CppaIdentityError
+from ..queries import query
 from . import calls
 
 IMPORTABLE = (
@@ -259,15 +260,9 @@ def import_mailmap(
 
 
 def _same_exists(conn: psycopg.Connection[Any], a: int, b: int) -> bool:
-    row = conn.execute(
-        "select exists (select from cppa_raw.manual_decisions as d where d.action = 'same'"
-        " and least(d.node_a, d.node_b) = least(%(a)s, %(b)s)"
-        " and greatest(d.node_a, d.node_b) = greatest(%(a)s, %(b)s)"
-        " and not exists (select from cppa_raw.manual_decisions as r"
-        " where r.action = 'revoke' and r.revokes_decision_id = d.decision_id))",
-        {"a": a, "b": b},
-    ).fetchone()
-    return bool(row and row[0])
+    """A "same" decision about the pair is in force (the decisions' own lookup)."""
+    in_force = conn.execute(query("decisions_in_force_on"), {"a": a, "b": b}).fetchall()
+    return any(action == "same" for _, action in in_force)
 
 
 # --- export ----------------------------------------------------------------------------
