@@ -19,7 +19,9 @@
     end)
 {%- endmacro %}
 
-{#- Person name folded for matching: accents, case and whitespace removed. -#}
+{#- Person name folded for matching: accents, case and whitespace removed. The
+    whitespace is listed (Unicode's spaces), not \s, whose meaning follows the
+    database's locale. -#}
 {% macro fold_name(column) -%}
     nullif(btrim(regexp_replace(translate({{ fold_case('case
         when octet_length(' ~ column ~ ') = char_length(' ~ column ~ ') then ' ~ column ~ '
@@ -27,7 +29,7 @@
     end') }},
         'àáâãäåāăąçćčďđèéêëēėęěğìíîïīįıłñńňòóôõöøōőřśšşťùúûüūůűųýÿžźż',
         'aaaaaaaaacccddeeeeeeeegiiiiiiilnnnoooooooorssstuuuuuuuuyyzzz'),
-        '[\s\.,''"_-]+', ' ', 'g')), '')
+        '[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000.,''"_-]+', ' ', 'g')), '')
 {%- endmacro %}
 
 {#- A display name sent through a relay: "<person> via <list or bridge>". -#}
