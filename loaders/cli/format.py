@@ -85,14 +85,10 @@ def status(info: Status, now: datetime) -> str:
         )
         lines.append(
             (
-                "django-compat",
-                ("on" if info.django_compat else "off")
-                + ("; views built" if info.django_views else "; no views")
-                + (
-                    " (the next run builds them)"
-                    if info.django_compat and not info.django_views
-                    else ""
-                ),
+                "django tables",
+                f"{info.django_tables} (each run writes identities back)"
+                if info.django_tables
+                else "none",
             )
         )
         newest = info.newest_row()

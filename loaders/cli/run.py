@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from ..db import close_pool, connect, resolve
-from ..errors import ConfigError, RunFailed, UsageError, wrap_db_errors
+from ..errors import ConfigError, RunFailed, wrap_db_errors
 from ..ops import review, sample
 from ..ops.migrations import migrate
-from ..ops.runs import RunStep, RunSummary, django_compat_setting, set_django_compat
+from ..ops.runs import RunStep, RunSummary
 from ..ops.runs import run as do_run
 from . import format
 from .app import app, handled
@@ -23,7 +23,6 @@ def run_with_progress(
     full: bool,
     wait: float = 0.0,
     quiet: bool = False,
-    django_compat: bool = False,
     unit_tests: bool = False,
 ) -> RunSummary:
     """Run the merge: a live spinner on a terminal, plain step lines otherwise."""
@@ -35,7 +34,6 @@ def run_with_progress(
             wait=wait,
             full=full,
             progress=progress or (lambda _: None),
-            django_compat=django_compat,
             unit_tests=unit_tests,
         )
 
@@ -87,15 +85,6 @@ def run(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
-    django_compat: Annotated[
-        bool,
-        typer.Option(
-            "--django-compat",
-            envvar="CPPA_IDENTITY_DJANGO_COMPAT",
-            help="Turn the django-compat setting on (see `cppa-identity config`): this"
-            " and every later run build the Django compatibility views.",
-        ),
-    ] = False,
     unit_tests: Annotated[
         bool,
         typer.Option(
@@ -115,7 +104,6 @@ def run(
         full=full,
         wait=wait,
         quiet=quiet or as_json,
-        django_compat=django_compat,
         unit_tests=unit_tests,
     )
     report(summary, as_json=as_json, quiet=quiet)
@@ -158,38 +146,3 @@ def demo(
     for r in largest:
         typer.echo(f"  {r['id']:>6}  {r['display_name']:<28} {r['profile_count']} profiles")
     typer.echo("\nnext: cppa-identity show <id> · cppa-identity candidates")
-
-
-config_app = typer.Typer(
-    help="Settings kept in the database, honoured by every run.\n\n"
-    "Example: cppa-identity config django-compat on",
-    no_args_is_help=True,
-)
-app.add_typer(config_app, name="config")
-
-
-@config_app.command("django-compat")
-@handled
-def django_compat_config(
-    value: Annotated[str, typer.Argument(help="on or off; without it, show the setting.")] = "",
-) -> None:
-    """Build (on) or stop building (off) the live, read-only views named like the
-    old Django tables; the change takes effect at once (a run builds or drops them)
-    and every later run keeps it.
-
-    Example: cppa-identity config django-compat on
-    """
-    if value not in ("", "on", "off"):
-        raise UsageError(f"django-compat is on or off, not {value!r}")
-    with wrap_db_errors("config"), connect(resolve(), autocommit=True) as conn:
-        migrate(conn)
-        current = django_compat_setting(conn)
-        if value:
-            set_django_compat(conn, value == "on")
-    if not value:
-        typer.echo(f"django-compat {'on' if current else 'off'}")
-        return
-    typer.echo(
-        f"django-compat {value}; running the merge to {'build' if value == 'on' else 'drop'} the views"
-    )
-    report(run_with_progress(full=False))

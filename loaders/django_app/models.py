@@ -1,15 +1,18 @@
-"""The old app's models, unchanged in fields, names and relations, but unmanaged:
-each reads a live, read-only view that cppa-identity builds in its marts schema
-(`cppa-identity config django-compat on`). Writes go through `services`."""
+"""The old app's models, unchanged in fields, names, tables and relations: real
+tables that Django owns, so foreign keys, `flush`, model_bakery and migrations
+work as they did.
+
+Every write to these tables is also appended to cppa-identity's raw log by
+triggers (`sql/install.sql`, installed after `migrate`): an INSERT or UPDATE is
+an observation, a DELETE a recorded removal, all with source `django`. The merge
+reads the log; `cppa-identity run` writes each profile's identity back here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.db import models
-
-SCHEMA = "cppa_identity"
-
-
-def view(name: str) -> str:
-    """The view's schema-qualified name, quoted the way Django quotes db_table."""
-    return f'{SCHEMA}"."cppa_user_tracker_{name}'
 
 
 class ProfileType(models.TextChoices):
@@ -28,7 +31,7 @@ class GitHubAccountType(models.TextChoices):
 
 
 class Identity(models.Model):
-    """One person: an identity of the last `cppa-identity run`."""
+    """One person. Collectors may declare one; after a run, the merge's."""
 
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
     description = models.TextField(blank=True)
@@ -36,68 +39,56 @@ class Identity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        managed = False
-        db_table = view("identity")
         verbose_name = "Identity"
         verbose_name_plural = "Identities"
         ordering = ["id"]
 
 
 class TmpIdentity(models.Model):
+    """A staging identity that profiles are related to before a merge."""
+
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        managed = False
-        db_table = view("tmpidentity")
         ordering = ["id"]
         verbose_name = "Temporary identity"
         verbose_name_plural = "Temporary identities"
 
 
 class BaseProfile(models.Model):
-    """A platform profile; `identity` is the one the last run gave it (NULL
-    until a run has seen the profile)."""
+    """A platform profile; the platform's table extends it (multi-table inheritance)."""
 
     identity = models.ForeignKey(
         Identity,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="profiles",
         db_column="identity_id",
-        db_constraint=False,
     )
     type = models.CharField(max_length=20, choices=ProfileType.choices, db_index=True)
-
-    class Meta:
-        managed = False
-        db_table = view("baseprofile")
 
 
 class TempProfileIdentityRelation(models.Model):
     base_profile = models.ForeignKey(
         BaseProfile,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.CASCADE,
         related_name="temp_identity_relations",
         db_column="base_profile_id",
-        db_constraint=False,
     )
     target_identity = models.ForeignKey(
         TmpIdentity,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.CASCADE,
         related_name="temp_profile_relations",
         db_column="target_identity_id",
-        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        managed = False
-        db_table = view("tempprofileidentityrelation")
         ordering = ["id"]
         verbose_name = "Temporary profile-identity relation"
         verbose_name_plural = "Temporary profile-identity relations"
@@ -106,10 +97,9 @@ class TempProfileIdentityRelation(models.Model):
 class Email(models.Model):
     base_profile = models.ForeignKey(
         BaseProfile,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.CASCADE,
         related_name="emails",
         db_column="base_profile_id",
-        db_constraint=False,
     )
     email = models.CharField(max_length=255, db_index=True)
     is_primary = models.BooleanField(default=False)
@@ -117,12 +107,20 @@ class Email(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        managed = False
-        db_table = view("email")
+
+class _StampsPlatform:
+    """A platform's profile: `save()` stamps the platform on the base row."""
+
+    platform: str = ""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.type = self.platform
+        super().save(*args, **kwargs)  # type: ignore[misc]
 
 
-class GitHubAccount(BaseProfile):
+class GitHubAccount(_StampsPlatform, BaseProfile):
+    platform = ProfileType.GITHUB
+
     github_account_id = models.BigIntegerField(db_index=True)
     username = models.CharField(max_length=255, db_index=True, blank=True)
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
@@ -137,12 +135,10 @@ class GitHubAccount(BaseProfile):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        managed = False
-        db_table = view("githubaccount")
 
+class SlackUser(_StampsPlatform, BaseProfile):
+    platform = ProfileType.SLACK
 
-class SlackUser(BaseProfile):
     slack_user_id = models.CharField(max_length=64, unique=True)
     username = models.CharField(max_length=255, db_index=True, blank=True)
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
@@ -150,33 +146,27 @@ class SlackUser(BaseProfile):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        managed = False
-        db_table = view("slackuser")
 
+class MailingListProfile(_StampsPlatform, BaseProfile):
+    platform = ProfileType.MAILING_LIST
 
-class MailingListProfile(BaseProfile):
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        managed = False
-        db_table = view("mailinglistprofile")
 
+class WG21PaperAuthorProfile(_StampsPlatform, BaseProfile):
+    platform = ProfileType.WG21
 
-class WG21PaperAuthorProfile(BaseProfile):
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
     author_alias = models.CharField(max_length=255, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        managed = False
-        db_table = view("wg21paperauthorprofile")
 
+class DiscordProfile(_StampsPlatform, BaseProfile):
+    platform = ProfileType.DISCORD
 
-class DiscordProfile(BaseProfile):
     discord_user_id = models.BigIntegerField(unique=True, db_index=True)
     username = models.CharField(max_length=255, db_index=True, blank=True)
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
@@ -185,17 +175,13 @@ class DiscordProfile(BaseProfile):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        managed = False
-        db_table = view("discordprofile")
 
+class YoutubeSpeaker(_StampsPlatform, BaseProfile):
+    """Keyed by `external_id`, stable across renames; the name is not a key."""
 
-class YoutubeSpeaker(BaseProfile):
+    platform = ProfileType.YOUTUBE
+
     external_id = models.CharField(max_length=255, unique=True)
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        managed = False
-        db_table = view("youtubespeaker")

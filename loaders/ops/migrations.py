@@ -23,30 +23,44 @@ def apply_grants(conn: psycopg.Connection[Any]) -> None:
 
 def migrate(conn: psycopg.Connection[Any]) -> list[str]:
     """Apply pending migrations under an advisory lock; return the names applied."""
-    applied: list[str] = []
     conn.autocommit = True
+    return apply_pending(conn)
+
+
+def apply_pending(conn: psycopg.Connection[Any]) -> list[str]:
+    """Apply pending migrations: each in a transaction of its own under a session
+    lock on an autocommit connection, or all in the caller's transaction (under a
+    transaction lock) otherwise. Returns the names applied."""
     if schema_version(conn) >= latest_version():
-        return applied  # up to date: no DDL, so a role without CREATE can call this
+        return []  # up to date: no DDL, so a role without CREATE can call this
+    if not conn.autocommit:
+        conn.execute("select pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        return _apply(conn)
     conn.execute("select pg_advisory_lock(%s)", (MIGRATION_LOCK,))
     try:
-        with conn.transaction():
-            conn.execute("create schema if not exists cppa_raw")
-            conn.execute(
-                "create table if not exists cppa_raw.schema_version ("
-                " version integer primary key, name text not null,"
-                " applied_at timestamptz not null default clock_timestamp())"
-            )
-        current = schema_version(conn)
-        for version, name, path in migrations():
-            if version <= current:
-                continue
-            with conn.transaction():
-                conn.execute(path.read_text().encode())
-                conn.execute(
-                    "insert into cppa_raw.schema_version (version, name) values (%s, %s)",
-                    (version, name),
-                )
-            applied.append(name)
+        return _apply(conn)
     finally:
         conn.execute("select pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def _apply(conn: psycopg.Connection[Any]) -> list[str]:
+    applied: list[str] = []
+    with conn.transaction():
+        conn.execute("create schema if not exists cppa_raw")
+        conn.execute(
+            "create table if not exists cppa_raw.schema_version ("
+            " version integer primary key, name text not null,"
+            " applied_at timestamptz not null default clock_timestamp())"
+        )
+    current = schema_version(conn)
+    for version, name, path in migrations():
+        if version <= current:
+            continue
+        with conn.transaction():
+            conn.execute(path.read_text().encode())
+            conn.execute(
+                "insert into cppa_raw.schema_version (version, name) values (%s, %s)",
+                (version, name),
+            )
+        applied.append(name)
     return applied

@@ -13,12 +13,11 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from ..db import Database, latest_version, schema_version
+from ..django_app import mirror
 from ..errors import NotFound, UsageError
 from ..queries import named_statements
 from .project import raw_tables, stale_after_days
 from .runs import (
-    DJANGO_PROBE,
-    django_compat_setting,
     last_success,
     mart_counts,
     pending_rows,
@@ -58,8 +57,7 @@ class Status:
     evidence_hubs: int | None = None
     last_run: dict[str, Any] | None = None
     stale_after_days: int = 0
-    django_compat: bool = False
-    django_views: bool = False
+    django_tables: str | None = None  # schema of the Django drop-in's tables, if any
 
     def stale_tables(self, now: datetime) -> list[tuple[str, int]]:
         """Raw tables whose newest row is older than the dbt source freshness."""
@@ -86,7 +84,7 @@ class Status:
                 freshness=self.freshness,
                 evidence_hubs=self.evidence_hubs,
                 last_run=self.last_run,
-                django_compat={"setting": self.django_compat, "views_built": self.django_views},
+                django_tables=self.django_tables,
             )
         return info
 
@@ -110,8 +108,7 @@ def status(database: Database, conn: psycopg.Connection[Any]) -> Status:
         found.evidence_hubs = int(row[0]) if row else 0
     last = _rows(conn, "last_run")
     found.last_run = last[0] if last else None
-    found.django_compat = django_compat_setting(conn)
-    found.django_views = relation_exists(conn, "cppa_identity", DJANGO_PROBE)
+    found.django_tables = mirror.tables_written_back(conn)
     return found
 
 

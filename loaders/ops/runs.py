@@ -138,22 +138,6 @@ def record_seeds(conn: psycopg.Connection[Any], checksum: str) -> None:
     put_setting(conn, SEEDS_KEY, checksum)
 
 
-DJANGO_COMPAT_KEY = "django_compat"
-DJANGO_PROBE = "cppa_user_tracker_baseprofile"  # present when the compat views are
-
-
-def django_compat_setting(conn: psycopg.Connection[Any]) -> bool:
-    """Whether runs build the Django compatibility views (`config django-compat`)."""
-    row = conn.execute(
-        "select value from cppa_ops.settings where key = %s", (DJANGO_COMPAT_KEY,)
-    ).fetchone()
-    return bool(row and row[0] == "on")
-
-
-def set_django_compat(conn: psycopg.Connection[Any], on: bool) -> None:
-    put_setting(conn, DJANGO_COMPAT_KEY, "on" if on else "off")
-
-
 def relation_exists(conn: psycopg.Connection[Any], schema: str, table: str) -> bool:
     row = conn.execute("select to_regclass(%s) is not null", (f'"{schema}"."{table}"',)).fetchone()
     return bool(row and row[0])
@@ -234,10 +218,14 @@ def refuse_foreign_objects(conn: psycopg.Connection[Any]) -> None:
         )
 
 
-def publish(conn: psycopg.Connection[Any], run_id: int) -> None:
+def publish(conn: psycopg.Connection[Any], run_id: int) -> dict[str, int]:
     """Swap the freshly built marts in: two schema renames in one transaction, which
     take no table locks, so readers are never blocked and never deadlock with it.
-    The replaced schema is dropped by a later run (see drop_retired)."""
+    The replaced schema is dropped by a later run (see drop_retired). Where the
+    Django drop-in's tables live in this database, the same transaction writes
+    the new identities back into them; returns what that changed."""
+    from ..django_app import mirror  # plain psycopg: no Django needed
+
     with conn.transaction():
         row = conn.execute(
             "select exists (select from pg_roles where rolname = 'cppa_reader')"
@@ -252,6 +240,7 @@ def publish(conn: psycopg.Connection[Any], run_id: int) -> None:
             if _schema_exists(conn, HISTORY):
                 conn.execute(f"alter schema {HISTORY} rename to {HISTORY_OLD}_{run_id}")
             conn.execute(f"alter schema {HISTORY_NEXT} rename to {HISTORY}")
+        return mirror.write_back(conn, MARTS) or {}
 
 
 def prepare_history(conn: psycopg.Connection[Any]) -> None:
@@ -300,7 +289,6 @@ def run(
     wait: float = 0.0,
     full: bool = False,
     progress: Callable[[RunStep], None] = _no_progress,
-    django_compat: bool = False,
     unit_tests: bool = False,
 ) -> RunSummary:
     """One scheduled merge run. Raises RunLocked; returns the summary otherwise.
@@ -315,7 +303,7 @@ def run(
         progress(RunStep("lock", "taking the run lock"))
         acquire_run_lock(conn, wait)
         try:
-            return _locked_run(conn, database, full, progress, django_compat, started, unit_tests)
+            return _locked_run(conn, database, full, progress, started, unit_tests)
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (RUN_LOCK,))
 
@@ -325,7 +313,6 @@ def _locked_run(
     database: Database,
     full: bool,
     progress: Callable[[RunStep], None],
-    django_compat: bool,
     started: float,
     unit_tests: bool = False,
 ) -> RunSummary:
@@ -341,13 +328,8 @@ def _locked_run(
     if not SNAPSHOT_RE.match(watermark):
         raise ValueError(f"unexpected snapshot text {watermark!r}")
     before = mart_counts(conn)
-    if django_compat:
-        set_django_compat(conn, True)  # `run --django-compat` turns the setting on
-    django_compat = django_compat_setting(conn)
-    views_as_wanted = relation_exists(conn, "cppa_identity", DJANGO_PROBE) == django_compat
     if (
         not full
-        and views_as_wanted
         and previous is not None
         and "identities" in before
         and pending_rows(conn, previous[1]) == 0
@@ -380,7 +362,7 @@ def _locked_run(
     result = run_dbt(
         database,
         command,
-        {"marts_schema": NEXT, "history_schema": HISTORY_NEXT, "django_compat": django_compat},
+        {"marts_schema": NEXT, "history_schema": HISTORY_NEXT},
         on_node=lambda name, status: progress(RunStep("node", f"{status:<7} {name}", name, status)),
         watermark=watermark,
     )
@@ -399,7 +381,7 @@ def _locked_run(
         counts["new_candidates"] = _new_candidates(conn)
         counts.update(_changes(conn, started_at))
         progress(RunStep("publish", "publishing the new marts"))
-        publish(conn, run_id)
+        counts.update(publish(conn, run_id))
     outcome = "success" if result.success else "failed"
     conn.execute(
         "update cppa_ops.runs set finished_at = clock_timestamp(), outcome = %s,"

@@ -1,5 +1,6 @@
-"""Named like the old app's migration, so other apps' dependencies on it resolve;
-nothing to do: 0001_initial already declares the final, unmanaged models."""
+"""Named like the old app's migration, so other apps' dependencies on it resolve
+and a database the old app migrated is up to date: 0001_initial already creates
+the final tables."""
 
 from django.db import migrations
 

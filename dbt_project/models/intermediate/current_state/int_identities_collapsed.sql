@@ -14,6 +14,8 @@ collapsed as (
         max(loaded_at) as updated_at
     from events
     group by identity_id
+    -- deleted through the Django drop-in: gone, and no longer evidence
+    having not bool_or(action = 'remove')
 )
 
 select * from collapsed

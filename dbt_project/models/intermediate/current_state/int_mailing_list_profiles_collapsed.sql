@@ -8,7 +8,7 @@ observations as (
 collapsed as (
     {{ collapse_observations('observations', [
         ['display_name', "''"],
-    ]) }}
+    ], identity_column='declared_identity_id') }}
 )
 
 select * from collapsed

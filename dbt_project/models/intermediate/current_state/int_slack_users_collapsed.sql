@@ -11,7 +11,7 @@ collapsed as (
         ['username', "''"],
         ['display_name', "''"],
         ['avatar_url', "''"],
-    ]) }}
+    ], identity_column='declared_identity_id') }}
 )
 
 select * from collapsed

@@ -9,7 +9,7 @@ collapsed as (
     {{ collapse_observations('observations', [
         ['display_name', "''"],
         ['author_alias', "''"],
-    ]) }}
+    ], identity_column='declared_identity_id') }}
 )
 
 select * from collapsed

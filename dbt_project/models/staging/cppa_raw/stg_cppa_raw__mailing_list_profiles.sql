@@ -10,6 +10,7 @@ renamed as (
         observation_id,
         base_profile_id,
         display_name,
+        identity_id as declared_identity_id,
         loaded_at,
         source as source_name
     from source

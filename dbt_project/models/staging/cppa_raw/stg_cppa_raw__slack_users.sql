@@ -13,6 +13,7 @@ renamed as (
         username,
         display_name,
         avatar_url,
+        identity_id as declared_identity_id,
         loaded_at,
         source as source_name
     from source

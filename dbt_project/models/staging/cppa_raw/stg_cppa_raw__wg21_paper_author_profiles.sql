@@ -11,6 +11,7 @@ renamed as (
         base_profile_id,
         display_name,
         author_alias,
+        identity_id as declared_identity_id,
         loaded_at,
         source as source_name
     from source
