@@ -1,12 +1,14 @@
-"""The existing Django project keeps working: a collector-like app with a foreign
-key into `cppa_user_tracker.GitHubAccount` writes through the drop-in services
-inside `transaction.atomic()`, reads what it wrote at once through the ORM, and
-cannot write through the models; the views follow the persistent setting."""
+"""The existing Django project keeps working on the drop-in: a collector-like app
+with real foreign keys into `cppa_user_tracker.GitHubAccount`, the old app's
+models on tables Django owns, and every ORM write appended to the raw log by
+the triggers `migrate` installs. A run merges the log and writes identities
+back; the old tables' rows move in with one command."""
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,11 +21,12 @@ from loaders.cli import app
 from loaders.errors import RunFailed
 from loaders.ops.runs import run
 
+from .conftest import FIGURES
 from .helpers import raw_counts
 
 django = pytest.importorskip("django", reason="Django is a dev dependency: pip install -e '.[dev]'")
 
-VIEWS = (
+TABLES = (
     "identity",
     "tmpidentity",
     "baseprofile",
@@ -44,31 +47,19 @@ def invoke(*args: str, code: int = 0) -> Any:
     return result
 
 
-def views(conn: psycopg.Connection[Any]) -> set[str]:
-    rows = conn.execute(
-        "select table_name from information_schema.views where table_schema = 'cppa_identity'"
-        " and table_name like 'cppa_user_tracker_%'"
-    ).fetchall()
-    return {r[0].removeprefix("cppa_user_tracker_") for r in rows}
-
-
 @pytest.fixture(scope="module")
-def compat_db(module_database: dbmod.Database) -> Iterator[dbmod.Database]:
-    """The module's database with the setting on (views built by `config`)."""
+def orm(module_database: dbmod.Database) -> Iterator[Any]:
+    """Django set up on the module's database, `migrate` run as a project runs it."""
     os.environ[dbmod.DSN_ENV] = module_database.conninfo
-    result = invoke("config", "django-compat", "on")
-    assert "running the merge to build the views" in result.output
-    yield module_database
-
-
-@pytest.fixture(scope="module")
-def orm(compat_db: dbmod.Database) -> Iterator[Any]:
-    """Django set up on the module's database, its migrations applied."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.django_project.settings"
     django.setup()
     from django.core.management import call_command
 
+    started = time.monotonic()
     call_command("migrate", verbosity=0)
+    FIGURES["django migrate (tables, raw log, triggers)"] = (
+        f"{time.monotonic() - started:.2f} s on a migrated raw schema"
+    )
     yield django
     from django.db import connections
 
@@ -76,64 +67,153 @@ def orm(compat_db: dbmod.Database) -> Iterator[Any]:
 
 
 @pytest.fixture
-def raw(compat_db: dbmod.Database) -> Iterator[psycopg.Connection[Any]]:
-    with psycopg.connect(compat_db.conninfo, autocommit=True) as conn:
+def raw(module_database: dbmod.Database) -> Iterator[psycopg.Connection[Any]]:
+    with psycopg.connect(module_database.conninfo, autocommit=True) as conn:
         yield conn
 
 
-def test_the_setting_is_kept_and_every_run_honours_it(
-    compat_db: dbmod.Database, raw: psycopg.Connection[Any]
-) -> None:
-    assert views(raw) == set(VIEWS)
-    assert invoke("config", "django-compat").output.strip() == "django-compat on"
-    status = json.loads(invoke("status", "--json").stdout)
-    assert status["django_compat"] == {"setting": True, "views_built": True}
-    invoke("config", "django-compat", "sideways", code=2)
+def django_rows(raw: psycopg.Connection[Any]) -> dict[str, int]:
+    return {
+        t: raw.execute(f"select count(*) from public.cppa_user_tracker_{t}").fetchone()[0]
+        for t in TABLES
+    }
 
 
-def test_publishing_never_moves_what_is_not_ours(
-    compat_db: dbmod.Database, raw: psycopg.Connection[Any]
+def test_migrate_creates_the_old_tables_and_the_log(orm: Any, raw: psycopg.Connection[Any]) -> None:
+    tables = {
+        r[0]
+        for r in raw.execute(
+            "select table_name from information_schema.tables"
+            " where table_schema = 'public' and table_name like 'cppa_user_tracker_%'"
+        )
+    }
+    assert tables == {f"cppa_user_tracker_{t}" for t in TABLES}
+    triggers = {
+        r[0]
+        for r in raw.execute(
+            "select event_object_table from information_schema.triggers"
+            " where trigger_name = 'cppa_identity_log'"
+        )
+    }
+    assert triggers == {f"cppa_user_tracker_{t}" for t in TABLES}
+    # the other app's real foreign key constraint points at the real table
+    constraint = raw.execute(
+        "select confrelid::regclass::text from pg_constraint"
+        " where conrelid = 'collector_commit'::regclass and contype = 'f'"
+    ).fetchone()
+    assert constraint == ("cppa_user_tracker_githubaccount",)
+    from django.core.management import call_command
+
+    installed = "select value, updated_at from cppa_ops.settings where key = 'django_install'"
+    before = raw.execute(installed).fetchone()
+    call_command("migrate", verbosity=0)  # again: nothing to install, nothing rewritten
+    assert raw.execute(installed).fetchone() == before
+
+
+def test_orm_writes_of_every_kind_are_in_the_log(orm: Any, raw: psycopg.Connection[Any]) -> None:
+    from loaders.django_app import models as m
+
+    person = m.Identity.objects.create(display_name="Ada Writer")
+    account = m.GitHubAccount.objects.create(
+        github_account_id=70001, username="adaw", identity=person
+    )
+    account.display_name = "Ada Writer"
+    account.save()
+    account.save()  # changed nothing: says nothing new
+    m.GitHubAccount.objects.filter(pk=account.pk).update(avatar_url="https://a.example/x.png")
+    for i in range(3):
+        m.DiscordProfile.objects.create(discord_user_id=70002 + i, username=f"d{i}")
+    m.Email.objects.bulk_create(  # Django cannot bulk-create multi-table models; emails it can
+        [m.Email(base_profile=account, email=f"ada{i}@example.com") for i in range(2)]
+    )
+    email = m.Email.objects.create(base_profile=account, email="ada@example.com")
+    m.Email.objects.filter(pk=email.pk).update(is_primary=True)
+    m.DiscordProfile.objects.filter(discord_user_id=70004).delete()
+    person.description = "writes code"
+    person.save()
+
+    def rows(query: str, *args: Any) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in raw.execute(query, args).fetchall()]
+
+    assert rows(
+        "select username, display_name, avatar_url, identity_id, source"
+        " from cppa_raw.github_accounts where base_profile_id = %s order by observation_id",
+        account.pk,
+    ) == [
+        ("adaw", "", "", person.pk, "django"),
+        ("adaw", "Ada Writer", "", None, "django"),
+        ("adaw", "Ada Writer", "https://a.example/x.png", None, "django"),
+    ]
+    assert rows(
+        "select platform, natural_key from cppa_raw.profiles where base_profile_id = %s",
+        account.pk,
+    ) == [("github", "70001")]
+    assert rows(
+        "select count(*) from cppa_raw.discord_profiles where discord_user_id between 70002 and 70004"
+    ) == [(3,)]
+    gone = m.BaseProfile.objects.filter(pk__gt=account.pk).count()
+    assert gone == 2
+    assert rows("select kind, source from cppa_raw.removals") == [("profile", "django")]
+    assert rows("select count(*) from cppa_raw.emails where email like 'ada_@example.com'") == [
+        (2,)
+    ]
+    assert rows(
+        "select action, email, is_primary from cppa_raw.emails where email_id = %s"
+        " order by event_id",
+        email.pk,
+    ) == [("add", "ada@example.com", False), ("update", None, True)]
+    assert rows(
+        "select action, display_name, description from cppa_raw.identities"
+        " where identity_id = %s order by event_id",
+        person.pk,
+    ) == [("create", "Ada Writer", ""), ("update", None, "writes code")]
+
+
+def test_a_key_another_profile_holds_is_kept_not_refused(
+    orm: Any, raw: psycopg.Connection[Any]
 ) -> None:
-    raw.execute("create table cppa_identity.collector_notes (note text)")
-    raw.execute("insert into cppa_identity.collector_notes values ('keep me')")
-    with pytest.raises(RunFailed, match=r"cppa_identity\.collector_notes \(table\)"):
-        run(compat_db, full=True)
-    assert raw.execute("select note from cppa_identity.collector_notes").fetchone() == ("keep me",)
-    raw.execute("alter table cppa_identity.collector_notes set schema public")
-    assert run(compat_db, full=True).outcome == "success"
-    assert raw.execute("select note from public.collector_notes").fetchone() == ("keep me",)
-    assert views(raw) == set(VIEWS)  # a run without the flag: the setting rules
+    """The old GitHubAccount.github_account_id is not unique: the log keeps both."""
+    from loaders.django_app import models as m
+
+    first = m.GitHubAccount.objects.create(github_account_id=99999, username="one")
+    second = m.GitHubAccount.objects.create(github_account_id=99999, username="two")
+    keys = dict(
+        raw.execute(
+            "select base_profile_id, natural_key from cppa_raw.profiles"
+            " where base_profile_id in (%s, %s)",
+            (first.pk, second.pk),
+        ).fetchall()
+    )
+    assert keys == {first.pk: "99999", second.pk: f"django:{second.pk}"}
 
 
 def test_collector_writes_inside_atomic_and_reads_back_at_once(orm: Any) -> None:
     from django.db import transaction
 
     from loaders.django_app import services
-    from loaders.django_app.models import BaseProfile, Email, GitHubAccount
+    from loaders.django_app.models import GitHubAccount, Identity
     from tests.django_project.collector.models import Commit
 
     with transaction.atomic():
+        person = services.create_identity(display_name="  Octo  ")
+        assert Identity.objects.filter(pk=person.pk).exists()
         account, created = services.get_or_create_github_account(
-            github_account_id=4242, username="octo", display_name="Octo Cat"
+            github_account_id=4242, username="octo", display_name="Octo Cat", identity=person
         )
-        assert created and isinstance(account, GitHubAccount) and account.pk == account.id
-        email = services.add_email(account, "octo@example.com", is_primary=True)
-        assert isinstance(email, Email)
+        assert created and account.created_at is not None
+        assert GitHubAccount.objects.get(pk=account.pk).identity_id == person.pk
+        assert person.profiles.count() == 1
+        services.add_email(account, "octo@example.com", is_primary=True)
         commit = Commit.objects.create(sha="a" * 40, account=account)
-        fetched = Commit.objects.select_related("account").get(pk=commit.pk)
-        assert fetched.account.username == "octo"
+        commit.assignees.add(account)
+        assert Commit.objects.select_related("account").get(pk=commit.pk).account.username == "octo"
         assert [e.email for e in account.emails.all()] == ["octo@example.com"]
-        assert GitHubAccount.objects.get(github_account_id=4242).pk == account.pk
-        assert BaseProfile.objects.get(pk=account.pk).identity is None  # no run has seen it
-        assert account.commits.count() == 1
-        again, created = services.get_or_create_github_account(
-            github_account_id=4242, username="octo"
-        )
-        assert not created and again.pk == account.pk
-    assert Commit.objects.get(sha="a" * 40).account.display_name == "Octo Cat"
+        again, created = services.get_or_create_github_account(github_account_id=4242)
+        assert not created and again.pk == account.pk and again.username == "octo"
+    assert account.assigned_commits.get().sha == "a" * 40
 
 
-def test_a_rollback_takes_the_loader_rows_with_it(orm: Any, raw: psycopg.Connection[Any]) -> None:
+def test_a_rollback_takes_the_log_rows_with_it(orm: Any, raw: psycopg.Connection[Any]) -> None:
     from django.db import transaction
 
     from loaders.django_app import services
@@ -150,133 +230,182 @@ def test_a_rollback_takes_the_loader_rows_with_it(orm: Any, raw: psycopg.Connect
         )
         services.add_email(user, "gone@example.com")
         services.create_tmp_identity("staging", "rolled back")
-        assert SlackUser.objects.filter(slack_user_id="U77").exists()  # read your writes
+        assert raw_counts(raw) == before  # another session sees nothing uncommitted
         raise Abandon
     assert raw_counts(raw) == before
     assert not SlackUser.objects.filter(slack_user_id="U77").exists()
 
 
-def test_every_view_reads_through_the_orm(orm: Any, compat_db: dbmod.Database) -> None:
-    from django.db.models import Count
-    from django.utils import timezone
+def test_services_answer_as_the_old_ones_did(orm: Any) -> None:
+    from loaders.django_app import services
+    from loaders.django_app.models import GitHubAccount
+
+    first, created = services.get_or_create_unknown_github_account("Some Author", "a@x.org")
+    second, _ = services.get_or_create_unknown_github_account("Other Author")
+    assert created and (first.github_account_id, second.github_account_id) == (-1, -2)
+    assert services._get_next_negative_github_account_id() == -3
+    again, created = services.get_or_create_unknown_github_account("Some Author", "b@x.org")
+    assert not created and again.pk == first.pk
+    assert sorted(e.email for e in again.emails.all()) == ["a@x.org", "b@x.org"]
+    synthetic, created = services.get_or_create_github_account(github_account_id=-100)
+    assert created and synthetic.github_account_id == -100
+    with pytest.raises(ValueError, match=r"Slack user ID \('id'\) is required"):
+        services.get_or_create_slack_user({"id": "  "})
+    tmp = services.create_tmp_identity("t")
+    relation, _ = services.add_temp_profile_identity_relation(first, tmp)
+    assert relation.base_profile == first and isinstance(relation.base_profile, GitHubAccount)
+    poster, _ = services.get_or_create_mailing_list_profile("  Ann  ", " ann@example.com ")
+    assert poster.display_name == "Ann" and poster.emails.get().email == "ann@example.com"
+    with pytest.raises(ValueError, match="display_name must not be empty"):
+        services.get_or_create_mailing_list_profile("  ", "x@example.com")
+
+
+def test_a_run_merges_and_writes_identities_back(
+    orm: Any, module_database: dbmod.Database, raw: psycopg.Connection[Any]
+) -> None:
+    from loaders.django_app import models as m
+    from loaders.django_app import services
+
+    account, _ = services.get_or_create_github_account(github_account_id=5151, username="mira")
+    services.add_email(account, "mira.kowal@kowalski-lab.dev", is_primary=True)
+    slack, _ = services.get_or_create_slack_user(
+        {"id": "U5151", "name": "mira", "profile": {"email": "mira.kowal@kowalski-lab.dev"}}
+    )
+    deleted, _ = services.get_or_create_youtube_speaker("UC-gone", "Gone Speaker")
+    deleted.delete()
+    log_before = raw_counts(raw)
+    summary = run(module_database, full=True)
+    assert summary.outcome == "success", summary.failures
+    assert summary.counts["profiles_moved"] >= 2
+    account.refresh_from_db()
+    slack.refresh_from_db()
+    assert account.identity_id is not None and account.identity_id == slack.identity_id
+    assert m.Identity.objects.filter(pk=account.identity_id).exists()
+    assert raw_counts(raw) == log_before  # writing back says nothing to the log
+    marts = raw.execute(
+        "select count(*) from cppa_identity.base_profile where id = %s", (deleted.pk,)
+    )
+    assert marts.fetchone() == (0,)  # a deleted profile is out of the merge
+    # every Django profile the run saw points at the run's identity
+    mismatched = raw.execute(
+        "select count(*) from public.cppa_user_tracker_baseprofile as b"
+        " join cppa_identity.base_profile as p using (id)"
+        " where b.identity_id is distinct from p.identity_id"
+    ).fetchone()
+    assert mismatched == (0,)
+    status = json.loads(invoke("status", "--json").stdout)
+    assert status["django_tables"] == "public"
+
+
+def test_the_management_command_runs_the_merge(orm: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("run_cppa_user_tracker", stdout=out)
+    assert "completed" in out.getvalue().lower()
+    out = StringIO()
+    call_command("run_cppa_user_tracker", "--write-back-only", stdout=out)
+    assert "0 profiles moved" in out.getvalue()
+
+
+def test_publishing_never_moves_what_is_not_ours(
+    orm: Any, module_database: dbmod.Database, raw: psycopg.Connection[Any]
+) -> None:
+    raw.execute("create table cppa_identity.collector_notes (note text)")
+    raw.execute("insert into cppa_identity.collector_notes values ('keep me')")
+    with pytest.raises(RunFailed, match=r"cppa_identity\.collector_notes \(table\)"):
+        run(module_database, full=True)
+    assert raw.execute("select note from cppa_identity.collector_notes").fetchone() == ("keep me",)
+    raw.execute("alter table cppa_identity.collector_notes set schema public")
+
+
+def test_moving_in_the_old_tables_rows(orm: Any, raw: psycopg.Connection[Any]) -> None:
+    """Rows written while no trigger listened (a database the old app filled,
+    numbered per table): one command appends them, keeps profile ids, renumbers
+    an identity id that a profile's id takes, and a second call adds nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with raw.transaction():
+        raw.execute("set local cppa_identity.django_write_back = 'on'")  # triggers silent
+        top = raw.execute("select max(id) + 10 from public.cppa_user_tracker_baseprofile")
+        pid = top.fetchone()[0]
+        raw.execute(
+            "insert into public.cppa_user_tracker_identity values (%s, 'Old Person', '', now(), now())",
+            (pid,),
+        )
+        raw.execute(
+            "insert into public.cppa_user_tracker_baseprofile values (%s, 'github', %s)", (pid, pid)
+        )
+        raw.execute(
+            "insert into public.cppa_user_tracker_githubaccount values"
+            " (%s, 808080, 'oldlogin', 'Old Person', '', 'user', now(), now())",
+            (pid,),
+        )
+        raw.execute(
+            "insert into public.cppa_user_tracker_email"
+            " (base_profile_id, email, is_primary, is_active, created_at, updated_at)"
+            " values (%s, 'old@example.com', true, true, now(), now())",
+            (pid,),
+        )
+    before = raw_counts(raw)
+    out = StringIO()
+    call_command("cppa_identity_move_in", stdout=out)
+    assert "identities_renumbered 1" in out.getvalue() and "github 1" in out.getvalue()
+    moved = raw_counts(raw)
+    assert moved["profiles"] == before["profiles"] + 1 and moved["emails"] == before["emails"] + 1
+    owner = raw.execute(
+        "select identity_id from public.cppa_user_tracker_baseprofile where id = %s", (pid,)
+    )
+    new_identity = owner.fetchone()[0]
+    assert new_identity != pid
+    assert raw.execute(
+        "select display_name from cppa_raw.identities where identity_id = %s", (new_identity,)
+    ).fetchone() == ("Old Person",)
+    assert raw.execute(
+        "select identity_id from cppa_raw.github_accounts where base_profile_id = %s", (pid,)
+    ).fetchone() == (new_identity,)
+    out = StringIO()
+    call_command("cppa_identity_move_in", stdout=out)
+    assert out.getvalue().strip() == "moved in: nothing new"
+    assert raw_counts(raw) == moved
+
+
+def test_flush_clears_the_tables_and_keeps_the_log(orm: Any, raw: psycopg.Connection[Any]) -> None:
+    """What a TransactionTestCase does between tests: the Django tables empty; the
+    log, append-only, keeps what was said and records each row's removal, as a
+    DELETE would have; writes after it are recorded."""
+    from django.core.management import call_command
 
     from loaders.django_app import models as m
     from loaders.django_app import services
 
-    account = m.GitHubAccount.objects.get(github_account_id=4242)
-    slack, _ = services.get_or_create_slack_user(
-        {
-            "id": "U42",
-            "name": "octo",
-            "real_name": "Octo Cat",
-            "profile": {"email": "octo@example.com"},
-        }
+    log = raw_counts(raw)
+    profiles = m.BaseProfile.objects.count()
+    emails = m.Email.objects.count()
+    links = m.TempProfileIdentityRelation.objects.count()
+    tmp = m.TmpIdentity.objects.count()
+    declared = raw.execute(
+        "select count(*) from public.cppa_user_tracker_identity as i"
+        " where exists (select from cppa_raw.identities as r where r.identity_id = i.id)"
+    ).fetchone()[0]
+    assert profiles and emails and declared
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(django_rows(raw).values()) == {0}
+    after = raw_counts(raw)
+    assert after["removals"] == log["removals"] + profiles + tmp
+    assert after["emails"] == log["emails"] + emails
+    assert after["identities"] == log["identities"] + declared
+    assert (
+        after["temp_profile_identity_relations"] == log["temp_profile_identity_relations"] + links
     )
-    services.get_or_create_discord_profile(4242, "octobot", "Octo Bot", is_bot=True)
-    poster, _ = services.get_or_create_mailing_list_profile("Octo Cat", "octo@example.com")
-    author, _ = services.get_or_create_wg21_paper_author_profile(
-        "Octo Cat", "octo@example.com", "oc"
-    )
-    speaker, _ = services.get_or_create_youtube_speaker("UC42", "Octo Cat")
-    stranger, _ = services.get_or_create_unknown_github_account("Some Author", "some@example.org")
-    tmp = services.create_tmp_identity("staging", "a tmp identity")
-    relation, _ = services.add_temp_profile_identity_relation(speaker, tmp)
-    assert isinstance(relation, m.TempProfileIdentityRelation)
-    assert run(compat_db).outcome == "success"
-
-    account = m.GitHubAccount.objects.get(pk=account.pk)
-    assert account.identity is not None and timezone.is_aware(account.created_at)
-    person = m.Identity.objects.prefetch_related("profiles").get(pk=account.identity_id)
-    assert {p.pk for p in person.profiles.all()} >= {account.pk, slack.pk, poster.pk}
-    assert stranger.pk not in {p.pk for p in person.profiles.all()}
-    assert m.BaseProfile.objects.get(pk=account.pk).githubaccount.username == "octo"  # MTI
-    assert m.Email.objects.filter(email="octo@example.com").count() == 4
-    assert m.GitHubAccount.objects.filter(username__iexact="OCTO").get().pk == account.pk
-    assert m.GitHubAccount.objects.filter(emails__email="octo@example.com").get().pk == account.pk
-    listed = m.GitHubAccount.objects.select_related("identity").prefetch_related("emails")
-    assert any(a.emails.all() and a.identity for a in listed)
-    assert account.get_account_type_display() == "User"
-    assert m.BaseProfile.objects.filter(type=m.ProfileType.YOUTUBE).get().pk == speaker.pk
-    assert m.SlackUser.objects.get(slack_user_id="U42").display_name == "Octo Cat"
-    assert m.DiscordProfile.objects.get(discord_user_id=4242).is_bot is True
-    assert m.WG21PaperAuthorProfile.objects.get(pk=author.pk).author_alias == "oc"
-    assert m.YoutubeSpeaker.objects.get(external_id="UC42").pk == speaker.pk
-    assert m.MailingListProfile.objects.filter(pk=poster.pk).exists()
-    linked = m.TempProfileIdentityRelation.objects.select_related("target_identity").get()
-    assert linked.target_identity.description == "a tmp identity"
-    assert m.TmpIdentity.objects.get(pk=tmp.pk).temp_profile_relations.get().pk == relation.pk
-    assert m.BaseProfile.objects.values("type").annotate(n=Count("id")).count() == 6
-    services.remove_temp_profile_identity_relation(speaker, tmp)
-    assert not m.TempProfileIdentityRelation.objects.exists()
-
-
-def test_columns_are_typed_like_the_models(orm: Any, raw: psycopg.Connection[Any]) -> None:
-    from django.apps import apps
-
-    for model in apps.get_app_config("cppa_user_tracker").get_models():
-        view = model._meta.db_table.split('"."')[-1]
-        declared = {
-            f.column: f.max_length
-            for f in model._meta.local_fields
-            if f.get_internal_type() in ("CharField", "URLField")
-        }
-        found = dict(
-            raw.execute(
-                "select column_name, character_maximum_length from information_schema.columns"
-                " where table_schema = 'cppa_identity' and table_name = %s",
-                (view,),
-            ).fetchall()
-        )
-        assert {c: found.get(c) for c in declared} == declared, view
-
-
-def test_writes_through_the_models_are_refused(orm: Any) -> None:
-    from django.db import DatabaseError, transaction
-
-    from loaders.django_app import models as m
-
-    account = m.GitHubAccount.objects.get(github_account_id=4242)
-    writes = [
-        lambda: m.GitHubAccount.objects.filter(pk=account.pk).update(username="hijacked"),
-        lambda: m.Email.objects.create(base_profile_id=account.pk, email="x@example.com"),
-        lambda: m.Identity.objects.create(display_name="Nobody"),
-        lambda: m.TmpIdentity.objects.filter(pk__gt=0).delete(),
-        lambda: account.save(),
-    ]
-    for write in writes:
-        with pytest.raises(DatabaseError, match="read-only view"), transaction.atomic():
-            write()
-    assert m.GitHubAccount.objects.get(pk=account.pk).username == "octo"
-
-
-def test_lookups_by_key_use_indexes(orm: Any, raw: psycopg.Connection[Any]) -> None:
-    """With sequential scans priced out, every key lookup still finds an index:
-    none has to read a whole raw table."""
-    lookups = [
-        "select * from cppa_identity.cppa_user_tracker_githubaccount where baseprofile_ptr_id = 1",
-        "select * from cppa_identity.cppa_user_tracker_githubaccount where github_account_id = 4242",
-        "select * from cppa_identity.cppa_user_tracker_slackuser where slack_user_id = 'U42'",
-        "select * from cppa_identity.cppa_user_tracker_discordprofile where discord_user_id = 4242",
-        "select * from cppa_identity.cppa_user_tracker_youtubespeaker where external_id = 'UC42'",
-        "select * from cppa_identity.cppa_user_tracker_baseprofile where id = 1",
-        "select * from cppa_identity.cppa_user_tracker_email where id = 1",
-        "select * from cppa_identity.cppa_user_tracker_email where base_profile_id = 1",
-        "select * from cppa_identity.cppa_user_tracker_identity where id = 1",
-    ]
-    with raw.transaction():
-        raw.execute("set local enable_seqscan = off")
-        for lookup in lookups:
-            plan = "\n".join(r[0] for r in raw.execute("explain " + lookup).fetchall())
-            assert "Seq Scan" not in plan, plan
-
-
-def test_turning_the_setting_off_drops_the_views(
-    orm: Any, compat_db: dbmod.Database, raw: psycopg.Connection[Any]
-) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    invoke("config", "django-compat", "off")
-    assert views(raw) == set()
-    status = json.loads(invoke("status", "--json").stdout)
-    assert status["django_compat"] == {"setting": False, "views_built": False}
+    grown = {"removals", "emails", "identities", "temp_profile_identity_relations"}
+    assert {t: n for t, n in after.items() if t not in grown} == {
+        t: n for t, n in log.items() if t not in grown
+    }
+    account, created = services.get_or_create_github_account(github_account_id=4242)
+    assert created  # the flushed account is gone for Django
+    assert raw_counts(raw)["github_accounts"] == log["github_accounts"] + 1

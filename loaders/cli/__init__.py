@@ -20,20 +20,23 @@ CLI_EXTRA_HINT = (
 
 def main() -> None:
     try:
-        from . import data, db, review, run  # noqa: F401  (they register the commands)
-        from .app import app
+        app = __getattr__("app")
     except ModuleNotFoundError as missing:
         if missing.name and missing.name.split(".")[0] in ("typer", "rich", "dbt", "yaml"):
             sys.exit(f"{CLI_EXTRA_HINT} ({missing.name} is not installed)")
         raise
-    app()
+    app()  # type: ignore[operator]
 
 
 def __getattr__(name: str) -> object:
     """`loaders.cli.app` and the command modules, imported on first use."""
     if name in ("app", "EXIT_CODES"):
-        from . import app as app_module
-        from . import data, db, review, run  # noqa: F401
+        import importlib
 
-        return getattr(app_module, name)
+        app_module = importlib.import_module(f"{__name__}.app")
+        for commands in ("data", "db", "review", "run"):
+            importlib.import_module(f"{__name__}.{commands}")
+        # the submodule import bound the name `app` to the module: rebind it
+        globals().update(app=app_module.app, EXIT_CODES=app_module.EXIT_CODES)
+        return globals()[name]
     raise AttributeError(name)

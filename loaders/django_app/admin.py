@@ -47,7 +47,13 @@ class ProfileAdmin(admin.ModelAdmin):
 @admin.register(m.GitHubAccount)
 class GitHubAccountAdmin(ProfileAdmin):
     list_display = (
-        "id", "identity", "github_account_id", "username", "display_name", "type", "updated_at"
+        "id",
+        "identity",
+        "github_account_id",
+        "username",
+        "display_name",
+        "type",
+        "updated_at",
     )
     list_filter = ("type",)
     search_fields = ("username", "display_name")

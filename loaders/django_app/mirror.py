@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,11 @@ def move_in(conn: psycopg.Connection[Any]) -> dict[str, int]:
     """Append to the log what the Django tables hold and the log has not seen;
     the counts per kind. Idempotent: a second call appends nothing."""
     install(conn)
-    row = conn.execute("select cppa_raw.django_move_in(%s)", (tables_schema(conn),)).fetchone()
+    row = conn.execute(
+        "select cppa_raw.django_move_in(%s)::text", (tables_schema(conn),)
+    ).fetchone()
     assert row is not None
-    return {str(k): int(v) for k, v in row[0].items()}
+    return {str(k): int(v) for k, v in json.loads(row[0]).items()}
 
 
 def tables_written_back(conn: psycopg.Connection[Any]) -> str | None:

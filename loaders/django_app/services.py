@@ -70,9 +70,7 @@ def get_or_create_identity(
     """The Identity named `display_name`, created when there is none; an existing
     one takes the description of `defaults` when it differs."""
     defaults = defaults or {"description": description}
-    identity, created = Identity.objects.get_or_create(
-        display_name=display_name, defaults=defaults
-    )
+    identity, created = Identity.objects.get_or_create(display_name=display_name, defaults=defaults)
     if (
         not created
         and "description" in defaults
@@ -269,9 +267,7 @@ def get_or_create_unknown_github_account(
     id) with this name ("unknown" when empty), created when there is none."""
     display_name = (name or "").strip() or "unknown"
     address = (email or "").strip()
-    known = GitHubAccount.objects.filter(
-        display_name=display_name, github_account_id__lt=0
-    ).first()
+    known = GitHubAccount.objects.filter(display_name=display_name, github_account_id__lt=0).first()
     if known is not None:
         _add_first_email(known, address)
         return known, False

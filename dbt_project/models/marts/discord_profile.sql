@@ -1,6 +1,6 @@
 {{ config(indexes=[
     {'columns': ['id'], 'unique': true},
-    {'columns': ['discord_user_id'], 'unique': true},
+    {'columns': ['discord_user_id']},
 ]) }}
 -- One row per Discord profile.
 with

@@ -1,6 +1,6 @@
 {{ config(indexes=[
     {'columns': ['id'], 'unique': true},
-    {'columns': ['slack_user_id'], 'unique': true},
+    {'columns': ['slack_user_id']},
 ]) }}
 -- One row per Slack user.
 with

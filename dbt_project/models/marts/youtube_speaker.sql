@@ -1,6 +1,6 @@
 {{ config(indexes=[
     {'columns': ['id'], 'unique': true},
-    {'columns': ['external_id'], 'unique': true},
+    {'columns': ['external_id']},
 ]) }}
 -- One row per YouTube speaker.
 with

@@ -259,7 +259,8 @@ begin
             case when new.description is distinct from old.description then new.description end,
             'django'
         );
-    else
+    elsif exists (select from cppa_raw.identities where identity_id = old.id) then
+        -- a declared identity (one a run wrote back is the merge's: nothing to log)
         insert into cppa_raw.identities (identity_id, action, source)
         values (old.id, 'remove', 'django');
     end if;
@@ -288,7 +289,7 @@ $$;
 -- A (profile, tmp identity) link: its key row, then an add or remove event.
 create or replace function cppa_raw.django_link(
     p_base_profile_id bigint, p_tmp_identity_id bigint, p_action text
-) returns void
+) returns boolean
 language plpgsql as $$
 declare
     relation bigint;
@@ -302,6 +303,7 @@ begin
     where k.base_profile_id = p_base_profile_id and k.tmp_identity_id = p_tmp_identity_id;
     insert into cppa_raw.temp_profile_identity_relations (relation_id, action, source)
     values (relation, p_action, 'django');
+    return true;
 end
 $$;
 
@@ -323,6 +325,49 @@ begin
     if tg_op in ('INSERT', 'UPDATE') then
         perform cppa_raw.django_link(new.base_profile_id, new.target_identity_id, 'add');
     end if;
+    return null;
+end
+$$;
+
+-- TRUNCATE (Django's flush, between transactional tests) removes every row of
+-- a table: the log records each removal, as a DELETE would have been.
+create or replace function cppa_raw.django_truncated() returns trigger
+language plpgsql as $$
+begin
+    if cppa_raw.django_mirror_paused() then
+        return null;
+    end if;
+    case tg_table_name
+    when 'cppa_user_tracker_baseprofile' then
+        execute format($q$
+            insert into cppa_raw.removals (node_id, kind, source)
+            select b.id, 'profile', 'django' from %I.%I as b
+            where exists (select from cppa_raw.profiles as p where p.base_profile_id = b.id)
+        $q$, tg_table_schema, tg_table_name);
+    when 'cppa_user_tracker_email' then
+        execute format($q$
+            insert into cppa_raw.emails (email_id, base_profile_id, action, source)
+            select e.id, e.base_profile_id, 'remove', 'django' from %I.%I as e
+        $q$, tg_table_schema, tg_table_name);
+    when 'cppa_user_tracker_identity' then
+        execute format($q$
+            insert into cppa_raw.identities (identity_id, action, source)
+            select i.id, 'remove', 'django' from %I.%I as i
+            where exists (select from cppa_raw.identities as r where r.identity_id = i.id)
+        $q$, tg_table_schema, tg_table_name);
+    when 'cppa_user_tracker_tmpidentity' then
+        execute format($q$
+            insert into cppa_raw.removals (node_id, kind, source)
+            select t.id, 'tmp_identity', 'django' from %I.%I as t
+        $q$, tg_table_schema, tg_table_name);
+    when 'cppa_user_tracker_tempprofileidentityrelation' then
+        execute format($q$
+            select count(cppa_raw.django_link(l.base_profile_id, l.target_identity_id, 'remove'))
+            from %I.%I as l
+        $q$, tg_table_schema, tg_table_name);
+    else
+        null;  -- the platform tables: their base rows carry the removal
+    end case;
     return null;
 end
 $$;
@@ -361,6 +406,22 @@ create or replace trigger cppa_identity_log
 after insert or update or delete on {schema}.cppa_user_tracker_tempprofileidentityrelation
 for each row execute function cppa_raw.django_relation_row();
 
+create or replace trigger cppa_identity_truncate
+before truncate on {schema}.cppa_user_tracker_baseprofile
+for each statement execute function cppa_raw.django_truncated();
+create or replace trigger cppa_identity_truncate
+before truncate on {schema}.cppa_user_tracker_email
+for each statement execute function cppa_raw.django_truncated();
+create or replace trigger cppa_identity_truncate
+before truncate on {schema}.cppa_user_tracker_identity
+for each statement execute function cppa_raw.django_truncated();
+create or replace trigger cppa_identity_truncate
+before truncate on {schema}.cppa_user_tracker_tmpidentity
+for each statement execute function cppa_raw.django_truncated();
+create or replace trigger cppa_identity_truncate
+before truncate on {schema}.cppa_user_tracker_tempprofileidentityrelation
+for each statement execute function cppa_raw.django_truncated();
+
 -- Moving in: rows the Django tables hold that the log has not seen (a database
 -- the old app filled), appended as the triggers would have. Identity and tmp
 -- identity ids that a profile's id already takes (the old app numbered each
@@ -372,6 +433,14 @@ declare
     counts jsonb := '{}';
     n bigint;
     platform record;
+    -- identity rows a run wrote back are the merge's, not a collector's: their
+    -- ids are the published identities' (unseen = neither declared nor merged)
+    unseen_identity text := case
+        when to_regclass('cppa_identity.identity') is null
+            then 'not exists (select from cppa_raw.identities as r where r.identity_id = i.id)'
+        else 'not exists (select from cppa_raw.identities as r where r.identity_id = i.id)'
+            ' and not exists (select from cppa_identity.identity as w where w.id = i.id)'
+    end;
 begin
     perform set_config('cppa_identity.django_write_back', 'on', true);
     -- one id space: renumber identities and tmp identities that collide
@@ -380,7 +449,7 @@ begin
             select i.id as old_id, nextval('cppa_raw.node_id_seq') as new_id
             from %1$I.cppa_user_tracker_identity as i
             where i.id in (select id from %1$I.cppa_user_tracker_baseprofile)
-                and not exists (select from cppa_raw.identities as r where r.identity_id = i.id)
+                and %2$s
         ),
         relinked as (
             update %1$I.cppa_user_tracker_baseprofile as b set identity_id = moved.new_id
@@ -388,7 +457,7 @@ begin
         )
         update %1$I.cppa_user_tracker_identity as i set id = moved.new_id
         from moved where i.id = moved.old_id
-    $q$, p_schema);
+    $q$, p_schema, unseen_identity);
     get diagnostics n = row_count;
     counts := counts || jsonb_build_object('identities_renumbered', n);
     execute format($q$
@@ -415,8 +484,8 @@ begin
     execute format($q$
         select count(cppa_raw.django_identity_moved_in(to_jsonb(i)))
         from %1$I.cppa_user_tracker_identity as i
-        where not exists (select from cppa_raw.identities as r where r.identity_id = i.id)
-    $q$, p_schema) into n;
+        where %2$s
+    $q$, p_schema, unseen_identity) into n;
     counts := counts || jsonb_build_object('identities', n);
     execute format($q$
         insert into cppa_raw.tmp_identities (tmp_identity_id, display_name, description, source)

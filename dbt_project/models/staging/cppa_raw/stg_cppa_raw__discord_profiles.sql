@@ -3,6 +3,7 @@ with
 source as (
     select * from {{ source('cppa_raw', 'discord_profiles') }}
     where {{ watermark_filter() }}
+        and {{ not_removed('base_profile_id') }}
 ),
 
 renamed as (

@@ -1,14 +1,9 @@
 with
 
-removed as (
-    select node_id from {{ ref('stg_cppa_raw__removals') }}
-    where kind = 'profile'
-),
-
 source as (
     select * from {{ source('cppa_raw', 'profiles') }}
     where {{ watermark_filter() }}
-        and base_profile_id not in (select removed.node_id from removed)
+        and {{ not_removed('base_profile_id') }}
 ),
 
 renamed as (

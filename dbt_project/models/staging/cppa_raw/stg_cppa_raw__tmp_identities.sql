@@ -1,14 +1,9 @@
 with
 
-removed as (
-    select node_id from {{ ref('stg_cppa_raw__removals') }}
-    where kind = 'tmp_identity'
-),
-
 source as (
     select * from {{ source('cppa_raw', 'tmp_identities') }}
     where {{ watermark_filter() }}
-        and tmp_identity_id not in (select removed.node_id from removed)
+        and {{ not_removed('tmp_identity_id', 'tmp_identity') }}
 ),
 
 renamed as (

@@ -3,6 +3,7 @@ with
 source as (
     select * from {{ source('cppa_raw', 'wg21_paper_author_profiles') }}
     where {{ watermark_filter() }}
+        and {{ not_removed('base_profile_id') }}
 ),
 
 renamed as (

@@ -29,9 +29,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
-        parser.add_argument(
-            "--full", action="store_true", help="rebuild even when nothing changed"
-        )
+        parser.add_argument("--full", action="store_true", help="rebuild even when nothing changed")
         parser.add_argument(
             "--write-back-only",
             action="store_true",
