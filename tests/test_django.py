@@ -406,6 +406,6 @@ def test_flush_clears_the_tables_and_keeps_the_log(orm: Any, raw: psycopg.Connec
     assert {t: n for t, n in after.items() if t not in grown} == {
         t: n for t, n in log.items() if t not in grown
     }
-    account, created = services.get_or_create_github_account(github_account_id=4242)
+    _, created = services.get_or_create_github_account(github_account_id=4242)
     assert created  # the flushed account is gone for Django
     assert raw_counts(raw)["github_accounts"] == log["github_accounts"] + 1

@@ -40,7 +40,7 @@ class EmailAdmin(admin.ModelAdmin):
 class ProfileAdmin(admin.ModelAdmin):
     """A platform's profiles: its key, names and identity."""
 
-    search_fields = ("display_name",)
+    search_fields: tuple[str, ...] = ("display_name",)
     raw_id_fields = ("identity",)
 
 

@@ -122,7 +122,7 @@ def write_back(conn: psycopg.Connection[Any], marts: str) -> dict[str, int] | No
     for statement in WRITE_BACK_SQL.read_text().split(";\n"):
         if not statement.strip():
             continue
-        cursor = conn.execute(sql.SQL(statement).format(**names))  # type: ignore[arg-type]
+        cursor = conn.execute(sql.SQL(statement).format(**names))  # type: ignore[arg-type,unused-ignore]
         label = re.search(r"^-- (\w+):", statement.strip(), re.M)
         if label:
             counts[label.group(1)] = cursor.rowcount

@@ -119,7 +119,7 @@ class _StampsPlatform:
 
 
 class GitHubAccount(_StampsPlatform, BaseProfile):
-    platform = ProfileType.GITHUB
+    platform = "github"  # ProfileType.GITHUB
 
     github_account_id = models.BigIntegerField(db_index=True)
     username = models.CharField(max_length=255, db_index=True, blank=True)
@@ -137,7 +137,7 @@ class GitHubAccount(_StampsPlatform, BaseProfile):
 
 
 class SlackUser(_StampsPlatform, BaseProfile):
-    platform = ProfileType.SLACK
+    platform = "slack"  # ProfileType.SLACK
 
     slack_user_id = models.CharField(max_length=64, unique=True)
     username = models.CharField(max_length=255, db_index=True, blank=True)
@@ -148,7 +148,7 @@ class SlackUser(_StampsPlatform, BaseProfile):
 
 
 class MailingListProfile(_StampsPlatform, BaseProfile):
-    platform = ProfileType.MAILING_LIST
+    platform = "mailing_list"  # ProfileType.MAILING_LIST
 
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -156,7 +156,7 @@ class MailingListProfile(_StampsPlatform, BaseProfile):
 
 
 class WG21PaperAuthorProfile(_StampsPlatform, BaseProfile):
-    platform = ProfileType.WG21
+    platform = "wg21"  # ProfileType.WG21
 
     display_name = models.CharField(max_length=255, db_index=True, blank=True)
     author_alias = models.CharField(max_length=255, blank=True, db_index=True)
@@ -165,7 +165,7 @@ class WG21PaperAuthorProfile(_StampsPlatform, BaseProfile):
 
 
 class DiscordProfile(_StampsPlatform, BaseProfile):
-    platform = ProfileType.DISCORD
+    platform = "discord"  # ProfileType.DISCORD
 
     discord_user_id = models.BigIntegerField(unique=True, db_index=True)
     username = models.CharField(max_length=255, db_index=True, blank=True)
@@ -179,7 +179,7 @@ class DiscordProfile(_StampsPlatform, BaseProfile):
 class YoutubeSpeaker(_StampsPlatform, BaseProfile):
     """Keyed by `external_id`, stable across renames; the name is not a key."""
 
-    platform = ProfileType.YOUTUBE
+    platform = "youtube"  # ProfileType.YOUTUBE
 
     external_id = models.CharField(max_length=255, unique=True)
     display_name = models.CharField(max_length=255, db_index=True, blank=True)

@@ -22,7 +22,6 @@ from .models import (
     DiscordProfile,
     Email,
     GitHubAccount,
-    GitHubAccountType,
     Identity,
     MailingListProfile,
     SlackUser,
@@ -170,7 +169,7 @@ def get_or_create_github_account(
     username: str = "",
     display_name: str = "",
     avatar_url: str = "",
-    account_type: str = GitHubAccountType.USER,
+    account_type: str = "user",  # GitHubAccountType.USER
     identity: Identity | None = None,
 ) -> tuple[GitHubAccount, bool]:
     """The account with this GitHub id: created with these fields (and `identity`),
@@ -200,11 +199,8 @@ class GitHubClientProtocol(Protocol):
     def rest_request(self, path: str) -> dict[str, Any]: ...
 
 
-OWNER_TYPES = {
-    "organization": GitHubAccountType.ORGANIZATION,
-    "user": GitHubAccountType.USER,
-    "enterprise": GitHubAccountType.ENTERPRISE,
-}
+# the API's "type" -> GitHubAccountType (its values are these words)
+OWNER_TYPES = ("organization", "user", "enterprise")
 
 
 def get_or_create_owner_account(client: GitHubClientProtocol, owner: str) -> GitHubAccount:
@@ -220,7 +216,7 @@ def get_or_create_owner_account(client: GitHubClientProtocol, owner: str) -> Git
         username=data.get("login") or owner,
         display_name=data.get("name") or "",
         avatar_url=data.get("avatar_url") or "",
-        account_type=OWNER_TYPES.get(kind, GitHubAccountType.USER),
+        account_type=kind if kind in OWNER_TYPES else "user",
     )[0]
     _add_first_email(account, (data.get("email") or "").strip())
     return account

@@ -107,14 +107,30 @@ declared as (
 -- one platform account seen as two profiles (the Django drop-in keeps a second
 -- profile with a key another one holds); negative GitHub ids are synthetic
 account_keys as (
-    select 'github' as platform, github_account_id::text as account_key, base_profile_id
-    from github where github_account_id > 0
+    select
+        'github' as platform,
+        github_account_id::text as account_key,
+        base_profile_id
+    from github
+    where github_account_id > 0
     union all
-    select 'slack', slack_user_id, base_profile_id from slack
+    select
+        'slack',
+        slack_user_id,
+        base_profile_id
+    from slack
     union all
-    select 'discord', discord_user_id::text, base_profile_id from discord
+    select
+        'discord',
+        discord_user_id::text,
+        base_profile_id
+    from discord
     union all
-    select 'youtube', external_id, base_profile_id from youtube
+    select
+        'youtube',
+        external_id,
+        base_profile_id
+    from youtube
 ),
 
 account_holders as (

@@ -2,7 +2,8 @@ with
 
 source as (
     select * from {{ source('cppa_raw', 'github_accounts') }}
-    where {{ watermark_filter() }}
+    where
+        {{ watermark_filter() }}
         and {{ not_removed('base_profile_id') }}
 ),
 

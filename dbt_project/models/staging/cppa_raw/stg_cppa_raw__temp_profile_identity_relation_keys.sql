@@ -2,7 +2,8 @@ with
 
 source as (
     select * from {{ source('cppa_raw', 'temp_profile_identity_relation_keys') }}
-    where {{ watermark_filter() }}
+    where
+        {{ watermark_filter() }}
         and {{ not_removed('base_profile_id') }}
         and {{ not_removed('tmp_identity_id', 'tmp_identity') }}
 ),

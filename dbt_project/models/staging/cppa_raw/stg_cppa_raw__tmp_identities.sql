@@ -2,7 +2,8 @@ with
 
 source as (
     select * from {{ source('cppa_raw', 'tmp_identities') }}
-    where {{ watermark_filter() }}
+    where
+        {{ watermark_filter() }}
         and {{ not_removed('tmp_identity_id', 'tmp_identity') }}
 ),
 

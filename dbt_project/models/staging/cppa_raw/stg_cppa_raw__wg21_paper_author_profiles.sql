@@ -2,7 +2,8 @@ with
 
 source as (
     select * from {{ source('cppa_raw', 'wg21_paper_author_profiles') }}
-    where {{ watermark_filter() }}
+    where
+        {{ watermark_filter() }}
         and {{ not_removed('base_profile_id') }}
 ),
 
