@@ -72,6 +72,13 @@ class SchemaOutdated(CppaIdentityError):
     hint = "run `cppa-identity init`"
 
 
+class PermissionDenied(CppaIdentityError):
+    """The login's roles do not include this job (loader, transformer, reviewer,
+    reader); nothing was written."""
+
+    hint = "ask the database owner for the role of that job (`cppa-identity grants`)"
+
+
 class RunLocked(CppaIdentityError):
     """Another `cppa-identity run` holds the run lock."""
 
@@ -121,6 +128,8 @@ def wrap_db_errors(function: str) -> Iterator[None]:
         raise InvalidInput(
             function, "value", getattr(exc.diag, "message_primary", ""), "rejected by the database"
         ) from exc
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise PermissionDenied(f"{function}: {exc.diag.message_primary}") from exc
     except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected) as exc:
         raise TransientConflict(f"{function}: {exc.diag.message_primary}") from exc
     except (psycopg.OperationalError, psycopg.InterfaceError) as exc:

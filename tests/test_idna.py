@@ -1,18 +1,15 @@
-"""Email domains in IDNA ASCII form: the SQL Punycode encoder (dbt macro
-create_idna_functions) agrees with Python's RFC 3492 codec."""
+"""Email domains in IDNA ASCII form: the SQL Punycode encoder (cppa_lib, raw
+migration 0007) agrees with Python's RFC 3492 codec."""
 
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-SCHEMA = "idna_check"
-MACRO = Path(__file__).parent.parent / "dbt_project" / "macros" / "idna.sql"
+SCHEMA = "cppa_lib"  # created by the migrations: every test database has it
 LABEL = st.text(
     st.characters(
         codec="utf-8",
@@ -24,18 +21,11 @@ LABEL = st.text(
 )
 
 
-def create_functions(conn: Any) -> None:
-    """The macro as dbt renders it on run start, into a schema of our own."""
-    text = MACRO.read_text() + "{{ create_idna_functions() }}"
-    conn.execute(jinja2.Environment().from_string(text).render(target={"schema": SCHEMA}))
-
-
 def expected(label: str) -> str:
     return label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
 
 
 def test_punycode_matches_python(conn: Any) -> None:
-    create_functions(conn)
 
     @settings(max_examples=300, deadline=None)
     @given(st.lists(LABEL, min_size=1, max_size=20))
@@ -51,7 +41,6 @@ def test_punycode_matches_python(conn: Any) -> None:
 
 
 def test_unicode_and_ascii_forms_normalise_alike(conn: Any) -> None:
-    create_functions(conn)
     for unicode_form, ascii_form in [
         ("  Jos\u00e9@Caf\u00e9.fr ", "jos\u00e9@xn--caf-dma.fr"),
         ("jose\u0301@cafe\u0301.fr", "jos\u00e9@xn--caf-dma.fr"),  # NFD input

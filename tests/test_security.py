@@ -21,7 +21,9 @@ from loaders.ops.runs import run
 USERS = {
     "cppa_t_loader": "cppa_loader",
     "cppa_t_transformer": "cppa_transformer",
+    "cppa_t_reviewer": "cppa_reviewer",
     "cppa_t_reader": "cppa_reader",
+    "cppa_t_transformer2": "cppa_transformer",
 }
 
 
@@ -38,7 +40,11 @@ def role_conninfo(database: dbmod.Database, conn: Any) -> Iterator[dict[str, str
             f" then create role {user} login; end if; end $$"
         )
         conn.execute(f"grant {role} to {user}")
-    yield {role: make_conninfo(database.conninfo, user=user) for user, role in USERS.items()}
+    yield {user: make_conninfo(database.conninfo, user=user) for user in USERS} | {
+        role: make_conninfo(database.conninfo, user=user)
+        for user, role in USERS.items()
+        if not user.endswith("2")
+    }
 
 
 def test_each_role_can_do_its_job_and_nothing_more(
@@ -82,6 +88,91 @@ def test_each_role_can_do_its_job_and_nothing_more(
         pytest.raises(psycopg.errors.InsufficientPrivilege),
     ):
         t.execute("delete from cppa_raw.profiles")
+
+
+def test_the_loader_cannot_touch_decisions_or_the_watermark(
+    database: dbmod.Database, role_conninfo: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A collector's login appends observations, and nothing else: no decision
+    (directly or through the CLI), no forged loaded_xid / loaded_at."""
+    forged = (
+        "insert into cppa_raw.manual_decisions (action, node_a, node_b) values ('same', 1, 2)",
+        "insert into cppa_raw.profiles (platform, natural_key, loaded_xid)"
+        " values ('github', '77', '9999999999')",
+        "insert into cppa_raw.profiles (platform, natural_key, loaded_at)"
+        " values ('github', '78', '2000-01-01')",
+    )
+    with psycopg.connect(role_conninfo["cppa_loader"]) as loader:
+        a, _ = L.get_or_create_github_account(11, "one", conn=loader)
+        b, _ = L.get_or_create_github_account(12, "two", conn=loader)
+        loader.commit()
+        for statement in forged:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                loader.execute(statement)
+            loader.rollback()
+    monkeypatch.setenv(dbmod.DSN_ENV, role_conninfo["cppa_loader"])
+    dbmod.close_pool()
+    result = CliRunner().invoke(app, ["merge", str(a.id), str(b.id)])
+    assert result.exit_code == 4, result.output
+    assert "permission denied" in result.output
+    dbmod.close_pool()
+    with psycopg.connect(role_conninfo["cppa_reviewer"]) as reviewer:
+        decision = L.record_decision("same", a.id, b.id, reason="checked", conn=reviewer)
+        reviewer.commit()
+    assert decision.id >= 1
+    with psycopg.connect(database.conninfo) as owner:
+        rows = owner.execute("select count(*) from cppa_raw.manual_decisions").fetchone()
+    assert rows == (1,)
+
+
+def test_any_transformer_login_runs_whoever_ran_first_and_plants_nothing(
+    database: dbmod.Database,
+    role_conninfo: dict[str, str],
+    conn: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The owner's smoke run, then two transformer logins: each run succeeds (what
+    runs build belongs to the transformer role). Nothing a transformer can
+    replace runs with the owner's rights: the shared functions are the owner's,
+    and the owner's read commands work as the reader."""
+    account, _ = L.get_or_create_github_account(21, "smoke", "Smoke Test")
+    assert run(database, full=True).outcome == "success"  # the owner, first
+    for login in ("cppa_t_transformer", "cppa_t_transformer2"):
+        summary = run(dbmod.Database("dsn", role_conninfo[login]), full=True)
+        assert summary.outcome == "success", (login, summary.failures or summary.error)
+    owned = conn.execute(
+        "select count(*) from pg_proc where proowner = 'cppa_transformer'::regrole"
+    ).fetchone()
+    assert owned == (0,)  # a run creates no function anyone else would call
+    with psycopg.connect(role_conninfo["cppa_transformer"], autocommit=True) as t:
+        for replace in (
+            "create or replace function cppa_lib.normalize_email_unicode(email text)"
+            " returns text language sql as 'select email'",
+            "create or replace function cppa_raw.get_or_create_profile("
+            "p_platform text, p_natural_key text, p_source text,"
+            " out base_profile_id bigint, out created boolean)"
+            " language sql as 'select 1::bigint, true'",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                t.execute(replace)
+        # what a transformer can plant: a mart replaced by a view that calls its own code
+        t.execute("create table cppa_identity.seen_as (who text)")
+        t.execute("grant insert on cppa_identity.seen_as to public")
+        t.execute(
+            "create function cppa_identity.snoop() returns boolean language sql volatile"
+            " as 'insert into cppa_identity.seen_as values (current_user) returning true'"
+        )
+        t.execute("alter table cppa_identity.identity rename to identity_real")
+        t.execute(
+            "create view cppa_identity.identity as"
+            " select * from cppa_identity.identity_real where cppa_identity.snoop()"
+        )
+        t.execute("grant select on cppa_identity.identity to public")
+    monkeypatch.setenv(dbmod.DSN_ENV, database.conninfo)  # the owner (a superuser)
+    shown = CliRunner().invoke(app, ["show", str(account.id)])
+    assert shown.exit_code == 0, shown.output
+    seen = {r[0] for r in conn.execute("select who from cppa_identity.seen_as").fetchall()}
+    assert seen == {"cppa_reader"}
 
 
 SECRET = "S3cret-Pa55word"

@@ -1,10 +1,10 @@
-{#- Email: trimmed, NFC, lower-cased, the domain in IDNA ASCII form (macros/idna.sql).
+{#- Email: trimmed, NFC, lower-cased, the domain in IDNA ASCII form (cppa_lib, migration 0007).
     ASCII (octets = characters) skips the costly steps, which cannot change it. -#}
 {% macro normalize_email(column) -%}
     case
         when octet_length({{ column }}) = char_length({{ column }})
             then lower(btrim({{ column }}) collate "C") collate "default"
-        else {{ target.schema }}.normalize_email_unicode({{ column }})
+        else cppa_lib.normalize_email_unicode({{ column }})
     end
 {%- endmacro %}
 

@@ -11,6 +11,7 @@ import typer
 from ..db import check_schema, connect, resolve
 from ..errors import UsageError, wrap_db_errors
 from ..ops import calls, review, transfer
+from ..ops.migrations import READER, take_role
 from .app import app, echo_json, handled
 
 IMPORT_FORMATS = ("jsonl", "mailmap")
@@ -133,6 +134,7 @@ def export(
     if fmt not in ("jsonl", "csv", "mailmap"):
         raise UsageError(f"--format must be jsonl, csv or mailmap, not {fmt!r}")
     with wrap_db_errors("export"), connect(resolve()) as conn:
+        take_role(conn, READER)
         review.require_marts(conn)
         try:
             out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115

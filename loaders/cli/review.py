@@ -11,6 +11,7 @@ from ..db import connect, resolve
 from ..decisions import record_decision, revoke_batch
 from ..errors import UsageError, wrap_db_errors
 from ..ops import review
+from ..ops.migrations import READER, take_role
 from . import format
 from .app import app, echo_json, handled
 from .run import report, run_with_progress
@@ -25,6 +26,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """
     database = resolve()
     with wrap_db_errors("status"), connect(database, autocommit=True) as conn:
+        take_role(conn, READER)
         info = review.status(database, conn)
     if as_json:
         echo_json(info.as_dict())
@@ -45,6 +47,7 @@ def show(
     Example: cppa-identity show jane@example.org
     """
     with wrap_db_errors("show"), connect(resolve()) as conn:
+        take_role(conn, READER)
         found = review.find_identities(conn, query)
     if as_json:
         echo_json(
@@ -90,6 +93,7 @@ def candidates(
     if ctx.invoked_subcommand is not None:
         return
     with wrap_db_errors("candidates"), connect(resolve()) as conn:
+        take_role(conn, READER)
         found = review.candidates(conn, limit)
         summary = review.candidate_summary(conn)
     if as_json:
@@ -171,6 +175,7 @@ def audit(
     Example: cppa-identity audit --evidence distinctive_name --limit 20
     """
     with wrap_db_errors("audit"), connect(resolve()) as conn:
+        take_role(conn, READER)
         rows = review.audit(conn, evidence, limit)
     if as_json:
         echo_json(rows)
@@ -193,6 +198,7 @@ def conflicts(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     Example: cppa-identity conflicts
     """
     with wrap_db_errors("conflicts"), connect(resolve()) as conn:
+        take_role(conn, READER)
         found = review.conflicts(conn)
     if as_json:
         echo_json([vars(c) for c in found])

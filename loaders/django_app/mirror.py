@@ -84,6 +84,7 @@ def install(conn: psycopg.Connection[Any]) -> bool:
         conn.execute(INSTALL_SQL.read_text().replace("{schema}", f'"{schema}"').encode())
         _put(conn, SCHEMA_KEY, schema)
         _put(conn, INSTALLED_KEY, install_checksum(schema))
+        conn.execute("select cppa_raw.django_grant_write_back()")
     return True
 
 

@@ -66,11 +66,13 @@ def run_dbt(
     quiet: bool = True,
     on_node: Callable[[str, str], None] | None = None,
     watermark: str | None = None,
+    role: str | None = None,
 ) -> DbtResult:
     """Invoke dbt (e.g. ["build"]) in-process; returns a plain summary.
 
     `watermark` (a pg_snapshot text) reaches every dbt connection as the setting
-    cppa.watermark, read by the staging models."""
+    cppa.watermark, read by the staging models; with `role`, every dbt session
+    works as that role (what it builds is the role's)."""
     from dbt.cli.main import dbtRunner
 
     shared = os.environ.get(STATE_ENV)
@@ -107,6 +109,8 @@ def run_dbt(
     options = f"{previous_options or ''} -c TimeZone=UTC -c jit=off"
     if watermark:
         options += f" -c cppa.watermark={watermark}"
+    if role:
+        options += f" -c role={role}"
     os.environ["PGOPTIONS"] = options.strip()
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     try:

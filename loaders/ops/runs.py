@@ -16,10 +16,11 @@ from psycopg.types.json import Jsonb
 from ..db import Database, connect
 from ..errors import RunFailed, RunLocked, wrap_db_errors
 from .dbt_runner import run_dbt
-from .migrations import migrate
+from .migrations import grants_applied, migrate
 from .project import mart_names, raw_tables, seeds_checksum
 
 RUN_LOCK = 74_657_302
+TRANSFORMER = "cppa_transformer"  # runs work as this role where it exists
 MARTS = "cppa_identity"
 NEXT = "cppa_identity__next"
 OLD = "cppa_identity__old"
@@ -233,6 +234,9 @@ def publish(conn: psycopg.Connection[Any], run_id: int) -> dict[str, int]:
         if row and row[0]:
             conn.execute(f"grant usage on schema {NEXT} to cppa_reader")
             conn.execute(f"grant select on all tables in schema {NEXT} to cppa_reader")
+            if _schema_exists(conn, SEEDS_SCHEMA):
+                conn.execute(f"grant usage on schema {SEEDS_SCHEMA} to cppa_reader")
+                conn.execute(f"grant select on all tables in schema {SEEDS_SCHEMA} to cppa_reader")
         if _schema_exists(conn, MARTS):
             conn.execute(f"alter schema {MARTS} rename to {OLD}_{run_id}")
         conn.execute(f"alter schema {NEXT} rename to {MARTS}")
@@ -284,6 +288,18 @@ def _schema_exists(conn: psycopg.Connection[Any], schema: str) -> bool:
     return bool(row and row[0])
 
 
+def run_role(conn: psycopg.Connection[Any]) -> str | None:
+    """The role a run works as: the transformer role when `grants` set it up in
+    this database (roles are cluster-wide; its CREATE on the database is not)
+    and this login may take it (its members, the owner), so that whatever a run
+    builds belongs to that role and any of its logins can replace it, whoever
+    ran first."""
+    if not grants_applied(conn):
+        return None
+    row = conn.execute("select pg_has_role(current_user, %s, 'MEMBER')", (TRANSFORMER,)).fetchone()
+    return TRANSFORMER if row and row[0] else None
+
+
 def run(
     database: Database,
     wait: float = 0.0,
@@ -300,6 +316,9 @@ def run(
     with wrap_db_errors("run"), connect(database, autocommit=True) as conn:
         progress(RunStep("migrate", "applying migrations"))
         migrate(conn)
+        role = run_role(conn)
+        if role:
+            conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
         progress(RunStep("lock", "taking the run lock"))
         acquire_run_lock(conn, wait)
         try:
@@ -365,6 +384,7 @@ def _locked_run(
         {"marts_schema": NEXT, "history_schema": HISTORY_NEXT},
         on_node=lambda name, status: progress(RunStep("node", f"{status:<7} {name}", name, status)),
         watermark=watermark,
+        role=run_role(conn),
     )
     failures = result.failures()
     counts: dict[str, int] = {

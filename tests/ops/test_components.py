@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from loaders import db as dbmod
-from loaders.ops.dbt_runner import run_dbt
 
 from ..conftest import FIGURES
 
@@ -20,8 +19,7 @@ from ..conftest import FIGURES
 def cc_conn(module_database: dbmod.Database) -> Any:
     import psycopg
 
-    result = run_dbt(module_database, ["run-operation", "install_connected_components"])
-    assert result.success, result.error
+    # cppa_lib.connected_components comes with the migrations
     with psycopg.connect(module_database.conninfo, autocommit=True) as conn:
         yield conn
 
@@ -34,7 +32,7 @@ def components(conn: Any, edges: list[tuple[int, int]]) -> tuple[dict[int, int],
             copy.write_row(edge)
     rows = conn.execute(
         "select node_id, component_id, rounds from"
-        " cppa_identity_work.connected_components("
+        " cppa_lib.connected_components("
         "'select node_a, node_b from chain_edges')"
     ).fetchall()
     return {r[0]: r[1] for r in rows}, max(r[2] for r in rows)

@@ -564,3 +564,24 @@ begin
     return true;
 end
 $$;
+
+-- The run writes identities back as the transformer role (where the roles
+-- exist): it may read, add and re-point these rows, nothing else. Called here
+-- and by `cppa-identity grants`.
+create or replace function cppa_raw.django_grant_write_back() returns void
+language plpgsql as $$
+declare
+    s text := (select value from cppa_ops.settings where key = 'django_schema');
+begin
+    if s is null or not exists (select from pg_roles where rolname = 'cppa_transformer')
+        or to_regclass(format('%I.cppa_user_tracker_baseprofile', s)) is null
+    then
+        return;
+    end if;
+    execute format('grant usage on schema %I to cppa_transformer', s);
+    execute format(
+        'grant select, insert, update on %1$I.cppa_user_tracker_identity,'
+        ' %1$I.cppa_user_tracker_baseprofile to cppa_transformer', s
+    );
+end
+$$;

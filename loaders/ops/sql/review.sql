@@ -21,7 +21,7 @@ matches as (
         p.identity_id,
         unnest(array[
             case when p.id::text = %(q)s or p.identity_id::text = %(q)s then 'id' end,
-            case when e.email_normalized = cppa_identity_work.normalize_email_unicode(%(q)s) then 'email' end,
+            case when e.email_normalized = cppa_lib.normalize_email_unicode(%(q)s) then 'email' end,
             case when lower(p.username collate cppa_raw.fold) = lower(%(q)s collate cppa_raw.fold) then 'login' end,
             case when s.slack_user_id = %(q)s then 'slack id' end,
             case when d.discord_user_id::text = %(q)s then 'discord id' end,
@@ -34,7 +34,7 @@ matches as (
     left join cppa_identity.discord_profile as d on d.id = p.id
     left join cppa_identity.identity as i on i.id = p.identity_id
     where p.id::text = %(q)s or p.identity_id::text = %(q)s
-       or e.email_normalized = cppa_identity_work.normalize_email_unicode(%(q)s)
+       or e.email_normalized = cppa_lib.normalize_email_unicode(%(q)s)
        or lower(p.username collate cppa_raw.fold) = lower(%(q)s collate cppa_raw.fold)
        or s.slack_user_id = %(q)s or d.discord_user_id::text = %(q)s
        or lower(%(q)s collate cppa_raw.fold)

@@ -4,7 +4,7 @@ with
 
 labelled as (
     select *
-    from {{ target.schema }}.connected_components(
+    from cppa_lib.connected_components(
         $$select node_a, node_b from {{ ref('int_evidence_edges_collected') }}$$
     )
 ),

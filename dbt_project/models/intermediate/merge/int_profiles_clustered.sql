@@ -32,7 +32,7 @@ nodes as (
         select
             node_id,
             component_id
-        from {{ target.schema }}.connected_components(
+        from cppa_lib.connected_components(
         $$select e.node_a, e.node_b
         from {{ ref('int_evidence_edges_collected') }} as e
         inner join {{ ref('int_conflicts_detected') }} as ca on e.node_a = ca.node_id
