@@ -22,7 +22,6 @@ from loaders.ops import migrations
 from loaders.values import normalize_email
 
 MACROS = Path(__file__).parent.parent / "dbt_project" / "macros"
-SCHEMA = "folding_check"
 C_LOCALE_DB = "cppa_test_c_locale"
 
 TRICKY = [
@@ -54,17 +53,12 @@ TEXT = st.text(
 
 def folding_query() -> str:
     """The three macros as dbt renders them, over an array of inputs."""
-    text = "".join(p.read_text() for p in (MACROS / "normalize.sql", MACROS / "idna.sql"))
+    text = (MACROS / "normalize.sql").read_text()  # the functions it calls: cppa_lib
     text += (
         "select array_agg(array[{{ normalize_email('x') }}, {{ fold_name('x') }},"
         " {{ fold_case('x') }}] order by i) from unnest(%s::text[]) with ordinality as t (x, i)"
     )
-    return jinja2.Environment().from_string(text).render(target={"schema": SCHEMA})
-
-
-def create_functions(conn: psycopg.Connection[Any]) -> None:
-    text = (MACROS / "idna.sql").read_text() + "{{ create_idna_functions() }}"
-    conn.execute(jinja2.Environment().from_string(text).render(target={"schema": SCHEMA}))
+    return jinja2.Environment().from_string(text).render()
 
 
 @pytest.fixture
@@ -81,7 +75,6 @@ def c_locale_conn(admin_conninfo: str) -> Iterator[psycopg.Connection[Any]]:
         )
     with psycopg.connect(make_conninfo(admin_conninfo, dbname=C_LOCALE_DB)) as conn:
         migrations.migrate(conn)
-        create_functions(conn)
         ctype = "select datctype from pg_database where datname = current_database()"
         assert conn.execute(ctype).fetchone()[0] == "C"
         yield conn
@@ -92,7 +85,6 @@ def c_locale_conn(admin_conninfo: str) -> Iterator[psycopg.Connection[Any]]:
 def test_folding_is_the_same_on_every_locale(
     conn: psycopg.Connection[Any], c_locale_conn: psycopg.Connection[Any]
 ) -> None:
-    create_functions(conn)
     query = folding_query()
 
     def check(values: list[str]) -> None:
