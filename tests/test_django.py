@@ -310,6 +310,14 @@ def test_the_management_command_runs_the_merge(orm: Any) -> None:
     assert "0 profiles moved" in out.getvalue()
 
 
+def test_the_admin_registers_every_model(orm: Any) -> None:
+    from django.apps import apps
+    from django.contrib import admin
+
+    models = set(apps.get_app_config("cppa_user_tracker").get_models())
+    assert models - set(admin.site._registry) == set()
+
+
 def test_publishing_never_moves_what_is_not_ours(
     orm: Any, module_database: dbmod.Database, raw: psycopg.Connection[Any]
 ) -> None:

@@ -40,7 +40,8 @@ def init() -> None:
 @app.command()
 @handled
 def grants() -> None:
-    """Create roles cppa_loader, cppa_transformer, cppa_reader with least privilege.
+    """Create roles cppa_loader, cppa_transformer, cppa_reviewer, cppa_reader with
+    least privilege (needs CREATEROLE, or a superuser).
 
     Grant them to login users: `grant cppa_loader to github_collector;`.
     Example: cppa-identity grants
@@ -48,7 +49,7 @@ def grants() -> None:
     with wrap_db_errors("grants"), connect(resolve(), autocommit=True) as conn:
         migrate(conn)
         apply_grants(conn)
-    typer.echo("roles cppa_loader, cppa_transformer, cppa_reader are in place")
+    typer.echo("roles cppa_loader, cppa_transformer, cppa_reviewer, cppa_reader are in place")
 
 
 @db_app.callback()
