@@ -19,6 +19,12 @@ def run_summary(summary: RunSummary) -> str:
         f"{c.get('splits', 0)} splits, {c.get('candidates', 0)} candidates "
         f"(+{c.get('new_candidates', 0)}), {c.get('conflicts', 0)} conflicts, "
         f"{c.get('test_failures', 0)} test failures"
+        + (
+            f"; Django tables: {c['profiles_moved']} profiles re-pointed,"
+            f" {c.get('identities_added', 0)} identities added"
+            if "profiles_moved" in c
+            else ""
+        )
     )
 
 
