@@ -18,13 +18,20 @@ def raw_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
 
 
 def add_row_failing_a_data_test(conn: psycopg.Connection[Any]) -> None:
-    """A GitHub account with an account_type the marts' accepted_values test
-    rejects, written behind the loaders' validation: the next run fails."""
+    """A second 'add' of an existing email id, written behind the loaders (which
+    draw every email id from a sequence): int_emails_collapsed's unique test
+    rejects it, so the next run fails."""
     conn.execute(
         "insert into cppa_raw.profiles (base_profile_id, platform, natural_key)"
         " values (nextval('cppa_raw.node_id_seq'), 'github', '5')"
     )
     conn.execute(
-        "insert into cppa_raw.github_accounts (base_profile_id, github_account_id,"
-        " account_type) select max(base_profile_id), 5, 'bogus' from cppa_raw.profiles"
+        "insert into cppa_raw.github_accounts (base_profile_id, github_account_id)"
+        " select max(base_profile_id), 5 from cppa_raw.profiles"
+    )
+    conn.execute(
+        "insert into cppa_raw.emails (email_id, base_profile_id, action, email)"
+        " select -1, max(base_profile_id), 'add', address from cppa_raw.profiles,"
+        " (values ('twice-a@x.org'), ('twice-b@x.org')) as v (address)"
+        " group by address"
     )

@@ -273,6 +273,9 @@ def test_a_run_merges_and_writes_identities_back(
     )
     deleted, _ = services.get_or_create_youtube_speaker("UC-gone", "Gone Speaker")
     deleted.delete()
+    # what the ORM accepts and the loaders would refuse must not fail the run
+    odd = m.GitHubAccount.objects.create(github_account_id=6161, account_type="Bot")
+    services.add_email(odd, "99999999999999999999+x@users.noreply.github.com")
     log_before = raw_counts(raw)
     summary = run(module_database, full=True)
     assert summary.outcome == "success", summary.failures
@@ -281,6 +284,10 @@ def test_a_run_merges_and_writes_identities_back(
     slack.refresh_from_db()
     assert account.identity_id is not None and account.identity_id == slack.identity_id
     assert m.Identity.objects.filter(pk=account.identity_id).exists()
+    kind = raw.execute(
+        "select account_type from cppa_identity.github_account where id = %s", (odd.pk,)
+    )
+    assert kind.fetchone() == ("user",)  # an unknown type counts as a user (raw keeps "Bot")
     assert raw_counts(raw) == log_before  # writing back says nothing to the log
     marts = raw.execute(
         "select count(*) from cppa_identity.base_profile where id = %s", (deleted.pk,)

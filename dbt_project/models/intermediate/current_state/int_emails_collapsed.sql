@@ -60,16 +60,19 @@ final as (
         split_part(email_normalized, '@', 2) as email_domain,
         split_part(email_normalized, '@', 1) as email_local_part,
         email_normalized ~ '^[^@\s]+@[^@\s]+\.[^@\s.]+$' as is_valid_email,
+        -- an account id has at most 18 digits (it fits a bigint): a longer number
+        -- is no noreply address of GitHub's, neither its id nor its login counts
         case
             when email_normalized like '%@users.noreply.github.com'
                 then nullif(substring(
-                    email_normalized from '^([0-9]+)\+[^@]+@users\.noreply\.github\.com$'
+                    email_normalized from '^([0-9]{1,18})\+[^@]+@users\.noreply\.github\.com$'
                 ), '')::bigint
         end as github_noreply_account_id,
         case
             when email_normalized like '%@users.noreply.github.com'
                 then substring(
-                    email_normalized from '^(?:[0-9]+\+)?([^@+]+)@users\.noreply\.github\.com$'
+                    email_normalized
+                    from '^(?:[0-9]{1,18}\+)?([^@+]+)@users\.noreply\.github\.com$'
                 )
         end as github_noreply_login
     from normalized

@@ -13,6 +13,26 @@ collapsed as (
         ['avatar_url', "''"],
         ['account_type', "'user'"],
     ], identity_column='declared_identity_id') }}
+),
+
+-- an account type the old models' choices do not know (the Django drop-in
+-- stores what the ORM was given; raw keeps it) counts as a user account
+final as (
+    select
+        base_profile_id,
+        github_account_id,
+        username,
+        display_name,
+        avatar_url,
+        case
+            when lower(btrim(account_type)) in ('user', 'organization', 'enterprise')
+                then lower(btrim(account_type))
+            else 'user'
+        end as account_type,
+        declared_identity_id,
+        created_at,
+        updated_at
+    from collapsed
 )
 
-select * from collapsed
+select * from final
