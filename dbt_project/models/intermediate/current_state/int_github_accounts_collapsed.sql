@@ -24,14 +24,14 @@ final as (
         username,
         display_name,
         avatar_url,
+        declared_identity_id,
+        created_at,
+        updated_at,
         case
             when lower(btrim(account_type)) in ('user', 'organization', 'enterprise')
                 then lower(btrim(account_type))
             else 'user'
-        end as account_type,
-        declared_identity_id,
-        created_at,
-        updated_at
+        end as account_type
     from collapsed
 )
 
