@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import InvalidInput
@@ -94,3 +95,34 @@ def node_id(function: str, field: str, value: Any, row: int | None = None) -> in
 
 def optional_node_id(function: str, field: str, value: Any, row: int | None = None) -> int | None:
     return None if value is None else node_id(function, field, value, row)
+
+
+def rows(
+    function: str, given: Any, keys: frozenset[str] | None
+) -> list[tuple[int, Mapping[str, Any]]]:
+    """The rows of a bulk loader, numbered from 1 as people count them: a list
+    (any iterable) of dicts whose keys the loader knows (`keys`; None: any, for
+    API objects such as Slack's). Raises InvalidInput before anything is written."""
+    if given is None or isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        raise InvalidInput(
+            function, "rows", given, f"must be a list of dicts, not {type(given).__name__}"
+        )
+    out = []
+    for number, row in enumerate(given, 1):
+        if not isinstance(row, Mapping):
+            raise InvalidInput(
+                function, "row", row, f"must be a dict, not {type(row).__name__}", number
+            )
+        if keys is not None:
+            unknown = sorted(str(k) for k in row if k not in keys)
+            if unknown:
+                raise InvalidInput(
+                    function,
+                    unknown[0],
+                    row.get(unknown[0]),
+                    f"is not a key of this loader (it knows {', '.join(sorted(keys))});"
+                    " nothing was written",
+                    number,
+                )
+        out.append((number, row))
+    return out

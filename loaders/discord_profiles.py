@@ -64,6 +64,11 @@ def get_or_create_discord_profile(
     return value, created
 
 
+BULK_KEYS = frozenset(
+    ("discord_user_id", "username", "display_name", "avatar_url", "is_bot", "identity", "email")
+)
+
+
 def load_discord_profiles(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -73,7 +78,7 @@ def load_discord_profiles(
     """Bulk get_or_create_discord_profile (plus optional `email`); ids in input order."""
     fn = "load_discord_profiles"
     prepared = []
-    for i, r in enumerate(rows):
+    for i, r in v.rows(fn, rows, BULK_KEYS):
         did = v.bigint(fn, "discord_user_id", r.get("discord_user_id"), i)
         prepared.append(
             {

@@ -86,6 +86,11 @@ def remove_email(
         raise NotFound(f"{fn}: email_obj={eid} does not exist")
 
 
+BULK_KEYS = frozenset(
+    ("base_profile", "profile", "base_profile_id", "email", "is_primary", "is_active")
+)
+
+
 def load_emails(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -97,7 +102,7 @@ def load_emails(
     email ids in input order; one COPY, all or nothing."""
     fn = "load_emails"
     prepared = []
-    for i, r in enumerate(rows):
+    for i, r in v.rows(fn, rows, BULK_KEYS):
         prepared.append(
             (
                 i,

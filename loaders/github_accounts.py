@@ -183,6 +183,19 @@ def get_or_create_owner_account(
     return value
 
 
+BULK_KEYS = frozenset(
+    (
+        "github_account_id",
+        "username",
+        "display_name",
+        "avatar_url",
+        "account_type",
+        "identity",
+        "email",
+    )
+)
+
+
 def load_github_accounts(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -194,7 +207,7 @@ def load_github_accounts(
     whole batch is rejected (nothing written) if any row is invalid."""
     fn = "load_github_accounts"
     prepared = []
-    for i, r in enumerate(rows):
+    for i, r in v.rows(fn, rows, BULK_KEYS):
         gid = _account_id(fn, "github_account_id", r.get("github_account_id"), i)
         prepared.append(
             {

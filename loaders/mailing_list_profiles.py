@@ -55,6 +55,9 @@ def get_or_create_mailing_list_profile(
     return value, created
 
 
+BULK_KEYS = frozenset(("display_name", "email"))
+
+
 def load_mailing_list_profiles(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -66,7 +69,10 @@ def load_mailing_list_profiles(
     return bulk(
         SPEC,
         fn,
-        [_prepare(fn, r.get("display_name"), r.get("email"), i) for i, r in enumerate(rows)],
+        [
+            _prepare(fn, r.get("display_name"), r.get("email"), i)
+            for i, r in v.rows(fn, rows, BULK_KEYS)
+        ],
         conn,
         source,
     )

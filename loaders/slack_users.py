@@ -71,4 +71,4 @@ def load_slack_users(
 ) -> list[int]:
     """Bulk get_or_create_slack_user over Slack API user dicts; ids in input order."""
     fn = "load_slack_users"
-    return bulk(SPEC, fn, [_prepare(fn, r, i) for i, r in enumerate(rows)], conn, source)
+    return bulk(SPEC, fn, [_prepare(fn, r, i) for i, r in v.rows(fn, rows, None)], conn, source)

@@ -56,6 +56,9 @@ def get_or_create_wg21_paper_author_profile(
     return value, created
 
 
+BULK_KEYS = frozenset(("display_name", "email", "author_alias"))
+
+
 def load_wg21_paper_author_profiles(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -69,7 +72,7 @@ def load_wg21_paper_author_profiles(
         fn,
         [
             _prepare(fn, r.get("display_name"), r.get("email"), r.get("author_alias"), i)
-            for i, r in enumerate(rows)
+            for i, r in v.rows(fn, rows, BULK_KEYS)
         ],
         conn,
         source,

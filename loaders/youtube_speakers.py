@@ -41,6 +41,9 @@ def get_or_create_youtube_speaker(
     return value, created
 
 
+BULK_KEYS = frozenset(("external_id", "display_name", "identity", "email"))
+
+
 def load_youtube_speakers(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -56,6 +59,6 @@ def load_youtube_speakers(
             "identity_id": v.optional_node_id(fn, "identity", r.get("identity"), i),
             "email": v.text(fn, "email", r.get("email"), v.EMAIL_MAX, row=i),
         }
-        for i, r in enumerate(rows)
+        for i, r in v.rows(fn, rows, BULK_KEYS)
     ]
     return bulk(SPEC, fn, prepared, conn, source)

@@ -28,7 +28,7 @@ BAD_CALLS = [
     (lambda: L.get_or_create_slack_user("U1"), "user_data"),
     (
         lambda: L.load_github_accounts([{"github_account_id": 1}, {"github_account_id": "z"}]),
-        "row 1",
+        "(row 2)",  # rows are counted from 1
     ),
 ]
 
@@ -70,3 +70,48 @@ def test_repeatable_read_caller_gets_a_retryable_conflict(database: dbmod.Databa
         account, created = L.retry(lambda: L.get_or_create_github_account(99, "mine", conn=caller))
         caller.commit()
     assert not created and account.username == "mine"
+
+
+BULK = [
+    (L.load_github_accounts, {"github_account_id": 888001, "username": "a"}, "usernme"),
+    (L.load_discord_profiles, {"discord_user_id": 888002, "username": "a"}, "user_name"),
+    (L.load_mailing_list_profiles, {"display_name": "Ann", "email": "ann@x.org"}, "mail"),
+    (L.load_wg21_paper_author_profiles, {"display_name": "Ann", "email": "ann@x.org"}, "alias"),
+    (L.load_youtube_speakers, {"external_id": "UC1", "display_name": "Ann"}, "name"),
+]
+
+
+@pytest.mark.parametrize(("loader", "good", "typo"), BULK, ids=lambda x: getattr(x, "__name__", ""))
+def test_bulk_rows_are_checked_before_anything_is_written(
+    database: dbmod.Database, conn: Any, loader: Any, good: dict[str, Any], typo: str
+) -> None:
+    """An unknown key (a typo would otherwise drop the field), a row that is not a
+    dict and rows that are not a list are refused, naming the function, the key
+    and the row counted from 1; nothing is written."""
+    fn = loader.__name__
+    before = raw_counts(conn)
+    bad_row = {**good, typo: "x"}
+    with pytest.raises(L.InvalidInput, match=rf"^{fn}: {typo}='x' \(row 3\): is not a key") as e:
+        loader([good, good, bad_row])
+    assert (e.value.field, e.value.row) == (typo, 3)
+    with pytest.raises(L.InvalidInput, match=rf"^{fn}: row=\('a', 1\) \(row 2\): must be a dict"):
+        loader([good, ("a", 1)])
+    for not_rows in (None, good, "rows"):
+        with pytest.raises(L.InvalidInput, match=rf"^{fn}: rows=.*must be a list of dicts"):
+            loader(not_rows)
+    assert raw_counts(conn) == before
+    assert len(loader([good])) == 1  # the good row alone loads
+
+
+def test_bulk_emails_and_slack_users_are_checked_too(database: dbmod.Database, conn: Any) -> None:
+    account, _ = L.get_or_create_github_account(888010, "e")
+    before = raw_counts(conn)
+    with pytest.raises(L.InvalidInput, match=r"load_emails: emial='a@x.org' \(row 1\)"):
+        L.load_emails([{"base_profile": account, "emial": "a@x.org"}])
+    with pytest.raises(L.InvalidInput, match=r"load_slack_users: rows=None"):
+        L.load_slack_users(None)  # type: ignore[arg-type]
+    with pytest.raises(L.InvalidInput, match=r"load_slack_users: row=\['U1'\] \(row 1\)"):
+        L.load_slack_users([["U1"]])  # type: ignore[list-item]
+    assert raw_counts(conn) == before
+    # a Slack user is an API object: keys the loader does not read are allowed
+    assert len(L.load_slack_users([{"id": "U888", "name": "s", "team_id": "T1"}])) == 1
