@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import InvalidInput
 
+NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits, one optional sign
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 NAME_MAX, URL_MAX, SLACK_ID_MAX, EMAIL_MAX, TEXT_MAX = 255, 512, 64, 254, 10_000
 
@@ -60,7 +62,7 @@ def bigint(function: str, field: str, value: Any, row: int | None = None) -> int
         raise InvalidInput(function, field, value, "must be an integer", row)
     if isinstance(value, str):
         stripped = value.strip()
-        if not stripped.lstrip("-").isdigit() or not stripped.isascii():
+        if not NUMBER.fullmatch(stripped):
             raise InvalidInput(function, field, value, "must be a number", row)
         value = int(stripped)
     if not isinstance(value, int):

@@ -67,6 +67,8 @@ def record_decision(
     action = v.choice(fn, "action", action, ACTIONS)
     a = v.optional_node_id(fn, "node_a", node_a)
     b = v.optional_node_id(fn, "node_b", node_b)
+    revokes = None if revokes is None else v.bigint(fn, "revokes", revokes)
+    batch = None if batch is None else v.bigint(fn, "batch", batch)
     why = v.text(fn, "reason", reason, v.TEXT_MAX) or ""
     who = v.text(fn, "decided_by", _who(decided_by)) or ""
     if action in ("same", "different", "dismiss") and (a is None or b is None or a == b):

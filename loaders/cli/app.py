@@ -58,12 +58,27 @@ def exit_code(error: CppaIdentityError) -> int:
     return next(code for kind, code, _ in EXIT_CODES if isinstance(error, kind))
 
 
+def _check_utf8(name: str, value: Any) -> None:
+    """An argument the shell passed as bytes that are not UTF-8 (Python keeps them
+    as lone surrogates) is refused by name, before it reaches the database."""
+    values = value if isinstance(value, list | tuple) else [value]
+    for item in values:
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = item.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise UsageError(f"{name.replace('_', '-')} {shown!r} is not valid UTF-8") from None
+
+
 def handled(function: F) -> F:
     """Print expected errors on stderr with their exit code; no traceback unless --debug."""
 
     @wraps(function)
     def inner(*args: Any, **kwargs: Any) -> Any:
         try:
+            for name, value in kwargs.items():
+                _check_utf8(name, value)
             return function(*args, **kwargs)
         except CppaIdentityError as exc:
             if _state["debug"]:

@@ -135,22 +135,27 @@ def export(
         raise UsageError(f"--format must be jsonl, csv or mailmap, not {fmt!r}")
     with wrap_db_errors("export"), connect(resolve()) as conn:
         take_role(conn, READER)
-        review.require_marts(conn)
+        if fmt != "jsonl":  # the dump reads raw rows: it needs no run
+            review.require_marts(conn)
         try:
             out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-        with out if output != "-" else contextlib.nullcontext(out):
-            if fmt == "jsonl":
-                redact = transfer.redact if redact_emails else None
-                count = transfer.write_lines(calls.dump(conn, redact=redact), out)
-            else:
-                count = transfer.write_export(
-                    transfer.identities(conn, redact_emails=redact_emails),
-                    fmt,
-                    out,
-                    protect_csv=not raw_csv,
-                )
+        try:
+            with out if output != "-" else contextlib.nullcontext(out):
+                if fmt == "jsonl":
+                    redact = transfer.redact if redact_emails else None
+                    count = transfer.write_lines(calls.dump(conn, redact=redact), out)
+                else:
+                    count = transfer.write_export(
+                        transfer.identities(conn, redact_emails=redact_emails),
+                        fmt,
+                        out,
+                        protect_csv=not raw_csv,
+                    )
+                out.flush()
+        except OSError as exc:  # a full disk, an I/O error, a closed pipe
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     if output != "-":
         what = "loader calls" if fmt == "jsonl" else "identities"
         typer.echo(f"wrote {count} {what} to {output}")

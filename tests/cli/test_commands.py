@@ -374,3 +374,24 @@ def test_decisions_refuse_nonsense_and_undo_is_honest(database: dbmod.Database, 
     # after the undo, the contradicting decision is allowed, and the same again too
     invoke("different", str(a.id), str(b.id))
     assert "already different people" in invoke("different", str(b.id), str(a.id), code=2).output
+
+
+def test_odd_arguments_and_unwritable_outputs_get_messages(
+    database: dbmod.Database, tmp_path: Path
+) -> None:
+    """Bytes that are not UTF-8, a full disk, an I/O error, a directory: a
+    message and exit 2, never a traceback; the JSON Lines export needs no run."""
+    account, _ = L.get_or_create_github_account(31, "odd")
+    odd = invoke("show", "\udcff\udcfe", code=2)
+    assert "is not valid UTF-8" in odd.output and "Traceback" not in odd.output
+    dumped = invoke("export", "-o", str(tmp_path / "dump.jsonl"))  # before any run
+    assert "wrote" in dumped.output and (tmp_path / "dump.jsonl").read_text().count("\n") >= 1
+    for target in ("/dev/full", "/proc/version", str(tmp_path)):  # ENOSPC, EIO, a directory
+        result = invoke("export", "-o", target, code=2)
+        assert f"cannot write {target}" in result.output, result.output
+        assert "Traceback" not in result.output
+    with pytest.raises(L.InvalidInput, match=r"record_decision: revokes=True"):
+        L.record_decision("revoke", revokes=True)
+    with pytest.raises(L.InvalidInput, match=r"add_email: base_profile='--5': must be a number"):
+        L.add_email("--5", "a@b.org")
+    assert account.id
