@@ -62,6 +62,9 @@ def import_(
         bool, typer.Option("--strict", help="Abort (write nothing) on the first bad line.")
     ] = False,
     source: Annotated[str, typer.Option(help="Collector name recorded with the rows.")] = "import",
+    encoding: Annotated[
+        str, typer.Option(help="The file's text encoding; a line not in it is reported.")
+    ] = "utf-8",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Import JSON Lines of loader calls (what `export` writes) or a git .mailmap;
@@ -71,10 +74,15 @@ def import_(
     """
     kind = import_format(path, fmt)
     try:
-        stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+        "".encode(encoding)
+    except LookupError:
+        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows") from None
+    try:
+        stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     importer = transfer.import_mailmap if kind == "mailmap" else transfer.import_jsonl
+    lines = transfer.read_lines(stream, encoding)
     with stream, wrap_db_errors("import"), connect(resolve()) as conn:
         check_schema(conn)
         if sys.stderr.isatty() and not as_json:
@@ -83,10 +91,10 @@ def import_(
             with Progress(transient=True) as bar:
                 task = bar.add_task(f"importing {path}", total=None)
                 result = importer(
-                    conn, stream, strict=strict, source=source, tick=lambda: bar.advance(task)
+                    conn, lines, strict=strict, source=source, tick=lambda: bar.advance(task)
                 )
         else:
-            result = importer(conn, stream, strict=strict, source=source)
+            result = importer(conn, lines, strict=strict, source=source)
     if as_json:
         echo_json({"format": kind, **result.as_dict()})
     else:

@@ -74,7 +74,7 @@ def _apply(
         with conn.transaction():
             call()
         report.imported += 1
-    except (CppaIdentityError, TypeError, ValueError, KeyError) as exc:
+    except (CppaIdentityError, TypeError, ValueError, KeyError, RecursionError) as exc:
         message = f"{type(exc).__name__}: {exc}"
         report.errors.append((number, message))
         if strict:
@@ -82,11 +82,64 @@ def _apply(
 
 
 IMPORT_BATCH = 500  # lines per transaction when not --strict
+LINE_MAX = 1 << 20  # bytes of one line; a longer one is reported and skipped
+ENDLESS = 64 << 20  # bytes without a newline after which the input is no file of lines
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A line the reader could not give as text (too long, not in the encoding)."""
+
+    problem: str
+
+
+def read_lines(
+    stream: IO[bytes], encoding: str = "utf-8", line_max: int = LINE_MAX, endless: int = ENDLESS
+) -> Iterator[str | BadLine]:
+    """The lines of a byte stream, decoded one by one, in bounded memory: a line
+    longer than `line_max` bytes or not in `encoding` comes as a BadLine (the
+    others are kept); a byte-order mark before line 1 is dropped; an input that
+    goes `endless` bytes without a newline (/dev/zero) ends as a BadLine there."""
+    first = True
+    while True:
+        raw = stream.readline(line_max + 1)
+        if not raw:
+            return
+        if len(raw) > line_max and not raw.endswith(b"\n"):
+            skipped = len(raw)
+            while not raw.endswith(b"\n"):
+                raw = stream.readline(line_max + 1)
+                if not raw:
+                    break
+                skipped += len(raw)
+                if skipped > endless:
+                    yield BadLine(
+                        f"over {endless >> 20} MiB without a newline: no file of lines;"
+                        " stopped reading here (the lines before it are kept)"
+                    )
+                    return
+            first = False
+            yield BadLine(f"longer than {line_max} bytes ({skipped} bytes); skipped")
+            continue
+        if (
+            first
+            and raw.startswith(b"\xef\xbb\xbf")
+            and encoding.replace("_", "-").lower() in ("utf-8", "utf8")
+        ):
+            raw = raw[3:]
+        first = False
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            yield BadLine(
+                f"not {encoding} (byte {exc.start + 1}: {raw[exc.start : exc.start + 1]!r});"
+                " pass --encoding if the file uses another"
+            )
 
 
 def _run_import(
     conn: psycopg.Connection[Any],
-    lines: Iterable[str],
+    lines: Iterable[str | BadLine],
     strict: bool,
     tick: Callable[[], None],
     parse: Callable[[str, int], Callable[[], Any] | None],
@@ -97,11 +150,20 @@ def _run_import(
     report = ImportReport()
     numbered = enumerate(lines, start=1)
 
-    def one(number: int, line: str) -> None:
+    def one(number: int, line: str | BadLine) -> None:
         report.lines += 1
         tick()
         try:
+            if isinstance(line, BadLine):
+                raise ValueError(line.problem)
             write = parse(line, number)
+        except RecursionError:
+            report.errors.append((number, "ValueError: nested too deeply"))
+            if strict:
+                raise ImportAborted(
+                    f"line {number}: nested too deeply; nothing was imported"
+                ) from None
+            return
         except ValueError as exc:  # json.JSONDecodeError is a ValueError
             report.errors.append((number, f"{type(exc).__name__}: {exc}"))
             if strict:
@@ -126,7 +188,7 @@ def _run_import(
 
 def import_jsonl(
     conn: psycopg.Connection[Any],
-    lines: Iterable[str],
+    lines: Iterable[str | BadLine],
     strict: bool = False,
     source: str = "import",
     tick: Callable[[], None] = lambda: None,
@@ -207,7 +269,7 @@ class MailmapImport:
 
 def import_mailmap(
     conn: psycopg.Connection[Any],
-    lines: Iterable[str],
+    lines: Iterable[str | BadLine],
     strict: bool = False,
     source: str = "mailmap",
     tick: Callable[[], None] = lambda: None,

@@ -395,3 +395,52 @@ def test_odd_arguments_and_unwritable_outputs_get_messages(
     with pytest.raises(L.InvalidInput, match=r"add_email: base_profile='--5': must be a number"):
         L.add_email("--5", "a@b.org")
     assert account.id
+
+
+def test_import_stays_safe_on_hostile_files(
+    database: dbmod.Database, conn: Any, tmp_path: Path
+) -> None:
+    """A byte-order mark, a line nested 100,000 deep, a line too long, Latin-1
+    bytes, and input that never ends: each bad line is reported by number and the
+    good ones are kept; nothing is stored as U+FFFD; no traceback."""
+
+    def speaker(n: int, name: str = "A B") -> bytes:
+        line = {
+            "loader": "get_or_create_youtube_speaker",
+            "args": {"external_id": f"UC{n}", "display_name": name},
+        }
+        return json.dumps(line, ensure_ascii=False).encode() + b"\n"
+
+    hostile = tmp_path / "hostile.jsonl"
+    hostile.write_bytes(
+        b"\xef\xbb\xbf"
+        + speaker(1)
+        + b"[" * 100_000
+        + b"]" * 100_000
+        + b"\n"
+        + b'{"loader": "x", "pad": "'
+        + b"p" * (2 << 20)
+        + b'"}\n'
+        + speaker(2, "café").replace("café".encode(), "café".encode("latin-1"))
+        + speaker(3, "Zoë")
+    )
+    result = invoke("import", str(hostile), "--json", code=1)
+    report = json.loads(result.stdout)
+    assert report["imported"] == 2, report
+    assert [e["line"] for e in report["errors"]] == [2, 3, 4], report
+    assert "nested too deeply" in report["errors"][0]["error"]
+    assert "longer than" in report["errors"][1]["error"]
+    assert "not utf-8" in report["errors"][2]["error"]
+    names = conn.execute(
+        "select display_name from cppa_raw.youtube_speakers order by observation_id"
+    ).fetchall()
+    assert names == [("A B",), ("Zoë",)]
+    latin = tmp_path / "latin1.jsonl"
+    latin.write_bytes(speaker(4, "café").replace("café".encode(), "café".encode("latin-1")))
+    invoke("import", str(latin), "--encoding", "latin-1")
+    assert conn.execute(
+        "select display_name from cppa_raw.youtube_speakers where external_id = 'UC4'"
+    ).fetchone() == ("café",)
+    endless = invoke("import", "/dev/zero", "--format", "jsonl", "--json", code=1)
+    assert "no file of lines" in json.loads(endless.stdout)["errors"][0]["error"]
+    assert "Traceback" not in result.output + endless.output
