@@ -23,7 +23,7 @@ from psycopg.rows import dict_row
 
 from ..queries import named_statements
 
-_SQL = named_statements(Path(__file__).parent / "sql" / "calls.sql")
+SQL = named_statements(Path(__file__).parent / "sql" / "calls.sql")
 
 
 def node_ref(node_id: int) -> str:
@@ -159,7 +159,7 @@ def dump(
     and every decision, in order."""
     with conn.cursor(name="cppa_dump_nodes", row_factory=dict_row) as cur:
         cur.itersize = 2000
-        for row in cur.execute(_SQL["dump_nodes"]):
+        for row in cur.execute(SQL["dump_nodes"]):
             if row["node"] == "profile":
                 yield from _profile_calls(row, redact)
                 continue
@@ -169,7 +169,7 @@ def dump(
                 "args": args,
                 "ref": node_ref(row["id"]),
             }
-    for profile, target in conn.execute(_SQL["dump_relations"]).fetchall():
+    for profile, target in conn.execute(SQL["dump_relations"]).fetchall():
         yield {
             "loader": "add_temp_profile_identity_relation",
             "args": {
@@ -178,7 +178,7 @@ def dump(
             },
         }
     with conn.cursor(name="cppa_dump_decisions", row_factory=dict_row) as cur:
-        for d in cur.execute(_SQL["dump_decisions"]):
+        for d in cur.execute(SQL["dump_decisions"]):
             args = {
                 "action": d["action"],
                 "node_a": _ref(d["node_a"]),
@@ -227,7 +227,7 @@ class References:
         if "email" not in value:
             return self.ids[name]
         row = self.conn.execute(
-            _SQL["email_of_profile"], (self.ids[name], value["email"])
+            SQL["email_of_profile"], (self.ids[name], value["email"])
         ).fetchone()
         if row is None:
             raise ValueError(f"profile {name} has no current email {value['email']!r}")

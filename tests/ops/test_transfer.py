@@ -21,6 +21,7 @@ from loaders import db as dbmod
 from loaders.decisions import revoke_batch
 from loaders.errors import DecisionRefused, NotFound
 from loaders.ops import calls, sample, transfer
+from loaders.ops.project import raw_tables
 from loaders.ops.runs import run
 
 # --- the .mailmap grammar ---------------------------------------------------------------
@@ -219,6 +220,17 @@ def second_database(admin_conninfo: str, template_db: str) -> Any:
         conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
 
 
+def raw_table_rows(conn: psycopg.Connection[Any], table: str) -> list[str]:
+    """A raw table's rows, without the columns a write stamps (when, which
+    transaction), in a stable order."""
+    rows = conn.execute(
+        sql.SQL("select to_jsonb(t) - 'loaded_at' - 'loaded_xid' from cppa_raw.{} as t").format(
+            sql.Identifier(table)
+        )
+    ).fetchall()
+    return sorted(json.dumps(r[0], sort_keys=True) for r in rows)
+
+
 def test_dump_and_import_rebuild_the_same_identities(
     database: dbmod.Database,
     conn: psycopg.Connection[Any],
@@ -234,6 +246,7 @@ def test_dump_and_import_rebuild_the_same_identities(
     declared = L.create_identity("Declared Person", "from a collector")
     gh, _ = L.get_or_create_github_account(77, "octo", "Octo Cat", identity=declared, conn=conn)
     L.get_or_create_github_account(77, "octo-renamed", "", None, conn=conn)
+    L.get_or_create_github_account(77, "octo", "", None, conn=conn)  # and back again
     author, _ = L.get_or_create_unknown_github_account("Some Author", "author@x.example")
     padded, _ = L.get_or_create_mailing_list_profile("Padded", "  padded@x.example  ")
     L.update_email(padded.emails[0], is_primary=False)
@@ -284,6 +297,12 @@ def test_dump_and_import_rebuild_the_same_identities(
     assert len(before) > 50 and any(len(g) > 1 for g in before)
     assert after == before
     assert canonical(dump_lines(second_database.conninfo)) == canonical(lines)
+    # importing the same dump again adds nothing: not a row in any raw table
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        held = {t: raw_table_rows(target, t) for t in raw_tables()}
+        again = transfer.import_jsonl(target, lines, strict=True)
+        assert again.imported == len(lines) and not again.errors
+        assert {t: raw_table_rows(target, t) for t in raw_tables()} == held
     figures["round trip"] = (
         f"{len(lines)} loader calls; {len(before)} identities before, {len(after)} after,"
         f" partitions equal: {after == before}"

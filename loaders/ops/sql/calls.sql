@@ -97,3 +97,66 @@ where added.base_profile_id = %s and added.action = 'add' and added.email = %s
     )
 order by added.email_id
 limit 1;
+
+-- What an import finds already there (importing a dump twice adds nothing): the
+-- first row not yet claimed by this import that the line would have written.
+
+-- name: existing_email
+select e.email_id from cppa_raw.profile_emails(%(profile)s) as e
+where e.email = %(email)s and e.is_primary = %(is_primary)s and e.is_active = %(is_active)s
+    and e.email_id <> all(%(claimed)s)
+order by e.email_id limit 1;
+
+-- name: current_email
+select e.email, e.is_primary, e.is_active
+from cppa_raw.profile_emails(
+    (select x.base_profile_id from cppa_raw.emails as x where x.email_id = %(id)s limit 1)
+) as e
+where e.email_id = %(id)s;
+
+-- name: removed_email
+select exists (
+    select from cppa_raw.emails as added
+    where added.base_profile_id = %(profile)s and added.action = 'add'
+        and added.email = %(email)s
+        and exists (
+            select from cppa_raw.emails as gone
+            where gone.email_id = added.email_id and gone.action = 'remove'
+        )
+);
+
+-- name: existing_identity
+select c.identity_id from (
+    select
+        i.identity_id,
+        (array_agg(i.display_name order by i.event_id desc)
+            filter (where i.display_name is not null))[1] as display_name,
+        coalesce((array_agg(i.description order by i.event_id desc)
+            filter (where i.description is not null))[1], '') as description
+    from cppa_raw.identities as i
+    group by i.identity_id
+    having not bool_or(i.action = 'remove')
+) as c
+where c.display_name = %(display_name)s and c.description = %(description)s
+    and c.identity_id <> all(%(claimed)s)
+order by c.identity_id limit 1;
+
+-- name: existing_tmp_identity
+select t.tmp_identity_id from cppa_raw.tmp_identities as t
+where t.display_name = %(display_name)s and t.description = %(description)s
+    and t.tmp_identity_id <> all(%(claimed)s)
+    and not exists (
+        select from cppa_raw.removals as r
+        where r.node_id = t.tmp_identity_id and r.kind = 'tmp_identity'
+    )
+order by t.tmp_identity_id limit 1;
+
+-- name: existing_decision
+select d.decision_id from cppa_raw.manual_decisions as d
+where d.action = %(action)s and d.node_a is not distinct from %(node_a)s
+    and d.node_b is not distinct from %(node_b)s
+    and d.revokes_decision_id is not distinct from %(revokes)s
+    and d.members is not distinct from %(members)s::bigint []
+    and d.reason = %(reason)s
+    and d.decision_id <> all(%(claimed)s)
+order by d.decision_id limit 1;
