@@ -122,8 +122,17 @@ def export(
         str, typer.Option("--output", "-o", help="File to write (default stdout).")
     ] = "-",
     redact_emails: Annotated[
-        bool, typer.Option("--redact-emails", help="Replace addresses by stable hashes.")
+        bool,
+        typer.Option(
+            "--redact-emails",
+            help="Replace every address, in every field, by a keyed hash (the database's"
+            " key, or --redact-key).",
+        ),
     ] = False,
+    redact_key: Annotated[
+        str,
+        typer.Option("--redact-key", help="The key of --redact-emails (default: the database's)."),
+    ] = "",
     raw_csv: Annotated[
         bool,
         typer.Option(
@@ -145,6 +154,7 @@ def export(
         take_role(conn, READER)
         if fmt != "jsonl":  # the dump reads raw rows: it needs no run
             review.require_marts(conn)
+        redactor = transfer.Redactor.of(conn, redact_key) if redact_emails else None
         try:
             out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
         except OSError as exc:
@@ -152,11 +162,13 @@ def export(
         try:
             with out if output != "-" else contextlib.nullcontext(out):
                 if fmt == "jsonl":
-                    redact = transfer.redact if redact_emails else None
-                    count = transfer.write_lines(calls.dump(conn, redact=redact), out)
+                    dumped = calls.dump(conn)
+                    if redactor is not None:
+                        dumped = (redactor.deep(item) for item in dumped)
+                    count = transfer.write_lines(dumped, out)
                 else:
                     count = transfer.write_export(
-                        transfer.identities(conn, redact_emails=redact_emails),
+                        transfer.identities(conn, redact=redactor),
                         fmt,
                         out,
                         protect_csv=not raw_csv,

@@ -14,7 +14,7 @@ shape.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,9 +84,7 @@ def _observation_args(kind: str, key: str, o: dict[str, Any]) -> tuple[str, dict
     }
 
 
-def _profile_calls(
-    row: dict[str, Any], redact: Callable[[str], str] | None
-) -> Iterator[dict[str, Any]]:
+def _profile_calls(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """A profile's observations, in order, as loader calls, then the calls that
     leave its emails as they are now."""
     ref, kind = node_ref(row["id"]), row["type"]
@@ -102,13 +100,6 @@ def _profile_calls(
     # the email the creating call adds as primary: a mailing-list or WG21 key's
     added = calls[0][1].get("email") or None if kind in ("mailing_list", "wg21") else None
     emails = row["emails"]
-    if redact is not None:
-        added = redact(added) if added else None
-        emails = [{**e, "email": redact(e["email"])} for e in emails]
-        calls = [
-            (loader, {**args, "email": added}) if "email" in args else (loader, args)
-            for loader, args in calls
-        ]
     previous = None
     for loader, args in calls:
         if args != previous:  # a repeated observation adds nothing
@@ -151,9 +142,7 @@ def _email_calls(
 IDENTITY_LOADERS = {"identity": "create_identity", "tmp_identity": "create_tmp_identity"}
 
 
-def dump(
-    conn: psycopg.Connection[Any], redact: Callable[[str], str] | None = None
-) -> Iterator[dict[str, Any]]:
+def dump(conn: psycopg.Connection[Any]) -> Iterator[dict[str, Any]]:
     """Every loader call needed to rebuild the raw state (profiles with their
     history and current emails, declared and tmp identities, relations in force)
     and every decision, in order."""
@@ -161,7 +150,7 @@ def dump(
         cur.itersize = 2000
         for row in cur.execute(SQL["dump_nodes"]):
             if row["node"] == "profile":
-                yield from _profile_calls(row, redact)
+                yield from _profile_calls(row)
                 continue
             args = {"display_name": row["display_name"], "description": row["description"]}
             yield {

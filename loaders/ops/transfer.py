@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import hmac
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -537,13 +539,54 @@ order by i.id, p.id
 """
 
 
-def redact(email: str) -> str:
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
-    return f"redacted-{digest}@invalid"
+# an address anywhere in a text: a name that is one, "Jane <jane@x.org>", a reason
+ADDRESS_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"'@]+@[^\s<>()\[\],;:\"'@]+")
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """`export --redact-emails`: every address, in every field that can carry one,
+    becomes `redacted:<keyed hash>`, the same for the same address (so identities
+    keep their shape) and no longer an address at all."""
+
+    key: bytes
+
+    @classmethod
+    def of(cls, conn: psycopg.Connection[Any], given: str = "") -> Redactor:
+        """The database's key (migration 0008), or the one given."""
+        if given:
+            return cls(given.encode())
+        row = conn.execute(
+            "select value from cppa_ops.settings where key = 'redaction_key'"
+        ).fetchone()
+        if row is None:
+            raise CppaIdentityError("this database has no redaction key: run `cppa-identity init`")
+        return cls(str(row[0]).encode())
+
+    def address(self, email: str) -> str:
+        digest = hmac.new(self.key, email.strip().lower().encode(), hashlib.sha256)
+        return f"redacted:{digest.hexdigest()[:20]}"
+
+    def text(self, value: str) -> str:
+        return ADDRESS_IN_TEXT.sub(lambda m: self.address(m.group()), value)
+
+    def deep(self, value: Any) -> Any:
+        """`value` with every string redacted: a field named email whole, any other
+        where it contains an address."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.deep(v) for v in value]
+        if isinstance(value, dict):
+            return {
+                k: self.address(v) if k == "email" and isinstance(v, str) and v else self.deep(v)
+                for k, v in value.items()
+            }
+        return value
 
 
 def identities(
-    conn: psycopg.Connection[Any], redact_emails: bool = False
+    conn: psycopg.Connection[Any], redact: Redactor | None = None
 ) -> Iterator[dict[str, Any]]:
     """One dict per identity with its profiles and emails, streamed in id order."""
     current: dict[str, Any] | None = None
@@ -552,15 +595,13 @@ def identities(
         for row in cur.execute(EXPORT_QUERY):
             if current is None or current["id"] != row["identity_id"]:
                 if current is not None:
-                    yield current
+                    yield redact.deep(current) if redact else current
                 current = {
                     "id": row["identity_id"],
                     "display_name": row["identity_name"],
                     "profiles": [],
                 }
             emails = row["emails"]
-            if redact_emails:
-                emails = [{**e, "email": redact(e["email"])} for e in emails]
             current["profiles"].append(
                 {
                     "id": row["profile_id"],
@@ -571,7 +612,7 @@ def identities(
                 }
             )
     if current is not None:
-        yield current
+        yield redact.deep(current) if redact else current
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -641,7 +682,7 @@ def _mailmap_lines(item: dict[str, Any]) -> str:
         for e in p["emails"]:
             address = (e["email"] or "").strip()  # stored as given: padding included
             if (
-                "@" in address
+                ("@" in address or address.startswith("redacted:"))
                 and address not in emails
                 and not any(c in address for c in "<> \t\n")
             ):
