@@ -495,19 +495,23 @@ def import_mailmap(
                 profile(*proper)
             return
         canonical = profile(proper[0] or commit[0], proper[1])
-        other = profile(commit[0] or proper[0], commit[1])
-        if other != canonical and not _same_exists(conn, canonical, other):
-            record_decision(
-                "same",
-                canonical,
-                other,
-                reason=f"mailmap line {number}",
-                decided_by="mailmap",
-                batch=recorded.batch,
-                conn=conn,
-                source=source,
-            )
-            recorded.decisions += 1
+        others = [profile(commit[0] or proper[0], commit[1])]
+        if commit[0] is None:  # `<address>` alone: git maps every name with it
+            rows = conn.execute(ADDRESS_HOLDERS, (commit[1],)).fetchall()
+            others += [int(r[0]) for r in rows if int(r[0]) not in others]
+        for other in others:
+            if other != canonical and not _same_exists(conn, canonical, other):
+                record_decision(
+                    "same",
+                    canonical,
+                    other,
+                    reason=f"mailmap line {number}",
+                    decided_by="mailmap",
+                    batch=recorded.batch,
+                    conn=conn,
+                    source=source,
+                )
+                recorded.decisions += 1
 
     def parse(line: str, number: int) -> Callable[[], Any] | None:
         entries = parse_mailmap_line(line)
@@ -519,6 +523,19 @@ def import_mailmap(
     return report
 
 
+# the profiles that hold an address now, whatever their name (git compares
+# addresses without regard to case)
+ADDRESS_HOLDERS = """
+select distinct added.base_profile_id from cppa_raw.emails as added
+where added.action = 'add' and lower(btrim(added.email)) = lower(btrim(%s))
+    and not exists (
+        select from cppa_raw.emails as gone
+        where gone.email_id = added.email_id and gone.action = 'remove'
+    )
+order by 1
+"""
+
+
 def _same_exists(conn: psycopg.Connection[Any], a: int, b: int) -> bool:
     """A "same" decision about the pair is in force (the decisions' own lookup)."""
     in_force = conn.execute(query("decisions_in_force_on"), {"a": a, "b": b}).fetchall()
@@ -528,10 +545,20 @@ def _same_exists(conn: psycopg.Connection[Any], a: int, b: int) -> bool:
 # --- export ----------------------------------------------------------------------------
 
 EXPORT_QUERY = """
+with shared as (
+    -- addresses more than one identity uses (a list relay, a team address)
+    select lower(btrim(e.email)) as address
+    from cppa_identity.email as e
+    join cppa_identity.identity_profile as p on p.id = e.base_profile_id
+    group by lower(btrim(e.email))
+    having count(distinct p.identity_id) > 1
+)
 select i.id as identity_id, i.display_name as identity_name, p.id as profile_id, p.type,
     p.username, p.display_name,
     coalesce((select json_agg(json_build_object('email', e.email, 'is_primary', e.is_primary,
-        'is_active', e.is_active) order by e.is_primary desc, e.id)
+        'is_active', e.is_active,
+        'shared', lower(btrim(e.email)) in (select shared.address from shared))
+        order by e.is_primary desc, e.id)
         from cppa_identity.email as e where e.base_profile_id = p.id), '[]') as emails
 from cppa_identity.identity as i
 join cppa_identity.identity_profile as p on p.identity_id = i.id
@@ -677,18 +704,33 @@ def write_export(
 
 
 def _mailmap_lines(item: dict[str, Any]) -> str:
-    emails: list[str] = []
+    """One identity as git reads a .mailmap: its name and first own address, then
+    each other address mapped to it. An address other identities use too (a list
+    relay, "X via Boost <boost@lists…>") is mapped only together with the name
+    this profile used with it, so each sender keeps their own identity."""
+
+    def usable(address: str) -> bool:  # git takes any text between < and >
+        return bool(address) and not any(c in address for c in "<> \t\n")
+
+    def plain(name: str | None) -> str:
+        return (name or "").replace("<", "").replace(">", "").strip()
+
+    own: list[str] = []
+    shared: list[tuple[str, str]] = []  # (the profile's name, the address)
     for p in item["profiles"]:
         for e in p["emails"]:
             address = (e["email"] or "").strip()  # stored as given: padding included
-            if (
-                ("@" in address or address.startswith("redacted:"))
-                and address not in emails
-                and not any(c in address for c in "<> \t\n")
-            ):
-                emails.append(address)
-    if not emails:
+            if not usable(address):
+                continue
+            if e.get("shared"):
+                if (plain(p["display_name"]), address) not in shared:
+                    shared.append((plain(p["display_name"]), address))
+            elif address not in own:
+                own.append(address)
+    if not own and not shared:
         return ""
-    name = (item["display_name"] or "").replace("<", "").replace(">", "").strip()
-    lines = [f"{name} <{emails[0]}>"] + [f"{name} <{emails[0]}> <{e}>" for e in emails[1:]]
+    name = plain(item["display_name"])
+    canonical = own[0] if own else shared[0][1]
+    lines = [f"{name} <{canonical}>"] + [f"{name} <{canonical}> <{e}>" for e in own[1:]]
+    lines += [f"{name} <{canonical}> {sender} <{e}>" for sender, e in shared if sender]
     return "\n".join(lines) + "\n"

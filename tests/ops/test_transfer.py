@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import shutil
@@ -307,3 +308,50 @@ def test_dump_and_import_rebuild_the_same_identities(
         f"{len(lines)} loader calls; {len(before)} identities before, {len(after)} after,"
         f" partitions equal: {after == before}"
     )
+
+
+def _check_mailmap(repo: Path, mailmap: Path, identities: list[str]) -> list[str]:
+    """git's own reading of `mailmap`: what each commit identity maps to."""
+    answer = subprocess.run(
+        ["git", "-c", f"mailmap.file={mailmap}", "check-mailmap", *identities],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line.strip().lower() for line in answer.splitlines()]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git itself is the oracle here")
+def test_the_mailmap_export_reads_in_git_as_we_merged(
+    database: dbmod.Database, conn: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    """A mailmap imported, run and exported: under `git check-mailmap`, every two
+    commit identities the original joins are still joined, and the two senders of
+    one relay address ("X via GitGitGadget") still map to two people."""
+    transfer.import_mailmap(conn, io.StringIO(MAILMAP))
+    assert run(database, full=True).outcome == "success"
+    exported = tmp_path / "exported.mailmap"
+    with psycopg.connect(database.conninfo) as c:
+        transfer.write_export(transfer.identities(c), "mailmap", exported.open("w"))
+    original = tmp_path / "original.mailmap"
+    original.write_text(MAILMAP)
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    commits = [
+        "Ada Quill <ada@quill.example>",
+        "Ada Quill <ada@old-job.example>",
+        "Ada Q <ada.q@laptop.local>",
+        "Cleo Marsh via GitGitGadget <gitgitgadget@bridge.example>",
+        "Dov Pratt via GitGitGadget <gitgitgadget@bridge.example>",
+        "Cleo Marsh <cleo@marsh.example>",
+        "Dov Pratt <dov@pratt.example>",
+    ]
+    before = _check_mailmap(repo, original, commits)
+    after = _check_mailmap(repo, exported, commits)
+    for i, j in itertools.combinations(range(len(commits)), 2):
+        if before[i] == before[j]:
+            assert after[i] == after[j], (commits[i], commits[j], after[i], after[j])
+    cleo, dov = after[3], after[4]
+    assert cleo != dov, "one relay address, two people"
+    assert cleo == after[5] and dov == after[6]
