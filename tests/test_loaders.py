@@ -115,3 +115,63 @@ def test_bulk_emails_and_slack_users_are_checked_too(database: dbmod.Database, c
     assert raw_counts(conn) == before
     # a Slack user is an API object: keys the loader does not read are allowed
     assert len(L.load_slack_users([{"id": "U888", "name": "s", "team_id": "T1"}])) == 1
+
+
+SAME_RULES = [
+    (
+        lambda x: L.get_or_create_github_account(x, "u"),
+        lambda x: L.load_github_accounts([{"github_account_id": x, "username": "u"}]),
+    ),
+    (
+        lambda x: L.get_or_create_github_account(880001, x),
+        lambda x: L.load_github_accounts([{"github_account_id": 880001, "username": x}]),
+    ),
+    (
+        lambda x: L.get_or_create_discord_profile(x, "d"),
+        lambda x: L.load_discord_profiles([{"discord_user_id": x, "username": "d"}]),
+    ),
+    (
+        lambda x: L.get_or_create_youtube_speaker(x, "Y"),
+        lambda x: L.load_youtube_speakers([{"external_id": x, "display_name": "Y"}]),
+    ),
+    (
+        lambda x: L.get_or_create_mailing_list_profile(x, "m@x.org"),
+        lambda x: L.load_mailing_list_profiles([{"display_name": x, "email": "m@x.org"}]),
+    ),
+    (
+        lambda x: L.get_or_create_slack_user({"id": x}),
+        lambda x: L.load_slack_users([{"id": x}]),
+    ),
+]
+ODD_VALUES = [
+    None,
+    "",
+    " ",
+    "  x  ",
+    "x" * 300,
+    "a\x00b",
+    "\ud800",
+    -1,
+    0,
+    2**63,
+    "12",
+    "--5",
+    1.5,
+    True,
+]
+
+
+@pytest.mark.parametrize("single, bulk", SAME_RULES)
+def test_single_and_bulk_calls_refuse_the_same_values(
+    database: dbmod.Database, conn: Any, single: Any, bulk: Any
+) -> None:
+    """One validation for both: a value one refuses, the other refuses too."""
+    for value in ODD_VALUES:
+        outcomes = []
+        for call in (single, bulk):
+            try:
+                call(value)
+                outcomes.append("accepted")
+            except L.InvalidInput:
+                outcomes.append("refused")
+        assert outcomes[0] == outcomes[1], (value, outcomes)
