@@ -20,6 +20,11 @@ def run_summary(summary: RunSummary) -> str:
         f"(+{c.get('new_candidates', 0)}), {c.get('conflicts', 0)} conflicts, "
         f"{c.get('test_failures', 0)} test failures"
         + (
+            f"; {c['rows_left_out']} raw rows left out (cppa_identity.raw_rows_left_out)"
+            if c.get("rows_left_out")
+            else ""
+        )
+        + (
             f"; Django tables: {c['profiles_moved']} profiles re-pointed,"
             f" {c.get('identities_added', 0)} identities added"
             if "profiles_moved" in c
@@ -89,6 +94,14 @@ def status(info: Status, now: datetime) -> str:
                 else f"#{last['run_id']} {last['outcome']}, started {last['started_at']:%Y-%m-%d %H:%M:%S %Z}",
             )
         )
+        if info.rows_left_out:
+            lines.append(
+                (
+                    "left out",
+                    f"{info.rows_left_out} raw rows the merge cannot use"
+                    " (cppa_identity.raw_rows_left_out)",
+                )
+            )
         lines.append(
             (
                 "django tables",

@@ -22,6 +22,7 @@ from .runs import (
     mart_counts,
     pending_rows,
     relation_exists,
+    rows_left_out,
 )
 
 REVIEW_SQL = Path(__file__).parent / "sql" / "review.sql"
@@ -58,6 +59,7 @@ class Status:
     last_run: dict[str, Any] | None = None
     stale_after_days: int = 0
     django_tables: str | None = None  # schema of the Django drop-in's tables, if any
+    rows_left_out: int = 0  # raw rows the last run could not use
 
     def stale_tables(self, now: datetime) -> list[tuple[str, int]]:
         """Raw tables whose newest row is older than the dbt source freshness."""
@@ -85,6 +87,7 @@ class Status:
                 evidence_hubs=self.evidence_hubs,
                 last_run=self.last_run,
                 django_tables=self.django_tables,
+                rows_left_out=self.rows_left_out,
             )
         return info
 
@@ -109,6 +112,7 @@ def status(database: Database, conn: psycopg.Connection[Any]) -> Status:
     last = _rows(conn, "last_run")
     found.last_run = last[0] if last else None
     found.django_tables = mirror.tables_written_back(conn)
+    found.rows_left_out = rows_left_out(conn)
     return found
 
 

@@ -164,6 +164,18 @@ def mart_counts(conn: psycopg.Connection[Any], schema: str = MARTS) -> dict[str,
     return counts
 
 
+def rows_left_out(conn: psycopg.Connection[Any], schema: str = MARTS) -> int:
+    """Raw rows the merge could not use and left out (mart raw_rows_left_out)."""
+    if not relation_exists(conn, schema, "raw_rows_left_out"):
+        return 0
+    row = conn.execute(
+        sql.SQL("select coalesce(sum(row_count), 0) from {}.raw_rows_left_out").format(
+            sql.Identifier(schema)
+        )
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _new_candidates(conn: psycopg.Connection[Any]) -> int:
     if not relation_exists(conn, NEXT, "identity_merge_candidate"):
         return 0
@@ -399,6 +411,7 @@ def _locked_run(
         counts.update(after)
         counts["new_profiles"] = after.get("profiles", 0) - before.get("profiles", 0)
         counts["new_candidates"] = _new_candidates(conn)
+        counts["rows_left_out"] = rows_left_out(conn, NEXT)
         counts.update(_changes(conn, started_at))
         progress(RunStep("publish", "publishing the new marts"))
         counts.update(publish(conn, run_id))

@@ -229,7 +229,7 @@ def test_run_exit_codes(database: dbmod.Database, conn: Any) -> None:
     # a failing data test: the run fails and the previous marts stay published
     add_row_failing_a_data_test(conn)
     failed = invoke("run", code=1)
-    assert "FAILED" in failed.output and "unique_int_emails_collapsed_email_id" in failed.output
+    assert "FAILED" in failed.output and "int_emails_collapsed" in failed.output
     assert conn.execute("select count(*) from cppa_identity.base_profile").fetchone()[0] == 0
 
 

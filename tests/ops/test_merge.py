@@ -17,7 +17,7 @@ from loaders.cli import app
 from loaders.ops import migrations
 from loaders.ops.runs import run
 
-from ..helpers import add_row_failing_a_data_test
+from ..helpers import add_row_failing_a_data_test, remove_row_failing_a_data_test
 
 runner = CliRunner()
 
@@ -264,7 +264,7 @@ def test_failed_run_leaves_history_as_it_was(database: dbmod.Database, conn: Any
     assert run(database).outcome == "failed"
     assert conn.execute(history).fetchall() == before, "a failed run changed the history"
     assert identity_of(conn, one.id) != identity_of(conn, two.id)
-    conn.execute("delete from cppa_raw.emails where email_id = -1")  # the failing rows
+    remove_row_failing_a_data_test(conn)
     summary = run(database)
     assert summary.outcome == "success", summary.failures or summary.error
     assert identity_of(conn, one.id) == identity_of(conn, two.id)
@@ -301,3 +301,42 @@ def test_candidates_keep_the_run_that_first_listed_them(
     listed = conn.execute(query).fetchall()
     assert listed[0] == first, "an old candidate keeps its first_seen_at"
     assert listed[1][0] == "same_username: tomkins" and listed[1][1] >= started
+
+
+def test_rows_the_merge_cannot_use_are_left_out_and_reported(
+    database: dbmod.Database, conn: Any
+) -> None:
+    """Rows written behind the loaders (a collector login's own INSERT, the Django
+    drop-in's email on a bare base profile) that no data test could pass: the run
+    succeeds without them, and says how many it left out."""
+    account, _ = L.get_or_create_github_account(4040, "kept", "Kept Person")
+    slack, _ = L.get_or_create_slack_user({"id": "U4040", "name": "s"})
+    conn.execute(
+        "insert into cppa_raw.github_accounts (base_profile_id, github_account_id)"
+        " values (999999999, 77), (%s, 78)",  # no such profile; a Slack profile
+        (slack.id,),
+    )
+    conn.execute(
+        "insert into cppa_raw.emails (email_id, base_profile_id, action, email)"
+        " values (-7, %s, 'add', 'one@x.org'), (-7, %s, 'add', 'two@x.org'),"
+        " (-8, 999999998, 'add', 'nobody@x.org')",
+        (account.id, account.id),
+    )
+    summary = run(database, full=True)
+    assert summary.outcome == "success", summary.failures or summary.error
+    assert summary.counts["rows_left_out"] == 4
+    left = dict(
+        conn.execute(
+            "select raw_table || ': ' || reason, row_count from cppa_identity.raw_rows_left_out"
+        ).fetchall()
+    )
+    assert left == {
+        "github_accounts: about an id the key registry does not hold there": 2,
+        "emails: about an id the key registry does not hold there": 1,
+        "emails: a second add of one email id": 1,
+    }
+    kept = conn.execute("select email from cppa_identity.email where id = -7").fetchall()
+    assert kept == [("one@x.org",)]  # the first add of the id counts
+    assert conn.execute(
+        "select username from cppa_identity.github_account where id = %s", (account.id,)
+    ).fetchone() == ("kept",)

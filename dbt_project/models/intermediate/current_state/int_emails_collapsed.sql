@@ -7,8 +7,10 @@ events as (
     select * from {{ ref('stg_cppa_raw__emails') }}
 ),
 
+-- one 'add' per email id (the loaders draw ids from a sequence; a second one,
+-- written behind them, is left out and counted in raw_rows_left_out)
 added as (
-    select
+    select distinct on (email_id)
         email_id,
         base_profile_id,
         email,
@@ -17,6 +19,7 @@ added as (
         loaded_at
     from events
     where action = 'add'
+    order by email_id, event_id
 ),
 
 changed as (

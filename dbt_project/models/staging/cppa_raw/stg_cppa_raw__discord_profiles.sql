@@ -4,7 +4,7 @@ source as (
     select * from {{ source('cppa_raw', 'discord_profiles') }}
     where
         {{ watermark_filter() }}
-        and {{ not_removed('base_profile_id') }}
+        and {{ registered('base_profile_id', 'discord') }}
 ),
 
 renamed as (

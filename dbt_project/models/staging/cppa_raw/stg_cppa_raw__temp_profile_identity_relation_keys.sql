@@ -4,8 +4,10 @@ source as (
     select * from {{ source('cppa_raw', 'temp_profile_identity_relation_keys') }}
     where
         {{ watermark_filter() }}
-        and {{ not_removed('base_profile_id') }}
-        and {{ not_removed('tmp_identity_id', 'tmp_identity') }}
+        and {{ registered('base_profile_id') }}
+        and tmp_identity_id in (
+            select tmp.tmp_identity_id from {{ ref('stg_cppa_raw__tmp_identities') }} as tmp
+        )
 ),
 
 renamed as (
