@@ -101,5 +101,5 @@ def test_bulk_equals_single_calls(database: dbmod.Database, conn: Any) -> None:
     assert raw_counts(conn) == before, "re-sending a batch adds nothing"
     emails = L.load_emails([{"profile": ids[2], "email": "two@x.org", "is_primary": True}])
     assert len(emails) == 1
-    with pytest.raises(L.NotFound, match="row 0"):
+    with pytest.raises(L.NotFound, match="row 1: profile=999999"):
         L.load_emails([{"profile": 999_999, "email": "x@y.z"}])

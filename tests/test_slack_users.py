@@ -45,5 +45,5 @@ def test_bulk_slack_users_match_single_calls(database: dbmod.Database) -> None:
     user, created = L.get_or_create_slack_user({"id": "U1"})
     assert not created and user.id == ids[0] and user.username == "a2"
     assert [e.email for e in user.emails] == ["a@x.org"] and user.emails[0].is_primary
-    with pytest.raises(L.InvalidInput, match="row 1"):
+    with pytest.raises(L.InvalidInput, match=r"\(row 2\)"):
         L.load_slack_users([{"id": "U3"}, {"name": "no id"}])
