@@ -27,6 +27,7 @@ class Decision:
     decided_by: str
     revokes: int | None = None
     undoes: str = ""  # for a revoke: the undone decision, as "same 1 2"
+    login: str = ""  # the database login that recorded it (the server sets it)
 
 
 def _who(decided_by: str | None) -> str:
@@ -98,7 +99,7 @@ def record_decision(
             query("decision_insert"), (action, a, b, frozen, revokes, why, who, source, group)
         ).fetchone()
     assert row is not None
-    return Decision(int(row[0]), action, a, b, why, who, revokes, undoes)
+    return Decision(int(row[0]), action, a, b, why, who, revokes, undoes, str(row[1]))
 
 
 def new_batch(conn: psycopg.Connection[Any] | None = None) -> int:

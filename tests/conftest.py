@@ -84,6 +84,11 @@ def _clone(
         conn.execute(
             sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
         )
+        # the roles `grants` named after it (roles outlive their database)
+        for (role,) in conn.execute(
+            "select rolname from pg_roles where rolname like %s", (f"cppa\\_{name}\\_%",)
+        ).fetchall():
+            conn.execute(sql.SQL("drop role {}").format(sql.Identifier(role)))
 
 
 @pytest.fixture

@@ -3,46 +3,55 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from typer.testing import CliRunner
 
 import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
-from loaders.ops import embedded, migrations
+from loaders.ops import embedded, roles
 from loaders.ops.runs import run
 
 USERS = {
-    "cppa_t_loader": "cppa_loader",
-    "cppa_t_transformer": "cppa_transformer",
-    "cppa_t_reviewer": "cppa_reviewer",
-    "cppa_t_reader": "cppa_reader",
-    "cppa_t_transformer2": "cppa_transformer",
+    "cppa_t_loader": "loader",
+    "cppa_t_transformer": "transformer",
+    "cppa_t_reviewer": "reviewer",
+    "cppa_t_reader": "reader",
+    "cppa_t_transformer2": "transformer",
 }
 
 
 @pytest.fixture
-def role_conninfo(database: dbmod.Database, conn: Any) -> Iterator[dict[str, str]]:
+def role_names(database: dbmod.Database, conn: Any) -> dict[str, str]:
+    """This database's roles, by job, and a login in each (two transformers)."""
     # as in production, the transformer's first run loads the seeds itself (the
     # test template pre-loads them as the superuser to save time)
     conn.execute("drop schema if exists cppa_identity_config, cppa_identity_work cascade")
     conn.execute("delete from cppa_ops.settings")
-    migrations.apply_grants(conn)
-    for user, role in USERS.items():
+    names = roles.apply_grants(conn)
+    for user, job in USERS.items():
         conn.execute(
             f"do $$ begin if not exists (select from pg_roles where rolname = '{user}')"
             f" then create role {user} login; end if; end $$"
         )
-        conn.execute(f"grant {role} to {user}")
-    yield {user: make_conninfo(database.conninfo, user=user) for user in USERS} | {
-        role: make_conninfo(database.conninfo, user=user)
-        for user, role in USERS.items()
+        conn.execute(
+            sql.SQL("grant {} to {}").format(sql.Identifier(names[job]), sql.Identifier(user))
+        )
+    return names
+
+
+@pytest.fixture
+def role_conninfo(database: dbmod.Database, role_names: dict[str, str]) -> dict[str, str]:
+    """Connection strings by login and by job (the first login of each)."""
+    return {user: make_conninfo(database.conninfo, user=user) for user in USERS} | {
+        job: make_conninfo(database.conninfo, user=user)
+        for user, job in USERS.items()
         if not user.endswith("2")
     }
 
@@ -50,8 +59,8 @@ def role_conninfo(database: dbmod.Database, conn: Any) -> Iterator[dict[str, str
 def test_each_role_can_do_its_job_and_nothing_more(
     database: dbmod.Database, role_conninfo: dict[str, str]
 ) -> None:
-    transformer = dbmod.Database("dsn", role_conninfo["cppa_transformer"])
-    with psycopg.connect(role_conninfo["cppa_loader"]) as loader:
+    transformer = dbmod.Database("dsn", role_conninfo["transformer"])
+    with psycopg.connect(role_conninfo["loader"]) as loader:
         account, _ = L.get_or_create_github_account(1, "octo", conn=loader)
         L.load_slack_users(
             [{"id": "U1", "name": "octo", "profile": {"email": "o@x.org"}}], conn=loader
@@ -72,19 +81,19 @@ def test_each_role_can_do_its_job_and_nothing_more(
     summary = run(transformer, full=True)
     assert summary.outcome == "success", summary.failures or summary.error
 
-    with psycopg.connect(role_conninfo["cppa_reader"]) as reader:
+    with psycopg.connect(role_conninfo["reader"]) as reader:
         assert reader.execute("select count(*) from cppa_identity.identity").fetchone()[0] >= 1
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             reader.execute(
                 "insert into cppa_raw.tmp_identities (display_name, description) values ('x', 'y')"
             )
     with (
-        psycopg.connect(role_conninfo["cppa_loader"]) as loader,
+        psycopg.connect(role_conninfo["loader"]) as loader,
         pytest.raises(psycopg.errors.InsufficientPrivilege),
     ):
         loader.execute("select * from cppa_identity.identity")
     with (
-        psycopg.connect(role_conninfo["cppa_transformer"]) as t,
+        psycopg.connect(role_conninfo["transformer"]) as t,
         pytest.raises(psycopg.errors.InsufficientPrivilege),
     ):
         t.execute("delete from cppa_raw.profiles")
@@ -102,7 +111,7 @@ def test_the_loader_cannot_touch_decisions_or_the_watermark(
         "insert into cppa_raw.profiles (platform, natural_key, loaded_at)"
         " values ('github', '78', '2000-01-01')",
     )
-    with psycopg.connect(role_conninfo["cppa_loader"]) as loader:
+    with psycopg.connect(role_conninfo["loader"]) as loader:
         a, _ = L.get_or_create_github_account(11, "one", conn=loader)
         b, _ = L.get_or_create_github_account(12, "two", conn=loader)
         loader.commit()
@@ -110,24 +119,78 @@ def test_the_loader_cannot_touch_decisions_or_the_watermark(
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 loader.execute(statement)
             loader.rollback()
-    monkeypatch.setenv(dbmod.DSN_ENV, role_conninfo["cppa_loader"])
+    monkeypatch.setenv(dbmod.DSN_ENV, role_conninfo["loader"])
     dbmod.close_pool()
     result = CliRunner().invoke(app, ["merge", str(a.id), str(b.id)])
     assert result.exit_code == 4, result.output
     assert "permission denied" in result.output
     dbmod.close_pool()
-    with psycopg.connect(role_conninfo["cppa_reviewer"]) as reviewer:
-        decision = L.record_decision("same", a.id, b.id, reason="checked", conn=reviewer)
+    with psycopg.connect(role_conninfo["reviewer"]) as reviewer:
+        decision = L.record_decision(
+            "same", a.id, b.id, reason="checked", decided_by="Jane", conn=reviewer
+        )
         reviewer.commit()
-    assert decision.id >= 1
+        # the login is the server's to record, not the reviewer's to claim
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            reviewer.execute(
+                "insert into cppa_raw.manual_decisions (action, node_a, node_b, decided_by_login)"
+                " values ('different', %s, %s, 'someone_else')",
+                (a.id, b.id),
+            )
+    assert (decision.login, decision.decided_by) == ("cppa_t_reviewer", "Jane")
+    monkeypatch.setenv(dbmod.DSN_ENV, role_conninfo["reviewer"])
+    lock = CliRunner().invoke(app, ["lock", str(a.id)])
+    assert lock.exit_code == 0 and " by cppa_t_reviewer (" in lock.output, lock.output
+    dbmod.close_pool()
     with psycopg.connect(database.conninfo) as owner:
         rows = owner.execute("select count(*) from cppa_raw.manual_decisions").fetchone()
-    assert rows == (1,)
+    assert rows == (2,)
+
+
+def test_grants_without_createrole_says_what_to_ask_a_superuser(
+    database: dbmod.Database, conn: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A login without CREATEROLE gets the exact statements for a superuser, and
+    nothing changes; run as the superuser, they create what `--json` names."""
+    conn.execute(
+        "do $$ begin if not exists (select from pg_roles where rolname = 'cppa_t_plain')"
+        " then create role cppa_t_plain login; end if; end $$"
+    )
+    # enough of an owner to see that the schema is up to date
+    conn.execute("grant usage on schema cppa_raw to cppa_t_plain")
+    conn.execute("grant select on cppa_raw.schema_version to cppa_t_plain")
+    monkeypatch.setenv(dbmod.DSN_ENV, make_conninfo(database.conninfo, user="cppa_t_plain"))
+    asked = CliRunner().invoke(app, ["grants", "--prefix", "cppa_t_ask_"])
+    assert asked.exit_code == 4, asked.output
+    statements = [
+        line.strip().rstrip(";")
+        for line in asked.output.splitlines()
+        if line.startswith("  create role") or line.startswith("  grant")
+    ]
+    wanted = {job: f"cppa_t_ask_{job}" for job in roles.JOBS}
+    assert statements[:4] == [f'create role "{name}" nologin' for name in wanted.values()]
+    assert 'grant "cppa_t_ask_transformer" to "cppa_t_plain"' in statements
+    assert 'grant "cppa_t_ask_reader" to "cppa_t_ask_reviewer"' in statements
+    assert conn.execute(
+        "select count(*) from pg_roles where rolname like 'cppa_t_ask%'"
+    ).fetchone() == (0,)
+    assert conn.execute("select count(*) from cppa_ops.roles").fetchone() == (0,)
+    try:
+        for statement in statements:
+            conn.execute(statement.encode())
+        assert conn.execute(
+            "select pg_has_role('cppa_t_plain', 'cppa_t_ask_transformer', 'MEMBER'),"
+            " pg_has_role('cppa_t_ask_reviewer', 'cppa_t_ask_reader', 'MEMBER')"
+        ).fetchone() == (True, True)
+    finally:
+        for name in wanted.values():
+            conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(name)))
 
 
 def test_any_transformer_login_runs_whoever_ran_first_and_plants_nothing(
     database: dbmod.Database,
     role_conninfo: dict[str, str],
+    role_names: dict[str, str],
     conn: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -141,10 +204,10 @@ def test_any_transformer_login_runs_whoever_ran_first_and_plants_nothing(
         summary = run(dbmod.Database("dsn", role_conninfo[login]), full=True)
         assert summary.outcome == "success", (login, summary.failures or summary.error)
     owned = conn.execute(
-        "select count(*) from pg_proc where proowner = 'cppa_transformer'::regrole"
+        "select count(*) from pg_proc where proowner = %s::regrole", (role_names["transformer"],)
     ).fetchone()
     assert owned == (0,)  # a run creates no function anyone else would call
-    with psycopg.connect(role_conninfo["cppa_transformer"], autocommit=True) as t:
+    with psycopg.connect(role_conninfo["transformer"], autocommit=True) as t:
         for replace in (
             "create or replace function cppa_lib.normalize_email_unicode(email text)"
             " returns text language sql as 'select email'",
@@ -172,7 +235,7 @@ def test_any_transformer_login_runs_whoever_ran_first_and_plants_nothing(
     shown = CliRunner().invoke(app, ["show", str(account.id)])
     assert shown.exit_code == 0, shown.output
     seen = {r[0] for r in conn.execute("select who from cppa_identity.seen_as").fetchall()}
-    assert seen == {"cppa_reader"}
+    assert seen == {role_names["reader"]}
 
 
 SECRET = "S3cret-Pa55word"

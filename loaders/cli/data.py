@@ -11,7 +11,7 @@ import typer
 from ..db import check_schema, connect, resolve
 from ..errors import UsageError, wrap_db_errors
 from ..ops import calls, review, transfer
-from ..ops.migrations import READER, take_role
+from ..ops.roles import READER, take_role
 from .app import app, echo_json, handled
 
 IMPORT_FORMATS = ("jsonl", "mailmap")

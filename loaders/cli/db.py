@@ -11,8 +11,9 @@ import typer
 from ..db import connect, home, resolve, schema_version
 from ..errors import ConfigError, wrap_db_errors
 from ..ops.embedded import stop_embedded
-from ..ops.migrations import apply_grants, migrate
-from .app import app, handled
+from ..ops.migrations import migrate
+from ..ops.roles import apply_grants
+from .app import app, echo_json, handled
 
 db_app = typer.Typer(
     help="Where the database is; stop or reset the embedded server.\n\nExample: cppa-identity db stop",
@@ -39,17 +40,30 @@ def init() -> None:
 
 @app.command()
 @handled
-def grants() -> None:
-    """Create roles cppa_loader, cppa_transformer, cppa_reviewer, cppa_reader with
-    least privilege (needs CREATEROLE, or a superuser).
+def grants(
+    prefix: Annotated[
+        str | None,
+        typer.Option(
+            help="Role names start with this (default cppa_<database>_): one set per database."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the role names as JSON.")] = False,
+) -> None:
+    """Create this database's roles (loader, transformer, reviewer, reader) with
+    least privilege. Needs CREATEROLE; without it, prints what to ask a
+    superuser to run.
 
-    Grant them to login users: `grant cppa_loader to github_collector;`.
-    Example: cppa-identity grants
+    Grant them to login users: `grant cppa_mydb_loader to github_collector;`.
+    Example: cppa-identity grants --json
     """
     with wrap_db_errors("grants"), connect(resolve(), autocommit=True) as conn:
         migrate(conn)
-        apply_grants(conn)
-    typer.echo("roles cppa_loader, cppa_transformer, cppa_reviewer, cppa_reader are in place")
+        names = apply_grants(conn, prefix)
+    if as_json:
+        echo_json(names)
+        return
+    typer.echo("roles in place: " + ", ".join(f"{job} {name}" for job, name in names.items()))
+    typer.echo(f"grant them to logins, e.g.: grant {names['loader']} to github_collector;")
 
 
 @db_app.callback()

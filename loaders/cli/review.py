@@ -11,7 +11,7 @@ from ..db import connect, resolve
 from ..decisions import record_decision, revoke_batch
 from ..errors import UsageError, wrap_db_errors
 from ..ops import review
-from ..ops.migrations import READER, take_role
+from ..ops.roles import READER, REVIEWER, take_role
 from . import format
 from .app import app, echo_json, handled
 from .run import report, run_with_progress
@@ -133,6 +133,7 @@ def accept(
     Example: cppa-identity candidates accept --min-score 0.9 --reason core_name --dry-run
     """
     with wrap_db_errors("candidates accept"), connect(resolve()) as conn:
+        take_role(conn, REVIEWER)
         done = review.accept_candidates(conn, min_score, reason_kind, note, dry_run)
     if as_json:
         echo_json(
@@ -217,16 +218,23 @@ def _decide(
     run_now: bool,
     revokes: int | None = None,
 ) -> None:
-    decision = record_decision(action, a, b, reason=reason, revokes=revokes, source="cli")
+    with wrap_db_errors(action), connect(resolve()) as conn:
+        take_role(conn, REVIEWER)
+        decision = record_decision(
+            action, a, b, reason=reason, revokes=revokes, source="cli", conn=conn
+        )
+        conn.commit()
+    by = f" by {decision.login} ({decision.decided_by})"
     if decision.revokes is not None:
         typer.echo(
-            f"decision {decision.id}: undid decision {decision.revokes} ({decision.undoes});"
+            f"decision {decision.id}{by}: undid decision {decision.revokes} ({decision.undoes});"
             " to restore it, record that decision again"
         )
     else:
         nodes = " ".join(str(n) for n in (a, b) if n is not None)
         typer.echo(
-            f"decision {decision.id}: {action} {nodes} (undo: cppa-identity revoke {decision.id})"
+            f"decision {decision.id}{by}: {action} {nodes}"
+            f" (undo: cppa-identity revoke {decision.id})"
         )
     if run_now:
         report(run_with_progress(full=False))
@@ -317,7 +325,10 @@ def revoke(
         _decide("revoke", None, None, reason, run_now, revokes=decision)
         return
     assert batch is not None
-    undone = revoke_batch(batch, reason=reason, source="cli")
+    with wrap_db_errors("revoke"), connect(resolve()) as conn:
+        take_role(conn, REVIEWER)
+        undone = revoke_batch(batch, reason=reason, source="cli", conn=conn)
+        conn.commit()
     typer.echo(
         f"undid the {len(undone)} decisions of batch {batch} still in force (decisions"
         f" {undone[0].id}–{undone[-1].id}); to restore them, record them again"

@@ -1,26 +1,15 @@
-"""Versioned raw-schema migrations (loaders/sql/migrations/) and the roles' grants."""
+"""Versioned raw-schema migrations (loaders/sql/migrations/)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import sql
 
 from ..db import latest_version, migrations, schema_version
-
-GRANTS_FILE = Path(__file__).parent / "sql" / "grants.sql"
-
+from .roles import apply_grants, grants_applied
 
 MIGRATION_LOCK = 74_657_301  # pg_advisory_lock key for migrations
-READER = "cppa_reader"
-
-
-def apply_grants(conn: psycopg.Connection[Any]) -> None:
-    """Create the least-privilege roles and their grants (idempotent)."""
-    with conn.transaction():
-        conn.execute(GRANTS_FILE.read_text().encode())
 
 
 def migrate(conn: psycopg.Connection[Any]) -> list[str]:
@@ -32,32 +21,6 @@ def migrate(conn: psycopg.Connection[Any]) -> list[str]:
     if applied and grants_applied(conn):
         apply_grants(conn)
     return applied
-
-
-def take_role(conn: psycopg.Connection[Any], role: str) -> str | None:
-    """Work as `role` (SET ROLE) where `grants` set the roles up and this login
-    may: a session of the owner that only reads does so as the reader, so that
-    nothing a less privileged role built and it reads (a view, a function a view
-    calls) ever runs with the owner's rights. Returns the role taken."""
-    if not grants_applied(conn):
-        return None
-    row = conn.execute("select pg_has_role(current_user, %s, 'MEMBER')", (role,)).fetchone()
-    if not (row and row[0]):
-        return None
-    conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
-    if not conn.autocommit:
-        conn.commit()  # a later rollback must not give the session its rights back
-    return role
-
-
-def grants_applied(conn: psycopg.Connection[Any]) -> bool:
-    """Whether `grants` set the roles up in this database (the roles are
-    cluster-wide; the transformer's CREATE on this database is not)."""
-    row = conn.execute(
-        "select has_database_privilege(oid, current_database(), 'CREATE')"
-        " from pg_roles where rolname = 'cppa_transformer'"
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def apply_pending(conn: psycopg.Connection[Any]) -> list[str]:

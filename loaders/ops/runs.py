@@ -16,11 +16,11 @@ from psycopg.types.json import Jsonb
 from ..db import Database, connect
 from ..errors import RunFailed, RunLocked, wrap_db_errors
 from .dbt_runner import run_dbt
-from .migrations import grants_applied, migrate
+from .migrations import migrate
 from .project import mart_names, raw_tables, seeds_checksum
+from .roles import READER, TRANSFORMER, role_for, role_names
 
 RUN_LOCK = 74_657_302
-TRANSFORMER = "cppa_transformer"  # runs work as this role where it exists
 MARTS = "cppa_identity"
 NEXT = "cppa_identity__next"
 OLD = "cppa_identity__old"
@@ -240,15 +240,16 @@ def publish(conn: psycopg.Connection[Any], run_id: int) -> dict[str, int]:
     from ..django_app import mirror  # plain psycopg: no Django needed
 
     with conn.transaction():
-        row = conn.execute(
-            "select exists (select from pg_roles where rolname = 'cppa_reader')"
-        ).fetchone()
-        if row and row[0]:
-            conn.execute(f"grant usage on schema {NEXT} to cppa_reader")
-            conn.execute(f"grant select on all tables in schema {NEXT} to cppa_reader")
-            if _schema_exists(conn, SEEDS_SCHEMA):
-                conn.execute(f"grant usage on schema {SEEDS_SCHEMA} to cppa_reader")
-                conn.execute(f"grant select on all tables in schema {SEEDS_SCHEMA} to cppa_reader")
+        reader = (role_names(conn) or {}).get(READER)
+        if reader:
+            for schema in (NEXT, SEEDS_SCHEMA) if _schema_exists(conn, SEEDS_SCHEMA) else (NEXT,):
+                names = {"schema": sql.Identifier(schema), "role": sql.Identifier(reader)}
+                conn.execute(sql.SQL("grant usage on schema {schema} to {role}").format(**names))
+                conn.execute(
+                    sql.SQL("grant select on all tables in schema {schema} to {role}").format(
+                        **names
+                    )
+                )
         if _schema_exists(conn, MARTS):
             conn.execute(f"alter schema {MARTS} rename to {OLD}_{run_id}")
         conn.execute(f"alter schema {NEXT} rename to {MARTS}")
@@ -301,15 +302,11 @@ def _schema_exists(conn: psycopg.Connection[Any], schema: str) -> bool:
 
 
 def run_role(conn: psycopg.Connection[Any]) -> str | None:
-    """The role a run works as: the transformer role when `grants` set it up in
-    this database (roles are cluster-wide; its CREATE on the database is not)
-    and this login may take it (its members, the owner), so that whatever a run
-    builds belongs to that role and any of its logins can replace it, whoever
-    ran first."""
-    if not grants_applied(conn):
-        return None
-    row = conn.execute("select pg_has_role(current_user, %s, 'MEMBER')", (TRANSFORMER,)).fetchone()
-    return TRANSFORMER if row and row[0] else None
+    """The role a run works as: this database's transformer role when `grants`
+    set it up and this login may take it (its members, the owner), so that
+    whatever a run builds belongs to that role and any of its logins can
+    replace it, whoever ran first."""
+    return role_for(conn, TRANSFORMER)
 
 
 def run(

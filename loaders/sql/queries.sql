@@ -130,7 +130,7 @@ order by d.decision_id;
 insert into cppa_raw.manual_decisions
     (action, node_a, node_b, members, revokes_decision_id, reason, decided_by, source, batch_id)
 values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
-returning decision_id;
+returning decision_id, decided_by_login;
 
 -- name: decision_batch_new
 select nextval('cppa_raw.decision_batch_seq');

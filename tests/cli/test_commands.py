@@ -244,14 +244,26 @@ def test_tracebacks_only_with_debug(database: dbmod.Database) -> None:
     assert "Traceback" in debug.output
 
 
-def test_grants_is_idempotent(database: dbmod.Database, conn: Any) -> None:
-    for _ in range(2):
-        assert "cppa_loader" in invoke("grants").stdout
+def test_grants_is_idempotent_and_names_roles_per_database(
+    database: dbmod.Database, conn: Any
+) -> None:
+    dbname = conn.execute("select current_database()").fetchone()[0]
+    first = json.loads(invoke("grants", "--json").stdout)
+    assert first == {
+        job: f"cppa_{dbname}_{job}" for job in ("loader", "transformer", "reviewer", "reader")
+    }
+    assert first["loader"] in invoke("grants").stdout  # again: same roles
     roles = conn.execute(
-        "select count(*) from pg_roles where rolname in"
-        " ('cppa_loader', 'cppa_transformer', 'cppa_reader')"
+        "select count(*) from pg_roles where rolname = any(%s)", (list(first.values()),)
     ).fetchone()[0]
-    assert roles == 3
+    assert roles == 4
+    # another prefix for a database that has its roles is refused, nothing changes
+    other = invoke("grants", "--prefix", "cppa_other_", code=2)
+    assert first["loader"] in other.stderr
+    assert conn.execute(
+        "select count(*) from pg_roles where rolname like 'cppa\\_other\\_%'"
+    ).fetchone() == (0,)
+    invoke("grants", "--prefix", "Bad-Prefix", code=2)
 
 
 def test_db_commands_refuse_a_dsn(database: dbmod.Database) -> None:

@@ -572,16 +572,17 @@ create or replace function cppa_raw.django_grant_write_back() returns void
 language plpgsql as $$
 declare
     s text := (select value from cppa_ops.settings where key = 'django_schema');
+    t text := (select role_name from cppa_ops.roles where job = 'transformer');
 begin
-    if s is null or not exists (select from pg_roles where rolname = 'cppa_transformer')
+    if s is null or t is null or not exists (select from pg_roles where rolname = t)
         or to_regclass(format('%I.cppa_user_tracker_baseprofile', s)) is null
     then
         return;
     end if;
-    execute format('grant usage on schema %I to cppa_transformer', s);
+    execute format('grant usage on schema %I to %I', s, t);
     execute format(
         'grant select, insert, update on %1$I.cppa_user_tracker_identity,'
-        ' %1$I.cppa_user_tracker_baseprofile to cppa_transformer', s
+        ' %1$I.cppa_user_tracker_baseprofile to %2$I', s, t
     );
 end
 $$;

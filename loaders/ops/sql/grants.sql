@@ -1,40 +1,34 @@
--- Least-privilege roles (NOLOGIN; grant them to login users). Idempotent.
---   cppa_loader       collectors: read + append raw rows, use the sequences; no
---                     UPDATE / DELETE / TRUNCATE, no decisions, no say over
---                     loaded_at / loaded_xid (the server sets them), no marts
---   cppa_transformer  `cppa-identity run`: read raw, log runs; every run works
---                     as this role (SET ROLE), so it owns what runs build and
---                     any member can run, whoever ran first
---   cppa_reviewer     decisions: read raw and the marts, append decisions
---   cppa_reader       readers and the read commands (status, show, candidates,
---                     audit, export): read raw and the marts
+-- Least-privilege roles, one set per database; their names come from
+-- cppa_ops.roles ({loader} and the like are replaced by quoted role names).
+-- loaders/ops/roles.py creates the roles (NOLOGIN) and memberships first.
+-- Idempotent.
+--   loader       collectors: read + append raw rows, use the sequences; no
+--                UPDATE / DELETE / TRUNCATE, no decisions, no say over
+--                loaded_at / loaded_xid (the server sets them), no marts
+--   transformer  `cppa-identity run`: read raw, log runs; every run works
+--                as this role (SET ROLE), so it owns what runs build and
+--                any member can run, whoever ran first
+--   reviewer     decisions: read raw and the marts, append decisions (who
+--                decided: the server records the login)
+--   reader       readers and the read commands (status, show, candidates,
+--                audit, export): read raw and the marts
 -- Nobody but the owner can create or replace the functions in cppa_lib and
 -- cppa_raw that every role executes.
-do $$
-declare
-    r text;
-begin
-    foreach r in array array['cppa_loader', 'cppa_transformer', 'cppa_reviewer', 'cppa_reader'] loop
-        if not exists (select from pg_roles where rolname = r) then
-            execute format('create role %I nologin', r);
-        end if;
-    end loop;
-end
-$$;
 
-grant usage on schema cppa_raw to cppa_loader, cppa_transformer, cppa_reviewer, cppa_reader;
-grant usage on schema cppa_lib to cppa_loader, cppa_transformer, cppa_reviewer, cppa_reader;
+grant usage on schema cppa_raw to {loader}, {transformer}, {reviewer}, {reader};
+grant usage on schema cppa_lib to {loader}, {transformer}, {reviewer}, {reader};
 grant execute on all functions in schema cppa_lib
-    to cppa_loader, cppa_transformer, cppa_reviewer, cppa_reader;
+    to {loader}, {transformer}, {reviewer}, {reader};
 grant select on all tables in schema cppa_raw
-    to cppa_loader, cppa_transformer, cppa_reviewer, cppa_reader;
-grant usage on all sequences in schema cppa_raw to cppa_loader;
-grant execute on all functions in schema cppa_raw to cppa_loader;
-revoke insert, update, delete, truncate on all tables in schema cppa_raw from cppa_loader;
+    to {loader}, {transformer}, {reviewer}, {reader};
+grant usage on all sequences in schema cppa_raw to {loader};
+grant execute on all functions in schema cppa_raw to {loader};
+revoke insert, update, delete, truncate on all tables in schema cppa_raw from {loader};
 
--- Appends name their columns: every one but loaded_at and loaded_xid, which only
--- the server's defaults fill (a forged transaction id would break the run's
--- watermark). Decisions are the reviewers' alone.
+-- Appends name their columns: every one but loaded_at, loaded_xid and
+-- decided_by_login, which only the server's defaults fill (a forged transaction
+-- id would break the run's watermark; a forged login, the record of who
+-- decided). Decisions are the reviewers' alone.
 do $$
 declare
     t record;
@@ -45,42 +39,41 @@ begin
         join information_schema.tables as x
             on x.table_schema = c.table_schema and x.table_name = c.table_name
         where c.table_schema = 'cppa_raw' and x.table_type = 'BASE TABLE'
-            and c.column_name not in ('loaded_at', 'loaded_xid')
+            and c.column_name not in ('loaded_at', 'loaded_xid', 'decided_by_login')
             and c.table_name not in ('schema_version')
         group by c.table_name
     loop
         if t.table_name = 'manual_decisions' then
             execute format(
-                'revoke insert on cppa_raw.manual_decisions from cppa_reviewer;'
-                ' grant insert (%s) on cppa_raw.manual_decisions to cppa_reviewer', t.columns
+                'revoke insert on cppa_raw.manual_decisions from {reviewer};'
+                ' grant insert (%s) on cppa_raw.manual_decisions to {reviewer}', t.columns
             );
         else
-            execute format('grant insert (%s) on cppa_raw.%I to cppa_loader', t.columns, t.table_name);
+            execute format('grant insert (%s) on cppa_raw.%I to {loader}', t.columns, t.table_name);
         end if;
     end loop;
 end
 $$;
-grant usage on sequence cppa_raw.decision_batch_seq to cppa_reviewer;
-grant cppa_reader to cppa_reviewer;
+grant usage on sequence cppa_raw.decision_batch_seq to {reviewer};
 
 -- get-or-create functions lock a key row, which needs UPDATE on the table:
 -- they run with their owner's rights instead, on a fixed search_path.
 alter function cppa_raw.set_temp_profile_identity_relation(bigint, bigint, boolean, text)
     security definer set search_path = pg_catalog, cppa_raw;
 
-grant usage on schema cppa_ops to cppa_transformer, cppa_reviewer, cppa_reader;
-grant select, insert, update on cppa_ops.runs to cppa_transformer;
-grant select, insert, update on cppa_ops.settings to cppa_transformer;
-grant select on cppa_ops.runs, cppa_ops.settings to cppa_reviewer, cppa_reader;
-grant usage on all sequences in schema cppa_ops to cppa_transformer;
+grant usage on schema cppa_ops to {transformer}, {reviewer}, {reader};
+grant select, insert, update on cppa_ops.runs to {transformer};
+grant select, insert, update on cppa_ops.settings to {transformer};
+grant select on cppa_ops.runs, cppa_ops.settings to {reviewer}, {reader};
+grant usage on all sequences in schema cppa_ops to {transformer};
 do $$
 begin
-    execute format('grant create, temporary on database %I to cppa_transformer',
+    execute format('grant create, temporary on database %I to {transformer}',
                    current_database());
-    execute format('grant temporary on database %I to cppa_loader, cppa_reviewer, cppa_reader',
+    execute format('grant temporary on database %I to {loader}, {reviewer}, {reader}',
                    current_database());
     execute format(
-        'grant connect on database %I to cppa_loader, cppa_transformer, cppa_reviewer, cppa_reader',
+        'grant connect on database %I to {loader}, {transformer}, {reviewer}, {reader}',
         current_database()
     );
 end
@@ -100,13 +93,13 @@ begin
                           'cppa_identity_history__next')
             or nspname like 'cppa\_identity\_\_old%' or nspname like 'cppa\_identity\_history\_\_old%'
     loop
-        execute format('alter schema %I owner to cppa_transformer', s.nspname);
+        execute format('alter schema %I owner to {transformer}', s.nspname);
         for o in
             select c.relname, c.relkind from pg_class as c
             where c.relnamespace = s.nspname::regnamespace and c.relkind in ('r', 'v', 'm', 'p')
         loop
             execute format(
-                'alter %s %I.%I owner to cppa_transformer',
+                'alter %s %I.%I owner to {transformer}',
                 case o.relkind when 'v' then 'view' when 'm' then 'materialized view' else 'table' end,
                 s.nspname, o.relname
             );
@@ -124,13 +117,13 @@ begin
 end
 $$;
 
--- marts are rebuilt in a new schema each run; `run` grants cppa_reader on it
+-- marts are rebuilt in a new schema each run; `run` grants the reader on it
 -- before publishing. These cover marts that already exist:
 do $$
 begin
     if exists (select from pg_namespace where nspname = 'cppa_identity') then
-        grant usage on schema cppa_identity to cppa_reader;
-        grant select on all tables in schema cppa_identity to cppa_reader;
+        grant usage on schema cppa_identity to {reader};
+        grant select on all tables in schema cppa_identity to {reader};
     end if;
 end
 $$;

@@ -1,0 +1,175 @@
+"""The least-privilege roles: one set per database (loader, transformer,
+reviewer, reader), named in cppa_ops.roles, created and granted by `grants`
+(loaders/ops/sql/grants.sql)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from ..errors import ConfigError, InvalidInput, PermissionDenied
+
+GRANTS_FILE = Path(__file__).parent / "sql" / "grants.sql"
+GRANTS_LOCK = 74_657_303  # pg_advisory_xact_lock key: one `grants` at a time
+JOBS = ("loader", "transformer", "reviewer", "reader")
+LOADER, TRANSFORMER, REVIEWER, READER = JOBS
+PREFIX_RE = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
+# what each job's role is also made a member of
+MEMBER_OF = {REVIEWER: READER}
+
+
+def default_prefix(dbname: str) -> str:
+    """`cppa_<database>_`; a database name that is not a plain lower-case
+    identifier, or is long, gets a short hash so that two databases never share
+    a prefix (role names are at most 63 bytes)."""
+    clean = re.sub(r"[^a-z0-9_]", "_", dbname.lower())
+    if clean == dbname and len(clean) <= 40:
+        return f"cppa_{clean}_"
+    digest = hashlib.sha256(dbname.encode()).hexdigest()[:8]
+    return f"cppa_{clean[:30]}_{digest}_"
+
+
+def role_names(conn: psycopg.Connection[Any]) -> dict[str, str] | None:
+    """The roles `grants` named for this database, by job (None before `grants`)."""
+    row = conn.execute("select to_regclass('cppa_ops.roles') is not null").fetchone()
+    if not (row and row[0]):
+        return None
+    names = dict(conn.execute("select job, role_name from cppa_ops.roles").fetchall())
+    return {job: str(names[job]) for job in JOBS} if set(names) == set(JOBS) else None
+
+
+def grants_applied(conn: psycopg.Connection[Any]) -> bool:
+    """Whether `grants` set this database's roles up (they exist and the
+    transformer may create schemas here)."""
+    names = role_names(conn)
+    if names is None:
+        return False
+    row = conn.execute(
+        "select has_database_privilege(oid, current_database(), 'CREATE')"
+        " from pg_roles where rolname = %s",
+        (names[TRANSFORMER],),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def role_for(conn: psycopg.Connection[Any], job: str) -> str | None:
+    """This database's role for `job` when `grants` set the roles up and this
+    login may take it (its members, the owner); None otherwise."""
+    if not grants_applied(conn):
+        return None
+    names = role_names(conn) or {}
+    role = names[job]
+    row = conn.execute("select pg_has_role(current_user, %s, 'MEMBER')", (role,)).fetchone()
+    return role if row and row[0] else None
+
+
+def take_role(conn: psycopg.Connection[Any], job: str) -> str | None:
+    """Work as the role of `job` (SET ROLE) where this login may: a session of the
+    owner that only reads does so as the reader, so that nothing a less
+    privileged role built and it reads (a view, a function a view calls) ever
+    runs with the owner's rights. Returns the role taken."""
+    role = role_for(conn, job)
+    if role is None:
+        return None
+    conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
+    if not conn.autocommit:
+        conn.commit()  # a later rollback must not give the session its rights back
+    return role
+
+
+def _names_for(conn: psycopg.Connection[Any], prefix: str | None) -> dict[str, str]:
+    current = role_names(conn)
+    if prefix is None:
+        if current:
+            return current
+        row = conn.execute("select current_database()").fetchone()
+        prefix = default_prefix(str(row[0]) if row else "")
+    elif not PREFIX_RE.match(prefix):
+        raise InvalidInput(
+            "grants",
+            "prefix",
+            prefix,
+            "must be 1 to 51 characters a-z, 0-9 or _, not starting with a digit",
+        )
+    wanted = {job: f"{prefix}{job}" for job in JOBS}
+    if current and current != wanted:
+        raise ConfigError(
+            f"this database's roles are already named {', '.join(current.values())}",
+            "run `cppa-identity grants` without --prefix (roles keep their names)",
+        )
+    return wanted
+
+
+def role_statements(conn: psycopg.Connection[Any], names: dict[str, str]) -> list[str]:
+    """What creating the roles still takes (CREATEROLE): the missing roles, the
+    reviewer's membership in the reader, and, for an owner that is no
+    superuser, its membership in the transformer (to hand run schemas over) and
+    the reader (to read as it)."""
+    existing = {
+        str(r[0])
+        for r in conn.execute(
+            "select rolname from pg_roles where rolname = any(%s)", (list(names.values()),)
+        ).fetchall()
+    }
+    statements = [
+        sql.SQL("create role {} nologin").format(sql.Identifier(name)).as_string(conn)
+        for job, name in names.items()
+        if name not in existing
+    ]
+    row = conn.execute(
+        "select rolsuper, current_user from pg_roles where rolname = current_user"
+    ).fetchone()
+    superuser, me = (bool(row[0]), str(row[1])) if row else (False, "")
+    pairs = [(names[a], names[b]) for a, b in MEMBER_OF.items()]
+    if not superuser:
+        pairs += [(me, names[TRANSFORMER]), (me, names[READER])]
+    for member, role in pairs:
+        if member in existing | {me} and role in existing:
+            row = conn.execute("select pg_has_role(%s, %s, 'MEMBER')", (member, role)).fetchone()
+            if row and row[0]:
+                continue
+        statements.append(
+            sql.SQL("grant {} to {}")
+            .format(sql.Identifier(role), sql.Identifier(member))
+            .as_string(conn)
+        )
+    return statements
+
+
+def apply_grants(conn: psycopg.Connection[Any], prefix: str | None = None) -> dict[str, str]:
+    """Create this database's roles and their grants (idempotent); returns the
+    role names by job. Without CREATEROLE, raises PermissionDenied with the
+    statements to ask a superuser for, and changes nothing."""
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(%s)", (GRANTS_LOCK,))
+        names = _names_for(conn, prefix)
+        statements = role_statements(conn, names)
+        row = conn.execute(
+            "select rolsuper or rolcreaterole from pg_roles where rolname = current_user"
+        ).fetchone()
+        if statements and not (row and row[0]):
+            raise PermissionDenied(
+                "creating this database's roles needs CREATEROLE, which this login lacks;"
+                " nothing was changed. Ask a superuser to run:\n  "
+                + ";\n  ".join(statements)
+                + ";\n",
+                "then run the same `cppa-identity grants` again",
+            )
+        for statement in statements:
+            conn.execute(statement.encode())
+        for job, name in names.items():
+            conn.execute(
+                "insert into cppa_ops.roles (job, role_name) values (%s, %s)"
+                " on conflict (job) do update set role_name = excluded.role_name",
+                (job, name),
+            )
+        text = GRANTS_FILE.read_text()
+        for job, name in names.items():
+            text = text.replace("{" + job + "}", sql.Identifier(name).as_string(conn))
+        conn.execute(text.encode())
+    return names
