@@ -17,6 +17,7 @@ from loaders.ops import migrations
 
 @contextmanager
 def scratch_database(name: str, keep: bool = False) -> Iterator[str]:
+    dbmod.default_to_embedded()  # a benchmark, like the CLI, may use its own server
     base = dbmod.resolve()
     admin = make_conninfo(base.conninfo, dbname="postgres")
     with psycopg.connect(admin, autocommit=True) as conn:

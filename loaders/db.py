@@ -2,17 +2,20 @@
 the schema version the loaders need.
 
 One function, `resolve()`, answers "which server?" for loaders, CLI, dbt and
-tests: `CPPA_IDENTITY_DSN` when set, otherwise an embedded PostgreSQL whose data
-directory lives under `CPPA_IDENTITY_HOME` (started by `loaders.ops.embedded`,
-imported only then).
+tests: `CPPA_IDENTITY_DSN` when set; `CPPA_IDENTITY_DSN=embedded`, or the CLI
+with nothing set, is an embedded PostgreSQL whose data directory lives under
+`CPPA_IDENTITY_HOME` (started by `loaders.ops.embedded`, imported only then). A
+collector that set nothing gets ConfigError: loaders never pick a database.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,14 @@ from .errors import ConfigError, DatabaseUnavailable, SchemaOutdated
 DSN_ENV = "CPPA_IDENTITY_DSN"
 HOME_ENV = "CPPA_IDENTITY_HOME"
 DATABASE_NAME = "cppa_identity"
+EMBEDDED = "embedded"  # CPPA_IDENTITY_DSN=embedded: the embedded server, chosen
+_default_embedded = {"on": False}  # the CLI's default when nothing is set
+
+
+def default_to_embedded() -> None:
+    """Let an unset CPPA_IDENTITY_DSN mean the embedded server (the CLI calls this:
+    its first command works with nothing set; a collector's import does not)."""
+    _default_embedded["on"] = True
 
 
 def home() -> Path:
@@ -52,6 +63,18 @@ class Database:
         return conninfo_to_dict(self.conninfo)
 
     @property
+    def effective_params(self) -> dict[str, Any]:
+        """The parameters libpq will use: the connection string, then the PG*
+        environment and libpq's defaults (dbt connects with these, so that it
+        builds in the database the CLI reads)."""
+        params = {k: v for k, v in self.params.items() if v not in (None, "")}
+        for option in psycopg.pq.Conninfo.get_defaults():
+            key = option.keyword.decode()
+            if key not in params and option.val:
+                params[key] = option.val.decode()
+        return params
+
+    @property
     def display(self) -> str:
         """The location with any password masked."""
         params = self.params
@@ -63,9 +86,39 @@ class Database:
 
 
 def mask(text: str, database: Database) -> str:
-    """Remove the password of `database` from any text before it is shown."""
-    password = database.params.get("password")
-    return text.replace(str(password), "****") if password else text
+    """Remove the password of `database` from any text before it is shown: as
+    given, percent-encoded or decoded, quoted or not."""
+    for secret in _secrets(database.conninfo):
+        text = text.replace(secret, "****")
+    return text
+
+
+_URL_PASSWORDS = (  # up to the first @, and up to the last one before the path
+    re.compile(r"^[a-z]+://[^:/@]*:([^@]*)@", re.IGNORECASE),
+    re.compile(r"^[a-z]+://[^:/@]*:([^/]*)@", re.IGNORECASE),
+)
+_KV_PASSWORD = re.compile(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def mask_configured(text: str) -> str:
+    """`mask` for the database the environment names (tracebacks, --debug)."""
+    for secret in _secrets(os.environ.get(DSN_ENV, "")):
+        text = text.replace(secret, "****")
+    return text
+
+
+def _secrets(conninfo: str) -> list[str]:
+    """Every spelling of the password a message could carry, longest first."""
+    found: set[str] = set()
+    for pattern in (*_URL_PASSWORDS, _KV_PASSWORD):
+        for m in pattern.finditer(conninfo):
+            raw = m.group(1)
+            found |= {raw, raw.strip("'"), urllib.parse.unquote(raw)}
+    with contextlib.suppress(psycopg.ProgrammingError):
+        password = conninfo_to_dict(conninfo).get("password")
+        if password:
+            found |= {str(password), urllib.parse.quote(str(password), safe="")}
+    return sorted((s for s in found if len(s) >= 2), key=len, reverse=True)
 
 
 _lock = threading.Lock()
@@ -76,12 +129,22 @@ def resolve(start: bool = True) -> Database:
     """The database to use: the DSN from the environment, else the embedded server."""
     global _resolved
     dsn = os.environ.get(DSN_ENV, "").strip()
-    if dsn:
+    if dsn and dsn != EMBEDDED:
         try:
             conninfo_to_dict(dsn)
-        except psycopg.ProgrammingError as exc:
-            raise ConfigError(f"{DSN_ENV} is not a valid connection string") from exc
+        except psycopg.ProgrammingError:
+            # the parser's message can quote the password: never show it
+            raise ConfigError(
+                f"{DSN_ENV} is not a valid connection string (key=value pairs or a"
+                " postgresql:// URL; percent signs in a URL must be written %25)"
+            ) from None
         return Database("dsn", dsn)
+    if not dsn and not _default_embedded["on"]:
+        raise ConfigError(
+            f"{DSN_ENV} is not set, and loaders never choose a database themselves",
+            f"set {DSN_ENV} to the server's connection string, or {DSN_ENV}={EMBEDDED}"
+            f" for the private embedded server under {HOME_ENV}",
+        )
     from .ops.embedded import embedded  # the server's code is not on the collectors' path
 
     with _lock:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .. import __version__
-from ..db import close_pool
+from ..db import close_pool, default_to_embedded, mask_configured
 from ..errors import (
     ConfigError,
     CppaIdentityError,
@@ -82,8 +82,8 @@ def handled(function: F) -> F:
             return function(*args, **kwargs)
         except CppaIdentityError as exc:
             if _state["debug"]:
-                traceback.print_exc()
-            typer.echo(f"error: {exc}", err=True)
+                typer.echo(mask_configured(traceback.format_exc()), err=True, nl=False)
+            typer.echo(f"error: {mask_configured(str(exc))}", err=True)
             raise typer.Exit(exit_code(exc)) from None
         finally:
             close_pool()
@@ -116,3 +116,4 @@ def main_options(
 ) -> None:
     """One identity per person across the C++ Alliance collectors."""
     _state["debug"] = debug
+    default_to_embedded()  # nothing set: the CLI's own embedded server

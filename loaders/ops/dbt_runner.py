@@ -25,14 +25,12 @@ STATE_ENV = "CPPA_IDENTITY_DBT_STATE"
 
 
 def write_profile(database: Database, state: Path) -> Path:
-    params = database.params
+    params = database.effective_params  # PGDATABASE and the like, as libpq reads them
     output: dict[str, Any] = {
         "type": "postgres",
         "host": params.get("host") or "localhost",
-        "port": int(params.get("port") or 5432),
-        "user": params.get("user")
-        or os.environ.get("PGUSER")
-        or os.environ.get("USER", "postgres"),
+        "port": int(str(params.get("port") or 5432).split(",")[0]),
+        "user": params.get("user") or "postgres",
         "password": "{{ env_var('" + PASSWORD_ENV + "', '') }}",
         "dbname": params.get("dbname") or "postgres",
         "schema": "cppa_identity_work",
@@ -101,7 +99,7 @@ def run_dbt(
         args += ["--vars", json.dumps(variables)]
     previous = os.environ.get(PASSWORD_ENV)
     previous_options = os.environ.get("PGOPTIONS")
-    os.environ[PASSWORD_ENV] = str(database.params.get("password") or "")
+    os.environ[PASSWORD_ENV] = str(database.effective_params.get("password") or "")
     # dbt snapshots stamp rows with the session's local time: make that UTC
     # JIT compiles each big model query for seconds and wins nothing back on
     # these one-pass queries (candidate scoring at 200k profiles: 10.6 s with
