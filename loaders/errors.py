@@ -66,6 +66,11 @@ class RunFailed(CppaIdentityError):
     """A run built nothing new: a model or a data test failed; the marts are unchanged."""
 
 
+class RunCancelled(CppaIdentityError):
+    """The caller stopped a run (Ctrl-C); it is logged `cancelled` and the
+    published marts are unchanged."""
+
+
 class SchemaOutdated(CppaIdentityError):
     """The raw schema is older than this code; loaders never migrate silently."""
 

@@ -17,7 +17,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from loaders import db as dbmod
-from loaders.ops import dbt_runner, embedded, migrations, project, runs
+from loaders.ops import catalog, dbt_runner, embedded, migrations, project
 
 TEMPLATE = f"cppa_test_template_{os.getpid()}"
 _counter = itertools.count()
@@ -56,7 +56,7 @@ def template_db(admin_conninfo: str) -> Iterator[str]:
         # the seeds, loaded once here, are in every clone: runs skip reloading them
         seeded = dbt_runner.run_dbt(template, ["seed"])
         assert seeded.success, seeded.failures() or seeded.error
-        runs.record_seeds(conn, project.seeds_checksum())
+        catalog.record_seeds(conn, project.seeds_checksum())
     yield TEMPLATE
     with psycopg.connect(admin_conninfo, autocommit=True) as conn:
         conn.execute(

@@ -17,6 +17,7 @@ import pytest
 
 import loaders as L
 from loaders import db as dbmod
+from loaders.errors import RunCancelled
 from loaders.ops import embedded, migrations
 from loaders.ops.runs import RunStep, run
 
@@ -218,6 +219,63 @@ def test_killed_run_keeps_marts_and_next_run_converges(database: dbmod.Database,
         0
     ]
     assert stale == 0, "the killed run is recorded as failed, not running forever"
+
+    # Ctrl-C during the build: exit 130, one line, no traceback, logged cancelled
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loaders.cli", "run", "--full"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "nodes built or tested" in line and not line.startswith("… 1 of"):
+            break
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(60) == 130, rest
+    assert "Traceback" not in rest and "cancelled; the published marts are unchanged" in rest
+    assert (
+        conn.execute(
+            "select id, identity_id from cppa_identity.base_profile order by id"
+        ).fetchall()
+        == before
+    )
+
+    # a cancel in the caller's own code (a progress callback) is one too
+    def stop(step: RunStep) -> None:
+        if step.stage == "build":
+            raise KeyboardInterrupt
+
+    with pytest.raises(RunCancelled):
+        run(database, full=True, progress=stop)
+    outcomes = [r[0] for r in conn.execute("select outcome from cppa_ops.runs order by run_id")]
+    assert outcomes[-2:] == ["cancelled", "cancelled"], outcomes
+
+
+def test_a_run_killed_after_its_publish_is_logged_as_published(
+    database: dbmod.Database, conn: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The publish and its log entry commit together: a process that dies right
+    after is logged as the success it was, and nothing is pending afterwards."""
+    from loaders.ops import review, runs, sample
+
+    sample.load(sample.generate(10, seed=5))
+    real_publish = runs.publish
+
+    def publish_then_die(*args: Any) -> Any:
+        real_publish(*args)
+        raise SystemExit("killed")  # nothing after the publish transaction runs
+
+    monkeypatch.setattr(runs, "publish", publish_then_die)
+    with pytest.raises(SystemExit):
+        run(database, full=True)
+    row = conn.execute("select outcome, counts ->> 'identities' from cppa_ops.runs").fetchone()
+    assert row[0] == "success" and int(row[1]) >= 1
+    status = review.status(database, conn)
+    assert status.pending_raw_rows == 0
+    monkeypatch.setattr(runs, "publish", real_publish)
+    assert run(database).outcome == "noop"  # the next run knows it was published
 
 
 def test_server_restart_gives_a_retryable_error(

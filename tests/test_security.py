@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
+from loaders.errors import PermissionDenied
 from loaders.ops import embedded, roles
 from loaders.ops.runs import run
 
@@ -145,6 +146,19 @@ def test_the_loader_cannot_touch_decisions_or_the_watermark(
     with psycopg.connect(database.conninfo) as owner:
         rows = owner.execute("select count(*) from cppa_raw.manual_decisions").fetchone()
     assert rows == (2,)
+
+
+def test_a_run_that_hits_a_permission_error_is_logged(
+    database: dbmod.Database, role_conninfo: dict[str, str], conn: Any
+) -> None:
+    """Whatever stops a run after it started is in the run log: here, a side
+    schema the transformer may not drop (created by the owner)."""
+    conn.execute("create schema cppa_identity_history__next")
+    with pytest.raises(PermissionDenied):
+        run(dbmod.Database("dsn", role_conninfo["transformer"]), full=True)
+    row = conn.execute("select outcome, message, run_by from cppa_ops.runs").fetchone()
+    assert row[0] == "failed" and "must be owner" in row[1], row
+    assert row[2] == "cppa_t_transformer"  # the login, not the role it worked as
 
 
 def test_grants_without_createrole_says_what_to_ask_a_superuser(

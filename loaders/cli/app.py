@@ -20,6 +20,7 @@ from ..errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    RunCancelled,
     RunFailed,
     RunLocked,
     SchemaOutdated,
@@ -38,6 +39,11 @@ app = typer.Typer(
 # Exit codes, first match wins (the README's table; tests/cli/test_errors.py checks both).
 EXIT_CODES: tuple[tuple[type[CppaIdentityError], int, str], ...] = (
     (RunLocked, 3, "another run holds the run lock"),
+    (
+        RunCancelled,
+        130,
+        "Ctrl-C stopped the run (logged `cancelled`); the published marts are unchanged",
+    ),
     (InvalidInput, 2, "a value was rejected; nothing was written"),
     (UsageError, 2, "a command was called wrongly (bad option, format or path)"),
     (DecisionRefused, 2, "a decision duplicates or contradicts one in force; nothing recorded"),
@@ -85,6 +91,9 @@ def handled(function: F) -> F:
                 typer.echo(mask_configured(traceback.format_exc()), err=True, nl=False)
             typer.echo(f"error: {mask_configured(str(exc))}", err=True)
             raise typer.Exit(exit_code(exc)) from None
+        except KeyboardInterrupt:
+            typer.echo("cancelled", err=True)
+            raise typer.Exit(130) from None
         finally:
             close_pool()
 

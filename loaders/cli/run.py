@@ -41,22 +41,36 @@ def run_with_progress(
         return go()
     if sys.stderr.isatty():
         from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         console = Console(stderr=True)
-        done = 0
-        with console.status("starting") as spinner:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("starting", total=None)
 
             def live(step: RunStep) -> None:
-                nonlocal done
                 if step.stage == "node":
-                    done += 1
-                    spinner.update(f"dbt build: {done} nodes done — {step.message}")
+                    bar.update(
+                        task,
+                        completed=step.done,
+                        total=step.total or None,
+                        description=f"dbt build: {step.node}",
+                    )
+                    if not step.is_quiet:
+                        console.print(f"… {step.message}")
                 else:
-                    spinner.update(step.message)
+                    bar.update(task, description=step.message)
 
             return go(live)
 
+    shown = {"tenth": -1}
+
     def plain(step: RunStep) -> None:
+        if step.stage == "node" and step.total:
+            tenth = step.done * 10 // step.total
+            if tenth > shown["tenth"]:  # one line per tenth of the build
+                shown["tenth"] = tenth
+                typer.echo(f"… {step.done} of {step.total} nodes built or tested", err=True)
         if not step.is_quiet:
             typer.echo(f"… {step.message}", err=True)
 

@@ -17,6 +17,7 @@ from typing import Any
 from ..db import Database, home, mask
 from ..errors import ConfigError
 from .project import project_dir
+from .schemas import WORK
 
 PASSWORD_ENV = "CPPA_IDENTITY_DBT_PASSWORD"
 # One dbt state directory for every database (the test suite sets it so that dbt
@@ -33,7 +34,7 @@ def write_profile(database: Database, state: Path) -> Path:
         "user": params.get("user") or "postgres",
         "password": "{{ env_var('" + PASSWORD_ENV + "', '') }}",
         "dbname": params.get("dbname") or "postgres",
-        "schema": "cppa_identity_work",
+        "schema": WORK,
         "threads": 2,
         "connect_timeout": 10,
     }
@@ -62,7 +63,7 @@ def run_dbt(
     command: Sequence[str],
     variables: dict[str, Any] | None = None,
     quiet: bool = True,
-    on_node: Callable[[str, str], None] | None = None,
+    on_node: Callable[[str, str, int], None] | None = None,
     watermark: str | None = None,
     role: str | None = None,
 ) -> DbtResult:
@@ -70,7 +71,9 @@ def run_dbt(
 
     `watermark` (a pg_snapshot text) reaches every dbt connection as the setting
     cppa.watermark, read by the staging models; with `role`, every dbt session
-    works as that role (what it builds is the role's)."""
+    works as that role (what it builds is the role's). `on_node(name, status,
+    total)` hears of each node that finished (total: the build's node count,
+    0 until dbt has said). Ctrl-C reaches the caller as KeyboardInterrupt."""
     from dbt.cli.main import dbtRunner
 
     shared = os.environ.get(STATE_ENV)
@@ -94,7 +97,9 @@ def run_dbt(
         "--no-use-colors",
     ]
     if quiet:
-        args.append("--quiet")
+        # nothing on the console (a cancel would print dbt's traceback there): the
+        # results and the callbacks carry what the caller shows; logs/ keeps all
+        args += ["--quiet", "--log-level", "none", "--log-level-file", "debug"]
     if variables:
         args += ["--vars", json.dumps(variables)]
     previous = os.environ.get(PASSWORD_ENV)
@@ -136,14 +141,23 @@ def run_dbt(
                     "execution_time": r.execution_time,
                 }
             )
+    if isinstance(outcome.exception, KeyboardInterrupt):
+        raise KeyboardInterrupt  # dbt caught it; the caller decides what a cancel means
     error = mask(str(outcome.exception), database) if outcome.exception else None
     return DbtResult(bool(outcome.success), " ".join(command), results, error)
 
 
-def _node_callback(on_node: Callable[[str, str], None]) -> Callable[[Any], None]:
+def _node_callback(on_node: Callable[[str, str, int], None]) -> Callable[[Any], None]:
+    total = 0
+
     def callback(event: Any) -> None:
-        if event.info.name == "NodeFinished":
-            on_node(event.data.node_info.node_name, str(event.data.run_result.status))
+        nonlocal total
+        name = event.info.name
+        if name == "LogStartLine":
+            total = max(total, int(getattr(event.data, "total", 0) or 0))
+        elif name == "NodeFinished":
+            node = event.data.node_info.node_name
+            on_node(node, str(event.data.run_result.status), total)
 
     return callback
 

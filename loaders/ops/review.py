@@ -16,14 +16,10 @@ from ..db import Database, latest_version, schema_version
 from ..django_app import mirror
 from ..errors import NotFound, UsageError
 from ..queries import named_statements
+from .catalog import mart_counts, pending_rows, relation_exists, rows_left_out
 from .project import raw_tables, stale_after_days
-from .runs import (
-    last_success,
-    mart_counts,
-    pending_rows,
-    relation_exists,
-    rows_left_out,
-)
+from .runs import last_success
+from .schemas import MARTS
 
 REVIEW_SQL = Path(__file__).parent / "sql" / "review.sql"
 SHOW_LIMIT = 20
@@ -40,7 +36,7 @@ def _rows(conn: psycopg.Connection[Any], name: str, params: Any = None) -> list[
 
 def require_marts(conn: psycopg.Connection[Any]) -> None:
     """Raise NotFound with a hint when no run has published the marts yet."""
-    if not relation_exists(conn, "cppa_identity", "identity"):
+    if not relation_exists(conn, MARTS, "identity"):
         raise NotFound("no identities yet", hint="run `cppa-identity run` first")
 
 
@@ -106,7 +102,7 @@ def status(database: Database, conn: psycopg.Connection[Any]) -> Status:
     found.pending_raw_rows = pending_rows(conn, previous[1] if previous else None)
     found.marts = mart_counts(conn)
     found.freshness = freshness(conn)
-    if relation_exists(conn, "cppa_identity", "evidence_hub"):
+    if relation_exists(conn, MARTS, "evidence_hub"):
         row = conn.execute(_sql("evidence_hub_count")).fetchone()
         found.evidence_hubs = int(row[0]) if row else 0
     last = _rows(conn, "last_run")

@@ -13,6 +13,7 @@ import psycopg
 from psycopg import sql
 
 from ..errors import ConfigError, InvalidInput, PermissionDenied
+from . import schemas
 
 GRANTS_FILE = Path(__file__).parent / "sql" / "grants.sql"
 GRANTS_LOCK = 74_657_303  # pg_advisory_xact_lock key: one `grants` at a time
@@ -168,8 +169,25 @@ def apply_grants(conn: psycopg.Connection[Any], prefix: str | None = None) -> di
                 " on conflict (job) do update set role_name = excluded.role_name",
                 (job, name),
             )
-        text = GRANTS_FILE.read_text()
-        for job, name in names.items():
-            text = text.replace("{" + job + "}", sql.Identifier(name).as_string(conn))
-        conn.execute(text.encode())
+        conn.execute(_grants_sql(conn, names).encode())
     return names
+
+
+def _grants_sql(conn: psycopg.Connection[Any], names: dict[str, str]) -> str:
+    """grants.sql with this database's role names and the schema names filled in."""
+    array = "array[{}]::text[]".format
+    values = {job: sql.Identifier(name).as_string(conn) for job, name in names.items()}
+    values |= {
+        "marts": sql.Identifier(schemas.MARTS).as_string(conn),
+        "marts_name": sql.Literal(schemas.MARTS).as_string(conn),
+        "run_schemas": array(
+            ", ".join(sql.Literal(s).as_string(conn) for s in schemas.RUN_SCHEMAS)
+        ),
+        "retired_schemas": array(
+            ", ".join(sql.Literal(s).as_string(conn) for s in schemas.RETIRED)
+        ),
+    }
+    text = GRANTS_FILE.read_text()
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text

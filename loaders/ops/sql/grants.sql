@@ -1,5 +1,6 @@
 -- Least-privilege roles, one set per database; their names come from
--- cppa_ops.roles ({loader} and the like are replaced by quoted role names).
+-- cppa_ops.roles ({loader} and the like are replaced by quoted role names, the
+-- schemas' by loaders/ops/schemas.py).
 -- loaders/ops/roles.py creates the roles (NOLOGIN) and memberships first.
 -- Idempotent.
 --   loader       collectors: read + append raw rows, use the sequences; no
@@ -88,10 +89,7 @@ declare
 begin
     for s in
         select nspname from pg_namespace
-        where nspname in ('cppa_identity', 'cppa_identity_work', 'cppa_identity_config',
-                          'cppa_identity_history', 'cppa_identity__next',
-                          'cppa_identity_history__next')
-            or nspname like 'cppa\_identity\_\_old%' or nspname like 'cppa\_identity\_history\_\_old%'
+        where nspname = any({run_schemas}) or nspname like any({retired_schemas})
     loop
         execute format('alter schema %I owner to {transformer}', s.nspname);
         for o in
@@ -121,9 +119,9 @@ $$;
 -- before publishing. These cover marts that already exist:
 do $$
 begin
-    if exists (select from pg_namespace where nspname = 'cppa_identity') then
-        grant usage on schema cppa_identity to {reader};
-        grant select on all tables in schema cppa_identity to {reader};
+    if exists (select from pg_namespace where nspname = {marts_name}) then
+        grant usage on schema {marts} to {reader};
+        grant select on all tables in schema {marts} to {reader};
     end if;
 end
 $$;

@@ -1,0 +1,62 @@
+-- The run log (cppa_ops.runs) and the catalog queries of `cppa-identity run`.
+
+-- name: try_lock
+select pg_try_advisory_lock(%s);
+
+-- name: unlock
+select pg_advisory_unlock(%s);
+
+-- name: last_success
+select run_id, watermark::text from cppa_ops.runs
+where outcome in ('success', 'noop')
+order by run_id desc limit 1;
+
+-- name: mark_interrupted
+-- Under the run lock no other run is alive: a 'running' row is a dead process.
+update cppa_ops.runs set outcome = 'failed', finished_at = clock_timestamp(),
+    message = 'interrupted (the process died before its publish; its lock was released)'
+where outcome = 'running';
+
+-- name: snapshot
+select pg_current_snapshot()::text;
+
+-- name: log_noop
+insert into cppa_ops.runs (finished_at, watermark, outcome, counts)
+values (clock_timestamp(), %s, 'noop', %s)
+returning run_id;
+
+-- name: log_start
+insert into cppa_ops.runs (watermark) values (%s) returning run_id, started_at;
+
+-- name: log_finish
+-- Only a run still running: a publish that committed its own 'success' stays.
+update cppa_ops.runs set finished_at = clock_timestamp(), outcome = %s, counts = %s,
+    message = %s
+where run_id = %s and outcome = 'running';
+
+-- name: outcome
+select outcome from cppa_ops.runs where run_id = %s;
+
+-- name: foreign_objects
+select format('%%s (%%s)', c.oid::regclass, case c.relkind when 'r' then 'table'
+    when 'v' then 'view' when 'm' then 'materialized view' when 'S' then 'sequence'
+    when 'f' then 'foreign table' else 'partitioned table' end)
+from pg_class as c
+where c.relnamespace = %(schema)s::regnamespace and c.relkind in ('r', 'v', 'm', 'S', 'f', 'p')
+    and not c.relname = any(%(ours)s)
+union all
+select format('%%s (function)', p.oid::regprocedure)
+from pg_proc as p where p.pronamespace = %(schema)s::regnamespace
+order by 1;
+
+-- name: schema_exists
+select exists (select from pg_namespace where nspname = %s);
+
+-- name: relation_exists
+select to_regclass(%s) is not null;
+
+-- name: retired_schemas
+select nspname from pg_namespace where nspname like any(%s) order by nspname;
+
+-- name: schema_tables
+select tablename from pg_tables where schemaname = %s order by 1;
