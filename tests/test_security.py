@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,39 @@ def test_a_run_that_hits_a_permission_error_is_logged(
     row = conn.execute("select outcome, message, run_by from cppa_ops.runs").fetchone()
     assert row[0] == "failed" and "must be owner" in row[1], row
     assert row[2] == "cppa_t_transformer"  # the login, not the role it worked as
+
+
+def test_doctor_says_which_jobs_each_login_can_do(
+    database: dbmod.Database,
+    role_conninfo: dict[str, str],
+    role_names: dict[str, str],
+    conn: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def doctor(conninfo: str, code: int) -> dict[str, Any]:
+        monkeypatch.setenv(dbmod.DSN_ENV, conninfo)
+        result = CliRunner().invoke(app, ["doctor", "--json"])
+        assert result.exit_code == code, result.output
+        return {c["name"]: c for c in json.loads(result.stdout)}
+
+    for job in roles.JOBS:
+        checks = doctor(role_conninfo[job], 0)
+        can = {j for j in roles.JOBS if checks[f"job {j}"]["can"]}
+        assert can == ({"reviewer", "reader"} if job == "reviewer" else {job}), (job, can)
+        assert role_names[job] in checks["roles"]["detail"]
+    owner = doctor(database.conninfo, 0)
+    assert all(owner[f"job {j}"]["can"] for j in roles.JOBS)
+    # a login with no role here: every job refused, with the fix, exit 1
+    conn.execute(
+        "do $$ begin if not exists (select from pg_roles where rolname = 'cppa_t_nobody')"
+        " then create role cppa_t_nobody login; end if; end $$"
+    )
+    nobody = doctor(make_conninfo(database.conninfo, user="cppa_t_nobody"), 1)
+    assert not nobody["schema"]["ok"] and "grants" in nobody["schema"]["fix"]
+    unreachable = doctor("host=127.0.0.1 port=1 user=x password=S3cret connect_timeout=2", 1)
+    assert not unreachable["connection"]["ok"] and "S3cret" not in json.dumps(unreachable)
+    with psycopg.connect(database.conninfo) as c:  # read-only: nothing was written
+        assert c.execute("select count(*) from cppa_ops.runs").fetchone() == (0,)
 
 
 def test_grants_without_createrole_says_what_to_ask_a_superuser(

@@ -110,3 +110,26 @@ def db_reset(
     if database.data_dir is not None and database.data_dir.exists():
         shutil.rmtree(database.data_dir)
     typer.echo(f"deleted {database.data_dir}")
+
+
+@app.command()
+@handled
+def doctor(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Check the database, schema, this login's roles and jobs, and dbt's state
+    directory; say what to fix. Read-only. Exit 1 when something is wrong.
+
+    Example: cppa-identity doctor
+    """
+    from ..ops.doctor import as_dicts, diagnose
+
+    checks = diagnose(resolve())
+    if as_json:
+        echo_json(as_dicts(checks))
+    else:
+        for c in checks:
+            mark = "FAIL" if not c.ok else "--  " if c.can is False else "ok  "
+            typer.echo(f"{mark}  {c.name:<15} {c.detail}")
+            if c.fix:
+                typer.echo(f"{'':6}{'':<15} → {c.fix}")
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)

@@ -76,8 +76,7 @@ def run_dbt(
     0 until dbt has said). Ctrl-C reaches the caller as KeyboardInterrupt."""
     from dbt.cli.main import dbtRunner
 
-    shared = os.environ.get(STATE_ENV)
-    state = Path(shared) if shared else home() / "dbt" / _state_key(database)
+    state = state_dir(database)
     try:
         profiles_dir = write_profile(database, state)
     except OSError as exc:
@@ -160,6 +159,12 @@ def _node_callback(on_node: Callable[[str, str, int], None]) -> Callable[[Any], 
             on_node(node, str(event.data.run_result.status), total)
 
     return callback
+
+
+def state_dir(database: Database) -> Path:
+    """Where dbt writes target/, logs/ and the profile for this database."""
+    shared = os.environ.get(STATE_ENV)
+    return Path(shared) if shared else home() / "dbt" / _state_key(database)
 
 
 def _state_key(database: Database) -> str:

@@ -17,7 +17,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 def test_readme_exit_code_table_matches_the_code() -> None:
     text = README.read_text()
     section = text[text.index("## Exit codes") :]
-    rows = re.findall(r"^\| (\d) \| `(\w+)`", section, flags=re.M)
+    rows = re.findall(r"^\| (\d+) \| `(\w+)`", section, flags=re.M)
     assert rows == [(str(code), kind.__name__) for kind, code, _ in EXIT_CODES]
 
 
