@@ -19,6 +19,7 @@ from loaders.cli import app
 from loaders.errors import PermissionDenied
 from loaders.ops import embedded, roles
 from loaders.ops.runs import run
+from loaders.ops.schemas import RUN_SCHEMAS
 
 USERS = {
     "cppa_t_loader": "loader",
@@ -152,13 +153,14 @@ def test_the_loader_cannot_touch_decisions_or_the_watermark(
 def test_a_run_that_hits_a_permission_error_is_logged(
     database: dbmod.Database, role_conninfo: dict[str, str], conn: Any
 ) -> None:
-    """Whatever stops a run after it started is in the run log: here, a side
-    schema the transformer may not drop (created by the owner)."""
-    conn.execute("create schema cppa_identity_history__next")
+    """Whatever stops a run after it started is in the run log: here, a table the
+    owner added to the published history without granting it to anyone."""
+    conn.execute("create schema if not exists cppa_identity_history")
+    conn.execute("create table cppa_identity_history.owners_only (x int)")
     with pytest.raises(PermissionDenied):
         run(dbmod.Database("dsn", role_conninfo["transformer"]), full=True)
     row = conn.execute("select outcome, message, run_by from cppa_ops.runs").fetchone()
-    assert row[0] == "failed" and "must be owner" in row[1], row
+    assert row[0] == "failed" and "permission denied" in row[1], row
     assert row[2] == "cppa_t_transformer"  # the login, not the role it worked as
 
 
@@ -236,55 +238,141 @@ def test_grants_without_createrole_says_what_to_ask_a_superuser(
             conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(name)))
 
 
-def test_any_transformer_login_runs_whoever_ran_first_and_plants_nothing(
+PLANTED = "PLANTED code ran"
+
+
+def _plant_everything(t: psycopg.Connection[Any], login: str, others: list[str]) -> int:
+    """What a transformer login can do to make someone else run its code: replace
+    every function in the database (each by its own definition), create schemas
+    named after other logins (first on their search_path), touch the published
+    marts, and, where it may create, replace every table and view by a view that
+    calls its code, next to functions named like the ones commands call. Its
+    code raises in any session but its own. Returns how many relations it
+    replaced."""
+    functions = t.execute(
+        "select p.oid, pg_get_functiondef(p.oid) from pg_proc as p"
+        " join pg_namespace as n on n.oid = p.pronamespace"
+        " where n.nspname not in ('pg_catalog', 'information_schema') and p.prokind = 'f'"
+    ).fetchall()
+    assert len(functions) >= 10
+    for _oid, definition in functions:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            t.execute(definition)
+    for statement in [
+        *(f'create schema "{name}"' for name in [*others, "public2", "cppa_identity__next"]),
+        "create view cppa_identity.planted as select 1",
+        "alter table cppa_identity.identity enable row level security",
+        "alter table cppa_identity.identity rename to identity_real",
+        "alter schema cppa_identity rename to cppa_identity_mine",
+        "create function cppa_identity.fold(text) returns text language sql as 'select $1'",
+        "create table cppa_identity_history.planted (x int)",
+    ]:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            t.execute(statement)
+    writable = [
+        str(r[0])
+        for r in t.execute(
+            "select nspname from pg_namespace where has_schema_privilege(oid, 'CREATE')"
+            " and nspname not like 'pg\\_%' order by 1"
+        ).fetchall()
+    ]
+    # where runs build (the side schemas exist only during a run)
+    assert {"cppa_identity_work", "cppa_identity_config"} <= set(writable) <= set(RUN_SCHEMAS)
+    replaced = 0
+    for schema in writable:
+        names = {"s": sql.Identifier(schema)}
+        t.execute(
+            sql.SQL(
+                "create function {s}.planted() returns boolean language plpgsql volatile as $$"
+                " begin if session_user <> {login} then"
+                " raise exception '{marker}: session % as %', session_user, current_user;"
+                " end if; return true; end $$"
+            ).format(login=sql.Literal(login), marker=sql.SQL(PLANTED), **names)
+        )
+        for fn in ("fold", "normalize_email_unicode", "lower", "coalesce", "count"):
+            t.execute(
+                sql.SQL(
+                    "create function {s}.{f}(text) returns text language plpgsql as"
+                    " $$ begin perform {s}.planted(); return $1; end $$"
+                ).format(f=sql.Identifier(fn), **names)
+            )
+        for (relation, kind) in t.execute(
+            "select relname, relkind from pg_class where relnamespace = %s::regnamespace"
+            " and relkind in ('r', 'v')",
+            (schema,),
+        ).fetchall():
+            names["r"], names["kept"] = sql.Identifier(relation), sql.Identifier(f"{relation}_0")
+            alter = "view" if kind == "v" else "table"
+            t.execute(sql.SQL(f"alter {alter} {{s}}.{{r}} rename to {{kept}}").format(**names))
+            t.execute(
+                sql.SQL(
+                    "create view {s}.{r} as select * from {s}.{kept} where {s}.planted()"
+                ).format(**names)
+            )
+            t.execute(sql.SQL("grant select on {s}.{r} to public").format(**names))
+            replaced += 1
+    return replaced
+
+
+def test_nothing_a_transformer_can_change_runs_in_a_more_privileged_session(
     database: dbmod.Database,
     role_conninfo: dict[str, str],
     role_names: dict[str, str],
     conn: Any,
     monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
-    """The owner's smoke run, then two transformer logins: each run succeeds (what
-    runs build belongs to the transformer role). Nothing a transformer can
-    replace runs with the owner's rights: the shared functions are the owner's,
-    and the owner's read commands work as the reader."""
-    account, _ = L.get_or_create_github_account(21, "smoke", "Smoke Test")
-    assert run(database, full=True).outcome == "success"  # the owner, first
-    for login in ("cppa_t_transformer", "cppa_t_transformer2"):
-        summary = run(dbmod.Database("dsn", role_conninfo[login]), full=True)
-        assert summary.outcome == "success", (login, summary.failures or summary.error)
-    owned = conn.execute(
-        "select count(*) from pg_proc where proowner = %s::regrole", (role_names["transformer"],)
-    ).fetchone()
-    assert owned == (0,)  # a run creates no function anyone else would call
-    with psycopg.connect(role_conninfo["transformer"], autocommit=True) as t:
-        for replace in (
-            "create or replace function cppa_lib.normalize_email_unicode(email text)"
-            " returns text language sql as 'select email'",
-            "create or replace function cppa_raw.get_or_create_profile("
-            "p_platform text, p_natural_key text, p_source text,"
-            " out base_profile_id bigint, out created boolean)"
-            " language sql as 'select 1::bigint, true'",
+    """As it was broken: the owner's smoke run, then a transformer login's run;
+    the transformer replaces whatever it can, and every CLI command runs as the
+    owner and as a reviewer without running a line of its code."""
+    owner = str(conn.execute("select current_user").fetchone()[0])
+
+    def cli(conninfo: str, *args: str, code: int = 0) -> str:
+        monkeypatch.setenv(dbmod.DSN_ENV, conninfo)
+        result = CliRunner().invoke(app, list(args))
+        assert result.exit_code == code, (args, result.output)
+        assert PLANTED not in result.output, (args, result.output)
+        return result.output
+
+    cli(database.conninfo, "demo", "--people", "12")  # loads and runs, as the owner
+    summary = run(dbmod.Database("dsn", role_conninfo["cppa_t_transformer"]), full=True)
+    assert summary.outcome == "success", summary.failures or summary.error
+    a, b = (
+        int(r[0])
+        for r in conn.execute("select id from cppa_identity.base_profile order by id limit 2")
+    )
+    with psycopg.connect(role_conninfo["cppa_t_transformer"], autocommit=True) as t:
+        replaced = _plant_everything(t, "cppa_t_transformer", [owner, "cppa_t_reviewer"])
+    assert replaced >= 10
+
+    for login in ("cppa_t_reviewer", owner):
+        dsn = role_conninfo.get(login, database.conninfo)
+        for args in (
+            ["status"],
+            ["status", "--json"],
+            ["show", str(a)],
+            ["show", "--json", str(b)],
+            ["candidates"],
+            ["candidates", "accept", "--min-score", "0.99", "--dry-run"],
+            ["audit", "--evidence", "shared_email"],
+            ["conflicts"],
+            ["export", "-o", str(tmp_path / f"{login}.jsonl")],
+            ["export", "--format", "csv", "-o", str(tmp_path / f"{login}.csv")],
+            ["export", "--format", "mailmap", "-o", str(tmp_path / f"{login}.mailmap")],
         ):
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                t.execute(replace)
-        # what a transformer can plant: a mart replaced by a view that calls its own code
-        t.execute("create table cppa_identity.seen_as (who text)")
-        t.execute("grant insert on cppa_identity.seen_as to public")
-        t.execute(
-            "create function cppa_identity.snoop() returns boolean language sql volatile"
-            " as 'insert into cppa_identity.seen_as values (current_user) returning true'"
-        )
-        t.execute("alter table cppa_identity.identity rename to identity_real")
-        t.execute(
-            "create view cppa_identity.identity as"
-            " select * from cppa_identity.identity_real where cppa_identity.snoop()"
-        )
-        t.execute("grant select on cppa_identity.identity to public")
-    monkeypatch.setenv(dbmod.DSN_ENV, database.conninfo)  # the owner (a superuser)
-    shown = CliRunner().invoke(app, ["show", str(account.id)])
-    assert shown.exit_code == 0, shown.output
-    seen = {r[0] for r in conn.execute("select who from cppa_identity.seen_as").fetchall()}
-    assert seen == {role_names["reader"]}
+            cli(dsn, *args)
+        decided = cli(dsn, "merge", str(a), str(b), "--reason", "attack test")
+        cli(dsn, "revoke", decided.split()[1].rstrip(":"))
+        cli(dsn, "lock", str(a))
+        cli(dsn, "unlock", str(a))
+    cli(role_conninfo["cppa_t_reviewer"], "run", code=4)
+    # the owner's run starts from empty work schemas: it runs none of it either
+    cli(database.conninfo, "doctor")
+    cli(database.conninfo, "run", "--full")
+    super_ = conn.execute(
+        "select rolname from pg_roles where rolsuper and rolname like 'cppa%'"
+    ).fetchall()
+    assert super_ == []
 
 
 SECRET = "S3cret-Pa55word"

@@ -32,7 +32,11 @@ JOB_CHECKS = {
     LOADER: "select has_any_column_privilege(%(r)s, 'cppa_raw.profiles', 'INSERT')"
     " and has_function_privilege(%(r)s,"
     " 'cppa_raw.get_or_create_profile(text, text, text)', 'EXECUTE')",
-    TRANSFORMER: "select has_database_privilege(%(r)s, current_database(), 'CREATE')"
+    # runs publish through the owner's function once `grants` ran; before, they
+    # create their schemas themselves
+    TRANSFORMER: "select coalesce(has_function_privilege(%(r)s,"
+    " to_regprocedure('cppa_ops.publish_marts(bigint)'), 'EXECUTE'),"
+    " has_database_privilege(%(r)s, current_database(), 'CREATE'))"
     " and has_table_privilege(%(r)s, 'cppa_ops.runs', 'INSERT')"
     " and has_table_privilege(%(r)s, 'cppa_raw.profiles', 'SELECT')",
     REVIEWER: "select has_any_column_privilege(%(r)s, 'cppa_raw.manual_decisions', 'INSERT')",

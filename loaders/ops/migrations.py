@@ -7,18 +7,18 @@ from typing import Any
 import psycopg
 
 from ..db import latest_version, migrations, schema_version
-from .roles import apply_grants, grants_applied
+from .roles import apply_grants, role_names
 
 MIGRATION_LOCK = 74_657_301  # pg_advisory_lock key for migrations
 
 
 def migrate(conn: psycopg.Connection[Any]) -> list[str]:
     """Apply pending migrations under an advisory lock; return the names applied.
-    Where the roles exist (`grants` ran), they are granted what the new
-    migrations created."""
+    Where `grants` named this database's roles, it runs again: the roles are
+    granted what the new migrations created."""
     conn.autocommit = True
     applied = apply_pending(conn)
-    if applied and grants_applied(conn):
+    if applied and role_names(conn) is not None:
         apply_grants(conn)
     return applied
 

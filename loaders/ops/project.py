@@ -3,6 +3,7 @@ where the project is, which raw tables it reads, when a raw table is stale."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 from functools import cache
@@ -53,6 +54,14 @@ def stale_after_days() -> int:
     warn = _raw_source()["freshness"]["warn_after"]
     per_unit = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1}
     return max(1, round(float(warn["count"]) * per_unit[str(warn["period"])]))
+
+
+def seed_rows(seed: str) -> list[dict[str, str]]:
+    """The rows of a shipped seed file. Commands that check a name against a seed
+    read the file, not the seeds schema: that schema is the transformer's, and
+    what it owns a more privileged session never reads."""
+    with (project_dir() / "seeds" / f"{seed}.csv").open(newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def seeds_checksum() -> str:

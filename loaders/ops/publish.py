@@ -11,8 +11,8 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from .catalog import SQL, schema_exists
-from .roles import READER, role_names
-from .schemas import HISTORY, HISTORY_NEXT, HISTORY_OLD, MARTS, NEXT, OLD, RETIRED, SEEDS
+from .roles import grants_applied
+from .schemas import HISTORY, HISTORY_NEXT, HISTORY_OLD, MARTS, NEXT, OLD, RETIRED
 
 
 def _rename(conn: psycopg.Connection[Any], schema: str, to: str) -> None:
@@ -23,7 +23,10 @@ def _rename(conn: psycopg.Connection[Any], schema: str, to: str) -> None:
 
 def publish(conn: psycopg.Connection[Any], run_id: int, counts: dict[str, int]) -> dict[str, int]:
     """Swap the freshly built marts in: two schema renames in one transaction, which
-    take no table locks, so readers are never blocked and never deadlock with it.
+    take no lock on a published table, so readers are never blocked and never
+    deadlock with it. Once `grants` ran, the owner's function does it and first
+    takes what the run built over (checked: plain tables only), so nothing the
+    transformer role can change is ever read by a more privileged session.
     The same transaction logs the run as a success, so a run killed after its
     publish committed is logged as what it did. Where the Django drop-in's
     tables live in this database, it writes the new identities back into them;
@@ -31,26 +34,25 @@ def publish(conn: psycopg.Connection[Any], run_id: int, counts: dict[str, int]) 
     from ..django_app import mirror  # plain psycopg: no Django needed
 
     with conn.transaction():
-        reader = (role_names(conn) or {}).get(READER)
-        if reader:
-            for schema in (NEXT, SEEDS) if schema_exists(conn, SEEDS) else (NEXT,):
-                names = {"schema": sql.Identifier(schema), "role": sql.Identifier(reader)}
-                conn.execute(sql.SQL("grant usage on schema {schema} to {role}").format(**names))
-                conn.execute(
-                    sql.SQL("grant select on all tables in schema {schema} to {role}").format(
-                        **names
-                    )
-                )
-        if schema_exists(conn, MARTS):
-            _rename(conn, MARTS, f"{OLD}_{run_id}")
-        _rename(conn, NEXT, MARTS)
-        if schema_exists(conn, HISTORY_NEXT):
-            if schema_exists(conn, HISTORY):
-                _rename(conn, HISTORY, f"{HISTORY_OLD}_{run_id}")
-            _rename(conn, HISTORY_NEXT, HISTORY)
+        if grants_applied(conn):
+            # the owner's function: it takes the new marts over, checked, and swaps
+            conn.execute("select cppa_ops.publish_marts(%s)", (run_id,))
+        else:
+            _swap(conn, run_id)
         written = mirror.write_back(conn, MARTS) or {}
         conn.execute(SQL["log_finish"], ("success", Jsonb(counts | written), None, run_id))
         return written
+
+
+def _swap(conn: psycopg.Connection[Any], run_id: int) -> None:
+    """The swap where `grants` never ran: one login does every job."""
+    if schema_exists(conn, MARTS):
+        _rename(conn, MARTS, f"{OLD}_{run_id}")
+    _rename(conn, NEXT, MARTS)
+    if schema_exists(conn, HISTORY_NEXT):
+        if schema_exists(conn, HISTORY):
+            _rename(conn, HISTORY, f"{HISTORY_OLD}_{run_id}")
+        _rename(conn, HISTORY_NEXT, HISTORY)
 
 
 def prepare_history(conn: psycopg.Connection[Any]) -> None:
@@ -59,23 +61,36 @@ def prepare_history(conn: psycopg.Connection[Any]) -> None:
     marts, so a run that fails leaves the published history as it was."""
     names = {"next": sql.Identifier(HISTORY_NEXT), "old": sql.Identifier(HISTORY)}
     with conn.transaction():
-        conn.execute(sql.SQL("drop schema if exists {} cascade").format(names["next"]))
-        tables = conn.execute(SQL["schema_tables"], (HISTORY,)).fetchall()
-        if tables:
-            conn.execute(sql.SQL("create schema {}").format(names["next"]))
-        for (table,) in tables:
+        run_schema(conn, HISTORY_NEXT, fresh=True)
+        for (table,) in conn.execute(SQL["schema_tables"], (HISTORY,)).fetchall():
             like = "create table {next}.{t} (like {old}.{t} including all)"
             copy = "insert into {next}.{t} select * from {old}.{t}"
             for statement in (like, copy):
                 conn.execute(sql.SQL(statement).format(t=sql.Identifier(table), **names))
 
 
+def run_schema(conn: psycopg.Connection[Any], schema: str, fresh: bool) -> None:
+    """Make sure a schema a run builds in exists (`fresh`: empty). Once `grants`
+    ran, the owner's function does it: the transformer creates no schema."""
+    if grants_applied(conn):
+        conn.execute("select cppa_ops.run_schema(%s, %s)", (schema, fresh))
+        return
+    name = sql.Identifier(schema)
+    if fresh:
+        conn.execute(sql.SQL("drop schema if exists {} cascade").format(name))
+    conn.execute(sql.SQL("create schema if not exists {}").format(name))
+
+
 def drop_retired(conn: psycopg.Connection[Any]) -> None:
     """Drop mart schemas replaced by earlier runs; skip any still in use (5 s)."""
+    owners = grants_applied(conn)
     for (schema,) in conn.execute(SQL["retired_schemas"], (list(RETIRED),)).fetchall():
         try:
             with conn.transaction():
                 conn.execute("set local lock_timeout = '5s'")
-                conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(schema)))
+                if owners:
+                    conn.execute("select cppa_ops.drop_retired_schema(%s)", (schema,))
+                else:
+                    conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(schema)))
         except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
             continue

@@ -16,6 +16,7 @@ from ..db import Database, latest_version, schema_version
 from ..django_app import mirror
 from ..errors import NotFound, UsageError
 from ..queries import named_statements
+from . import project
 from .catalog import mart_counts, pending_rows, relation_exists, rows_left_out
 from .project import raw_tables, stale_after_days
 from .runs import last_success
@@ -240,7 +241,7 @@ def accept_candidates(
     require_marts(conn)
     if not 0 <= min_score <= 1:
         raise UsageError(f"--min-score is a score between 0 and 1, not {min_score}")
-    kinds = {str(r["reason"]) for r in _rows(conn, "candidate_reason_kinds")}
+    kinds = {r["reason"] for r in project.seed_rows("candidate_reasons")}
     if reason is not None and reason not in kinds:
         raise UsageError(f"--reason must be one of {', '.join(sorted(kinds))}, not {reason!r}")
     found = [
@@ -304,7 +305,12 @@ def candidate_summary(conn: psycopg.Connection[Any]) -> dict[str, dict[str, int]
 def audit(conn: psycopg.Connection[Any], evidence: str, limit: int) -> list[dict[str, Any]]:
     """Automatic merges made on one kind of evidence, for spot checks."""
     require_marts(conn)
-    kinds = [str(r[0]) for r in conn.execute(_sql("evidence_kinds")).fetchall()]
+    kinds = [
+        r["evidence"]
+        for r in sorted(
+            project.seed_rows("evidence_kinds"), key=lambda r: (-int(r["strength"]), r["evidence"])
+        )
+    ]
     if evidence not in kinds:
         raise UsageError(f"--evidence must be one of {', '.join(kinds)}, not {evidence!r}")
     return _rows(conn, "audit", {"evidence": evidence, "limit": limit})

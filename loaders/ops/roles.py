@@ -45,15 +45,15 @@ def role_names(conn: psycopg.Connection[Any]) -> dict[str, str] | None:
 
 
 def grants_applied(conn: psycopg.Connection[Any]) -> bool:
-    """Whether `grants` set this database's roles up (they exist and the
-    transformer may create schemas here)."""
+    """Whether `grants` set this database's roles up (they exist, and so do the
+    owner's functions runs publish through)."""
     names = role_names(conn)
     if names is None:
         return False
     row = conn.execute(
-        "select has_database_privilege(oid, current_database(), 'CREATE')"
-        " from pg_roles where rolname = %s",
-        (names[TRANSFORMER],),
+        "select count(*) = %s and to_regprocedure('cppa_ops.publish_marts(bigint)') is not null"
+        " from pg_roles where rolname = any(%s)",
+        (len(names), list(names.values())),
     ).fetchone()
     return bool(row and row[0])
 
@@ -69,6 +69,24 @@ def role_for(conn: psycopg.Connection[Any], job: str) -> str | None:
     return role if row and row[0] else None
 
 
+def outranks_transformer(conn: psycopg.Connection[Any]) -> bool:
+    """Whether this login may do more than the transformer role (a superuser,
+    the owner, a loader or reviewer too): a run by such a login first drops what
+    a transformer could have planted where runs build, so that its dbt sessions
+    read only what the run itself built."""
+    names = role_names(conn)
+    if names is None:
+        return False
+    row = conn.execute(
+        "select r.rolsuper or pg_has_role(session_user, n.nspowner, 'MEMBER')"
+        " or pg_has_role(session_user, %s, 'MEMBER') or pg_has_role(session_user, %s, 'MEMBER')"
+        " from pg_roles as r, pg_namespace as n"
+        " where r.rolname = session_user and n.nspname = %s",
+        (names[LOADER], names[REVIEWER], schemas.RAW),
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def take_role(conn: psycopg.Connection[Any], job: str) -> str | None:
     """Work as the role of `job` (SET ROLE) where this login may: a session of the
     owner that only reads does so as the reader, so that nothing a less
@@ -78,6 +96,9 @@ def take_role(conn: psycopg.Connection[Any], job: str) -> str | None:
     if role is None:
         return None
     conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
+    # every name the commands use is qualified: nothing is looked up in a schema
+    # another role could create objects in (public, on servers older than 15)
+    conn.execute("set search_path = pg_catalog, pg_temp")
     if not conn.autocommit:
         conn.commit()  # a later rollback must not give the session its rights back
     return role
@@ -175,19 +196,30 @@ def apply_grants(conn: psycopg.Connection[Any], prefix: str | None = None) -> di
 
 def _grants_sql(conn: psycopg.Connection[Any], names: dict[str, str]) -> str:
     """grants.sql with this database's role names and the schema names filled in."""
-    array = "array[{}]::text[]".format
     values = {job: sql.Identifier(name).as_string(conn) for job, name in names.items()}
+    values |= {f"{job}_name": sql.Literal(name).as_string(conn) for job, name in names.items()}
+    named = {
+        "marts": schemas.MARTS,
+        "next": schemas.NEXT,
+        "old": schemas.OLD,
+        "history": schemas.HISTORY,
+        "history_next": schemas.HISTORY_NEXT,
+        "history_old": schemas.HISTORY_OLD,
+    }
+    values |= {f"{key}_name": sql.Literal(value).as_string(conn) for key, value in named.items()}
+
+    def array(items: tuple[str, ...]) -> str:
+        return "array[{}]::text[]".format(", ".join(sql.Literal(s).as_string(conn) for s in items))
+
     values |= {
-        "marts": sql.Identifier(schemas.MARTS).as_string(conn),
-        "marts_name": sql.Literal(schemas.MARTS).as_string(conn),
-        "run_schemas": array(
-            ", ".join(sql.Literal(s).as_string(conn) for s in schemas.RUN_SCHEMAS)
-        ),
-        "retired_schemas": array(
-            ", ".join(sql.Literal(s).as_string(conn) for s in schemas.RETIRED)
-        ),
+        "run_schemas": array(schemas.RUN_SCHEMAS),
+        "published_schemas": array(schemas.PUBLISHED),
+        "retired_schemas": array(schemas.RETIRED),
     }
     text = GRANTS_FILE.read_text()
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
+    unfilled = sorted(set(re.findall(r"\{[a-z_]+\}", text)))
+    if unfilled:
+        raise RuntimeError(f"{GRANTS_FILE.name} names {', '.join(unfilled)}, which nothing fills")
     return text

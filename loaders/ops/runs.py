@@ -31,9 +31,9 @@ from .catalog import (
 from .dbt_runner import run_dbt
 from .migrations import migrate
 from .project import seeds_checksum
-from .publish import drop_retired, prepare_history, publish
-from .roles import TRANSFORMER, role_for
-from .schemas import HISTORY_NEXT, NEXT
+from .publish import drop_retired, prepare_history, publish, run_schema
+from .roles import TRANSFORMER, outranks_transformer, role_for
+from .schemas import HISTORY_NEXT, NEXT, SEEDS, WORK
 
 RUN_LOCK = 74_657_302
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
@@ -129,12 +129,15 @@ def run(
         progress(RunStep("migrate", "applying migrations"))
         migrate(conn)
         role = run_role(conn)
+        privileged = role is not None and outranks_transformer(conn)
         if role:
             conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
         progress(RunStep("lock", "taking the run lock"))
         acquire_run_lock(conn, wait)
         try:
-            return _locked_run(conn, database, full, progress, started, unit_tests, role)
+            return _locked_run(
+                conn, database, full, progress, started, unit_tests, role, privileged
+            )
         finally:
             if not conn.closed and not conn.broken:
                 conn.execute(SQL["unlock"], (RUN_LOCK,))
@@ -165,6 +168,7 @@ def _locked_run(
     started: float,
     unit_tests: bool,
     role: str | None,
+    privileged: bool,
 ) -> RunSummary:
     conn.execute(SQL["mark_interrupted"])  # we hold the lock: no other run is alive
     previous = last_success(conn)
@@ -194,6 +198,7 @@ def _locked_run(
             started,
             unit_tests,
             role,
+            privileged,
             run_id,
             started_at,
             watermark,
@@ -215,13 +220,17 @@ def _build(
     started: float,
     unit_tests: bool,
     role: str | None,
+    privileged: bool,
     run_id: int,
     started_at: Any,
     watermark: str,
     before: dict[str, int],
 ) -> RunSummary:
     refuse_foreign_objects(conn)
-    conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(NEXT)))
+    # NEXT starts empty; a login that outranks the transformer also starts from
+    # empty WORK and SEEDS (reloaded), so its dbt sessions read nothing planted
+    for schema, fresh in ((NEXT, True), (WORK, privileged), (SEEDS, privileged)):
+        run_schema(conn, schema, fresh)
     drop_retired(conn)
     prepare_history(conn)
     checksum = seeds_checksum()

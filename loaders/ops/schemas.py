@@ -16,7 +16,10 @@ HISTORY_OLD = f"{HISTORY}__old"
 WORK = f"{MARTS}_work"  # dbt's staging and intermediate models
 SEEDS = f"{MARTS}_config"  # dbt's seeds (evidence kinds, name lists)
 
-# what runs build, owned by the transformer role once `grants` ran
-RUN_SCHEMAS = (MARTS, WORK, SEEDS, HISTORY, NEXT, HISTORY_NEXT)
+# Once `grants` ran: where runs build, owned by the transformer role (created by
+# the owner: the transformer may not create schemas) ...
+RUN_SCHEMAS = (WORK, SEEDS, NEXT, HISTORY_NEXT)
+# ... and what the publish hands over to the owner, checked: what commands read
+PUBLISHED = (MARTS, HISTORY)
 # LIKE patterns of the retired ones
 RETIRED = (OLD.replace("_", r"\_") + "%", HISTORY_OLD.replace("_", r"\_") + "%")

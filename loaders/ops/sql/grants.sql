@@ -67,11 +67,13 @@ grant select, insert, update on cppa_ops.runs to {transformer};
 grant select, insert, update on cppa_ops.settings to {transformer};
 grant select on cppa_ops.runs, cppa_ops.settings to {reviewer}, {reader};
 grant usage on all sequences in schema cppa_ops to {transformer};
+-- The transformer creates no schema (it could otherwise plant one named after
+-- another login, first on that login's search_path): the owner creates the
+-- schemas runs build in, for it (cppa_ops.run_schema).
 do $$
 begin
-    execute format('grant create, temporary on database %I to {transformer}',
-                   current_database());
-    execute format('grant temporary on database %I to {loader}, {reviewer}, {reader}',
+    execute format('revoke create on database %I from {transformer}', current_database());
+    execute format('grant temporary on database %I to {loader}, {transformer}, {reviewer}, {reader}',
                    current_database());
     execute format(
         'grant connect on database %I to {loader}, {transformer}, {reviewer}, {reader}',
@@ -80,28 +82,185 @@ begin
 end
 $$;
 
--- What runs built before these roles existed (a smoke run by the owner) passes to
--- the transformer role, so that its logins can replace it.
+-- A schema a run builds in, owned by the transformer role; p_fresh: dropped
+-- with everything in it first.
+create or replace function cppa_ops.run_schema(p_schema text, p_fresh boolean)
+returns void
+language plpgsql security definer set search_path = pg_catalog, pg_temp
+as $fn$
+begin
+    if p_schema is null or p_schema <> all({run_schemas}) then
+        raise exception using errcode = '42501',
+            message = format('%L is not a schema runs build in', p_schema);
+    end if;
+    if p_fresh then
+        execute format('drop schema if exists %I cascade', p_schema);
+    end if;
+    if not exists (select from pg_namespace where nspname = p_schema) then
+        execute format('create schema %I authorization %I', p_schema, {transformer_name});
+    end if;
+end
+$fn$;
+
+-- Takes a schema a run built over for the owner: the schema, its tables and
+-- their grants, so that its builder can no longer change anything in it, then
+-- checks that it holds plain tables and nothing that could run code when it is
+-- read or analyzed (views, rules, row security, triggers, functions,
+-- operators, types, expression indexes or statistics, defaults, checks).
+-- Raises, changing nothing, when it holds anything else.
+create or replace function cppa_ops.take_over_schema(p_schema text) returns void
+language plpgsql security definer set search_path = pg_catalog, pg_temp
+as $fn$
+declare
+    ns oid;
+    o record;
+    g record;
+    found text;
+begin
+    select oid into ns from pg_namespace where nspname = p_schema;
+    if ns is null then
+        return;
+    end if;
+    execute format('alter schema %I owner to %I', p_schema, current_user);
+    for o in
+        select distinct a.grantee from pg_namespace as n, aclexplode(n.nspacl) as a
+        where n.oid = ns and a.grantee <> n.nspowner
+    loop
+        execute format('revoke all on schema %I from %s', p_schema,
+            case o.grantee when 0 then 'public' else o.grantee::regrole::text end);
+    end loop;
+    for o in
+        select c.oid, c.relname from pg_class as c
+        where c.relnamespace = ns and c.relkind in ('r', 'p')
+    loop
+        execute format('alter table %I.%I owner to %I', p_schema, o.relname, current_user);
+        execute format('revoke all on table %I.%I from public', p_schema, o.relname);
+        for g in
+            select distinct a.grantee from pg_class as c, aclexplode(c.relacl) as a
+            where c.oid = o.oid and a.grantee not in (0, c.relowner)
+        loop
+            execute format('revoke all on table %I.%I from %s', p_schema, o.relname,
+                           g.grantee::regrole::text);
+        end loop;
+    end loop;
+    select string_agg(what, ', ' order by what) into found from (
+        select format('%s %I', case c.relkind when 'v' then 'view'
+                when 'm' then 'materialized view' when 'f' then 'foreign table'
+                when 'c' then 'type' when 'S' then 'sequence' else 'relation' end,
+            c.relname) as what
+        from pg_class as c where c.relnamespace = ns and c.relkind not in ('r', 'p', 'i', 'I', 't')
+        union all
+        select format('row security or rules on %I', c.relname) from pg_class as c
+        where c.relnamespace = ns and (c.relrowsecurity or c.relforcerowsecurity or c.relhasrules)
+        union all
+        select format('trigger %I on %I', t.tgname, c.relname)
+        from pg_trigger as t join pg_class as c on c.oid = t.tgrelid
+        where c.relnamespace = ns and not t.tgisinternal
+        union all
+        select format('index %I on expressions', c.relname)
+        from pg_index as i join pg_class as c on c.oid = i.indexrelid
+        where c.relnamespace = ns and (i.indexprs is not null or i.indpred is not null)
+        union all
+        select format('statistics %I', s.stxname)
+        from pg_statistic_ext as s join pg_class as c on c.oid = s.stxrelid
+        where c.relnamespace = ns or s.stxnamespace = ns
+        union all
+        select format('default of %I.%I', c.relname, a.attname)
+        from pg_attrdef as d
+        join pg_class as c on c.oid = d.adrelid
+        join pg_attribute as a on a.attrelid = d.adrelid and a.attnum = d.adnum
+        where c.relnamespace = ns
+        union all
+        select format('check %I on %I', k.conname, c.relname)
+        from pg_constraint as k join pg_class as c on c.oid = k.conrelid
+        where c.relnamespace = ns and k.contype not in ('p', 'u', 'n')
+        union all
+        select format('column %I.%I of type %s', c.relname, a.attname, a.atttypid::regtype)
+        from pg_attribute as a
+        join pg_class as c on c.oid = a.attrelid
+        join pg_type as t on t.oid = a.atttypid
+        where c.relnamespace = ns and c.relkind in ('r', 'p') and a.attnum > 0
+            and not a.attisdropped and t.typnamespace <> 'pg_catalog'::regnamespace
+        union all
+        select format('function %s', p.oid::regprocedure) from pg_proc as p
+        where p.pronamespace = ns
+        union all
+        select format('operator %s', op.oid::regoperator) from pg_operator as op
+        where op.oprnamespace = ns
+        union all
+        select format('type %s', t.oid::regtype) from pg_type as t
+        where t.typnamespace = ns and t.typrelid = 0
+            and not exists (select from pg_type as e where e.oid = t.typelem and e.typrelid <> 0)
+        union all
+        select format('collation %I', l.collname) from pg_collation as l
+        where l.collnamespace = ns
+    ) as objects;
+    if found is not null then
+        raise exception using errcode = '42501',
+            message = format('%s holds %s, which cppa-identity does not build: not published',
+                             p_schema, found);
+    end if;
+    execute format('grant usage on schema %I to {transformer}, {reader}', p_schema);
+    execute format('grant select on all tables in schema %I to {transformer}, {reader}', p_schema);
+end
+$fn$;
+
+-- The end of a run: the marts and history it built become the published ones,
+-- the owner's (take_over_schema); the ones they replace are set aside for
+-- cppa_ops.drop_retired_schema.
+create or replace function cppa_ops.publish_marts(p_run_id bigint) returns void
+language plpgsql security definer set search_path = pg_catalog, pg_temp
+as $fn$
+declare
+    pair text[];
+begin
+    foreach pair slice 1 in array array[
+        [{next_name}, {marts_name}, {old_name}], [{history_next_name}, {history_name}, {history_old_name}]
+    ] loop
+        if exists (select from pg_namespace where nspname = pair[1]) then
+            perform cppa_ops.take_over_schema(pair[1]);
+            if exists (select from pg_namespace where nspname = pair[2]) then
+                execute format('alter schema %I rename to %I', pair[2], pair[3] || '_' || p_run_id);
+            end if;
+            execute format('alter schema %I rename to %I', pair[1], pair[2]);
+        end if;
+    end loop;
+end
+$fn$;
+
+create or replace function cppa_ops.drop_retired_schema(p_schema text) returns void
+language plpgsql security definer set search_path = pg_catalog, pg_temp
+as $fn$
+begin
+    if p_schema is null or not p_schema like any({retired_schemas}) then
+        raise exception using errcode = '42501',
+            message = format('%L is not a schema a run set aside', p_schema);
+    end if;
+    execute format('drop schema if exists %I cascade', p_schema);
+end
+$fn$;
+
+revoke all on function cppa_ops.run_schema(text, boolean), cppa_ops.take_over_schema(text),
+    cppa_ops.publish_marts(bigint), cppa_ops.drop_retired_schema(text) from public;
+grant execute on function cppa_ops.run_schema(text, boolean), cppa_ops.publish_marts(bigint),
+    cppa_ops.drop_retired_schema(text) to {transformer};
+
+-- Where runs build: the transformer's. What runs published before (a smoke run
+-- by the owner, or runs of a version whose marts were the transformer's): the
+-- owner's, checked.
 do $$
 declare
-    s record;
-    o record;
+    s text;
 begin
-    for s in
-        select nspname from pg_namespace
-        where nspname = any({run_schemas}) or nspname like any({retired_schemas})
-    loop
-        execute format('alter schema %I owner to {transformer}', s.nspname);
-        for o in
-            select c.relname, c.relkind from pg_class as c
-            where c.relnamespace = s.nspname::regnamespace and c.relkind in ('r', 'v', 'm', 'p')
-        loop
-            execute format(
-                'alter %s %I.%I owner to {transformer}',
-                case o.relkind when 'v' then 'view' when 'm' then 'materialized view' else 'table' end,
-                s.nspname, o.relname
-            );
-        end loop;
+    foreach s in array {run_schemas} loop
+        if exists (select from pg_namespace where nspname = s) then
+            execute format('alter schema %I owner to {transformer}', s);
+        else
+            perform cppa_ops.run_schema(s, false);
+        end if;
+    end loop;
+    foreach s in array {published_schemas} loop
+        perform cppa_ops.take_over_schema(s);
     end loop;
 end
 $$;
@@ -111,17 +270,6 @@ do $$
 begin
     if to_regprocedure('cppa_raw.django_grant_write_back()') is not null then
         perform cppa_raw.django_grant_write_back();
-    end if;
-end
-$$;
-
--- marts are rebuilt in a new schema each run; `run` grants the reader on it
--- before publishing. These cover marts that already exist:
-do $$
-begin
-    if exists (select from pg_namespace where nspname = {marts_name}) then
-        grant usage on schema {marts} to {reader};
-        grant select on all tables in schema {marts} to {reader};
     end if;
 end
 $$;

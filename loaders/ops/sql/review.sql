@@ -74,9 +74,6 @@ select * from cppa_identity.identity_change
 where from_identity_id = any(%(ids)s) or to_identity_id = any(%(ids)s)
 order by changed_at;
 
--- name: candidate_reason_kinds
-select reason from cppa_identity_config.candidate_reasons order by reason;
-
 -- name: candidates
 -- Candidates scoring at least min_score, carrying a reason of that kind when one
 -- is given (reasons read "kind: detail"), best first; `limit` of them (NULL: all).
@@ -129,9 +126,6 @@ select 'score', case
 from cppa_identity.identity_merge_candidate as c
 group by 1, 2
 order by 1, 3 desc, 2;
-
--- name: evidence_kinds
-select evidence from cppa_identity_config.evidence_kinds order by strength desc, evidence;
 
 -- name: audit
 select e.identity_id, i.display_name, e.node_a, e.node_b, e.evidence, e.detail
