@@ -21,6 +21,9 @@ from loaders.ops import embedded, roles
 from loaders.ops.runs import run
 from loaders.ops.schemas import RUN_SCHEMAS
 
+# the logins below are cluster-wide: this module's tests run on one worker
+pytestmark = pytest.mark.xdist_group("cluster_logins")
+
 USERS = {
     "cppa_t_loader": "loader",
     "cppa_t_transformer": "transformer",
@@ -296,7 +299,7 @@ def _plant_everything(t: psycopg.Connection[Any], login: str, others: list[str])
                     " $$ begin perform {s}.planted(); return $1; end $$"
                 ).format(f=sql.Identifier(fn), **names)
             )
-        for (relation, kind) in t.execute(
+        for relation, kind in t.execute(
             "select relname, relkind from pg_class where relnamespace = %s::regnamespace"
             " and relkind in ('r', 'v')",
             (schema,),

@@ -89,11 +89,21 @@ def outranks_transformer(conn: psycopg.Connection[Any]) -> bool:
 
 def take_role(conn: psycopg.Connection[Any], job: str) -> str | None:
     """Work as the role of `job` (SET ROLE) where this login may: a session of the
-    owner that only reads does so as the reader, so that nothing a less
-    privileged role built and it reads (a view, a function a view calls) ever
-    runs with the owner's rights. Returns the role taken."""
+    owner that only reads does so as the reader. A login that may not take the
+    reviewer role is refused (PermissionDenied) before a decision is looked at.
+    Returns the role taken."""
     role = role_for(conn, job)
     if role is None:
+        if job == REVIEWER and grants_applied(conn):
+            # refused before anything is looked at: a decision is the reviewers' alone
+            names = role_names(conn) or {}
+            row = conn.execute("select session_user").fetchone()
+            login = str(row[0]) if row else "this login"
+            raise PermissionDenied(
+                f"{login} may not record or revoke decisions here: it is not a member of"
+                f" {names[REVIEWER]}; nothing was written",
+                f"ask the owner: grant {names[REVIEWER]} to {login}",
+            )
         return None
     conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
     # every name the commands use is qualified: nothing is looked up in a schema
