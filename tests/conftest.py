@@ -134,19 +134,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+FIGURES_DIR_ENV = "CPPA_IDENTITY_TEST_FIGURES"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-xdist workers inherit this directory and leave their figures there."""
+    if not hasattr(config, "workerinput") and FIGURES_DIR_ENV not in os.environ:
+        os.environ[FIGURES_DIR_ENV] = tempfile.mkdtemp(prefix="cppa-identity-figures-")
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """In a pytest-xdist worker: hand the figures to the controller, which prints them."""
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:
-        workeroutput["cppa_figures"] = json.dumps(FIGURES)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: Any) -> None:
-    FIGURES.update(json.loads(getattr(node, "workeroutput", {}).get("cppa_figures", "{}")))
+    workerinput = getattr(session.config, "workerinput", None)
+    if workerinput is not None and FIGURES:
+        path = Path(os.environ[FIGURES_DIR_ENV]) / f"{workerinput['workerid']}.json"
+        path.write_text(json.dumps(FIGURES))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if hasattr(terminalreporter.config, "workerinput"):
+        return  # a worker: the controller prints what the workers left
+    for path in sorted(Path(os.environ.get(FIGURES_DIR_ENV, "/nonexistent")).glob("*.json")):
+        FIGURES.update(json.loads(path.read_text()))
+        path.unlink()
     if FIGURES:
         terminalreporter.section("cppa-identity figures")
         for name, value in FIGURES.items():
