@@ -220,6 +220,8 @@ def _decide(
 ) -> None:
     with wrap_db_errors(action), connect(resolve()) as conn:
         take_role(conn, REVIEWER)
+        if action == "dismiss" and a is not None and b is not None:
+            review.check_dismiss(conn, a, b)
         decision = record_decision(
             action, a, b, reason=reason, revokes=revokes, source="cli", conn=conn
         )

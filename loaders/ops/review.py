@@ -41,6 +41,30 @@ def require_marts(conn: psycopg.Connection[Any]) -> None:
         raise NotFound("no identities yet", hint="run `cppa-identity run` first")
 
 
+def check_dismiss(conn: psycopg.Connection[Any], a: int, b: int) -> None:
+    """A dismiss hides a merge candidate: refuse one between two profiles of one
+    identity, or between identities no candidate joins (as of the last run)."""
+    from ..errors import DecisionRefused
+
+    if not relation_exists(conn, MARTS, "identity_merge_candidate"):
+        return  # no run yet: nothing to check against
+    row = conn.execute(_sql("dismiss_target"), {"a": a, "b": b}).fetchone()
+    if row is None or row[0] is None or row[1] is None:
+        return  # a node the last run has not seen: the next run judges it
+    identity_a, identity_b, is_candidate = row
+    if identity_a == identity_b:
+        raise DecisionRefused(
+            f"{a} and {b} are one identity ({identity_a}): there is no candidate to dismiss;"
+            f" to take them apart: cppa-identity different {a} {b}"
+        )
+    if not is_candidate:
+        raise DecisionRefused(
+            f"no merge candidate joins identities {identity_a} and {identity_b}"
+            f" (of {a} and {b}): nothing to dismiss; to keep them apart for good:"
+            f" cppa-identity different {a} {b}"
+        )
+
+
 @dataclass
 class Status:
     """What `status` reports: where, which schema version, counts, freshness."""
@@ -235,7 +259,7 @@ def accept_candidates(
     of kind `reason`, if given), all in one transaction and one batch that
     `revoke --batch` undoes. A pair a decision in force settles is reported, not
     recorded. dry_run: the same report, nothing written."""
-    from ..decisions import new_batch, record_decision
+    from ..decisions import check_decision, new_batch, record_decision
     from ..errors import DecisionRefused
 
     require_marts(conn)
@@ -252,12 +276,17 @@ def accept_candidates(
     ]
     done = Accepted(None, [], [])
     with conn.transaction(force_rollback=dry_run):
-        done.batch = new_batch(conn) if found else None
+        # a dry run checks each decision as recording it would, and uses up no id
+        done.batch = new_batch(conn) if found and not dry_run else None
         for c in found:
             why = (
                 f"accepted candidate {c.candidate_id} (score {c.score:.2f}: {'; '.join(c.reasons)})"
             )
             try:
+                if dry_run:
+                    check_decision("same", c.identity_a, c.identity_b, conn=conn)
+                    done.accepted.append(c)
+                    continue
                 with conn.transaction():
                     record_decision(
                         "same",

@@ -126,6 +126,42 @@ where
     )
 order by d.decision_id;
 
+-- name: locks_holding
+-- Locks in force whose frozen members include node n: not revoked, and no
+-- unlock of their identity in force after them.
+select d.decision_id, d.node_a
+from cppa_raw.manual_decisions as d
+where
+    d.action = 'lock'
+    and %(n)s::bigint = any(d.members)
+    and not exists (
+        select from cppa_raw.manual_decisions as r
+        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
+    )
+    and not exists (
+        select from cppa_raw.manual_decisions as u
+        where
+            u.action = 'unlock' and u.node_a = d.node_a and u.decision_id > d.decision_id
+            and not exists (
+                select from cppa_raw.manual_decisions as r
+                where r.action = 'revoke' and r.revokes_decision_id = u.decision_id
+            )
+    )
+order by d.decision_id;
+
+-- name: same_decisions_on
+-- "same" decisions in force that name node n.
+select d.decision_id, case when d.node_a = %(n)s::bigint then d.node_b else d.node_a end
+from cppa_raw.manual_decisions as d
+where
+    d.action = 'same'
+    and %(n)s::bigint in (d.node_a, d.node_b)
+    and not exists (
+        select from cppa_raw.manual_decisions as r
+        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
+    )
+order by d.decision_id;
+
 -- name: decision_insert
 insert into cppa_raw.manual_decisions
     (action, node_a, node_b, members, revokes_decision_id, reason, decided_by, source, batch_id)

@@ -79,6 +79,8 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
     assert {p["id"] for p in shown[0]["profiles"]} >= {a, b}
     assert any(h["change_type"] == "merge" for h in shown[0]["history"])
     decision = int(merged.split()[1].rstrip(":"))
+    one = invoke("dismiss", f"{a}-{b}", code=2).output  # one identity now: no candidate
+    assert f"one identity ({a})" in one and f"cppa-identity different {a} {b}" in one
     merge_line = next(h for h in shown[0]["history"] if h["change_type"] == "merge")
     assert f"manual_same (decision {decision})" in merge_line["evidence"]
     undone = invoke("revoke", str(decision), "--run").stdout
@@ -141,6 +143,15 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
     )
     assert len(dry["accepted"]) == len(expected) > 0 and dry["batch"] is None
     assert conn.execute(count).fetchone()[0] == before
+    # ... and uses up no decision or batch id
+    ids = "select last_value, is_called from cppa_raw.{}"
+    seq = conn.execute("select pg_get_serial_sequence('cppa_raw.manual_decisions', 'decision_id')")
+    decision_seq = seq.fetchone()[0].split(".")[-1]
+    used = [conn.execute(ids.format(s)).fetchone() for s in (decision_seq, "decision_batch_seq")]
+    invoke("candidates", "accept", "--min-score", "0", "--dry-run")
+    assert [
+        conn.execute(ids.format(s)).fetchone() for s in (decision_seq, "decision_batch_seq")
+    ] == used
     done = json.loads(
         invoke("candidates", "accept", "--min-score", "0", "--reason", "same_name", "--json").stdout
     )
@@ -374,8 +385,28 @@ def test_decisions_refuse_nonsense_and_undo_is_honest(database: dbmod.Database, 
     invoke("lock", str(a.id))
     assert "already locked" in invoke("lock", str(a.id), code=2).output
     invoke("unlock", str(a.id))
-    invoke("split", str(b.id))
-    assert "already split" in invoke("split", str(b.id), code=2).output
+    # a split cannot undo a decision: the "same" that holds b is named
+    held = invoke("split", str(b.id), code=2).output
+    assert f"held by decision {decision} (same" in held and f"revoke {decision}" in held
+    c, _ = L.get_or_create_youtube_speaker("UC-c", "C")
+    d, _ = L.get_or_create_youtube_speaker("UC-d", "D")
+    invoke("split", str(d.id))
+    assert "already split" in invoke("split", str(d.id), code=2).output
+    # inside a lock nothing can be locked apart, split off, merged out or told apart
+    lock = L.record_decision("lock", c.id, members=[c.id, d.id])
+    before = recorded()
+    for args in (
+        ("lock", str(d.id)),
+        ("split", str(c.id)),
+        ("merge", str(d.id), str(a.id)),
+        ("different", str(c.id), str(d.id)),
+    ):
+        out = invoke(*args, code=2).output
+        assert f"which decision {lock.id} locked" in out and f"unlock {c.id}" in out, (args, out)
+    assert "already the same person" in invoke("merge", str(c.id), str(d.id), code=2).output
+    assert recorded() == before
+    invoke("unlock", str(c.id))
+    invoke("lock", str(d.id))  # once unlocked, it may
 
     undone = invoke("revoke", str(decision)).stdout
     undo = int(undone.split()[1].rstrip(":"))

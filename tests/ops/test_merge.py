@@ -73,6 +73,20 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     # a generic address shared by strangers: blocked
     x1, _ = L.get_or_create_mailing_list_profile("Xavier One", "noreply@github.com")
     x2, _ = L.get_or_create_mailing_list_profile("Yolanda Two", "noreply@github.com")
+    # placeholder addresses join nobody: git's machine.(none), non-routable hosts,
+    # template addresses (seed blocked_emails)
+    placeholders = [
+        [
+            L.get_or_create_mailing_list_profile(name, address)[0].id
+            for name in (f"David {one}", f"David {two}")
+        ]
+        for address, one, two in (
+            ("david@david-pc.(none)", "Able", "Baker"),
+            ("dev@macbook.local", "Cole", "Dunn"),
+            ("your_email@youremail.com", "Ember", "Frost"),
+            ("devnull@localhost", "Grant", "Hale"),
+        )
+    ]
     # a bot sharing an address with a person is never merged
     bot, _ = L.get_or_create_discord_profile(5, "helper", "Helper", is_bot=True)
     L.add_email(bot, "ops@team.example")
@@ -104,6 +118,8 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     ).fetchone()
     assert candidate is not None and any("same_name" in r for r in candidate[0])
     assert identity_of(conn, x1.id) != identity_of(conn, x2.id)
+    for one, two in placeholders:
+        assert identity_of(conn, one) != identity_of(conn, two), (one, two)
     assert identity_of(conn, bot.id) != identity_of(conn, human.id)
     assert {identity_of(conn, p) for p in chain} == {chain[0]}
     rounds = conn.execute(

@@ -134,3 +134,25 @@ inner join cppa_identity.identity as i on i.id = e.identity_id
 where e.evidence = %(evidence)s
 order by e.identity_id, e.node_a, e.node_b
 limit %(limit)s;
+
+-- name: dismiss_target
+-- The identities of a and b at the last run, and whether a merge candidate
+-- stands between them.
+with ids as (
+    select
+        (select n.identity_id from cppa_identity.identity_node as n where n.node_id = %(a)s)
+            as identity_a,
+        (select n.identity_id from cppa_identity.identity_node as n where n.node_id = %(b)s)
+            as identity_b
+)
+
+select
+    ids.identity_a,
+    ids.identity_b,
+    exists (
+        select from cppa_identity.identity_merge_candidate as c
+        where
+            least(c.identity_a, c.identity_b) = least(ids.identity_a, ids.identity_b)
+            and greatest(c.identity_a, c.identity_b) = greatest(ids.identity_a, ids.identity_b)
+    ) as is_candidate
+from ids;
