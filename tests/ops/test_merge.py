@@ -87,6 +87,17 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
             ("devnull@localhost", "Grant", "Hale"),
         )
     ]
+    # one "X via List" line with a person's own address splits nobody, joins nobody
+    victim_slack, _ = L.get_or_create_slack_user(
+        {
+            "id": "UV1",
+            "name": "vicky",
+            "real_name": "Vicky Tim",
+            "profile": {"email": "vicky@tim.example"},
+        }
+    )
+    victim_list, _ = L.get_or_create_mailing_list_profile("V. T.", "vicky@tim.example")
+    relayed, _ = L.get_or_create_mailing_list_profile("Whoever via Boost", "vicky@tim.example")
     # a bot sharing an address with a person is never merged
     bot, _ = L.get_or_create_discord_profile(5, "helper", "Helper", is_bot=True)
     L.add_email(bot, "ops@team.example")
@@ -118,6 +129,8 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     ).fetchone()
     assert candidate is not None and any("same_name" in r for r in candidate[0])
     assert identity_of(conn, x1.id) != identity_of(conn, x2.id)
+    assert identity_of(conn, victim_slack.id) == identity_of(conn, victim_list.id)
+    assert identity_of(conn, relayed.id) != identity_of(conn, victim_slack.id)
     for one, two in placeholders:
         assert identity_of(conn, one) != identity_of(conn, two), (one, two)
     assert identity_of(conn, bot.id) != identity_of(conn, human.id)

@@ -26,7 +26,8 @@ unioned as (
         account_type <> 'user' as is_organization,
         username like '%[bot]' as is_bot,
         created_at,
-        updated_at
+        updated_at,
+        github_account_id > 0 as is_platform_account
     from github
     union all
     select
@@ -37,7 +38,8 @@ unioned as (
         false,
         false,
         created_at,
-        updated_at
+        updated_at,
+        true
     from slack
     union all
     select
@@ -48,7 +50,8 @@ unioned as (
         false,
         is_bot,
         created_at,
-        updated_at
+        updated_at,
+        true
     from discord
     union all
     select
@@ -59,7 +62,8 @@ unioned as (
         false,
         false,
         created_at,
-        updated_at
+        updated_at,
+        false
     from mailing_list
     union all
     select
@@ -70,7 +74,8 @@ unioned as (
         false,
         false,
         created_at,
-        updated_at
+        updated_at,
+        false
     from wg21
     union all
     select
@@ -81,7 +86,8 @@ unioned as (
         false,
         false,
         created_at,
-        updated_at
+        updated_at,
+        true
     from youtube
 ),
 
@@ -94,6 +100,10 @@ final as (
         unioned.declared_identity_id,
         unioned.is_bot,
         unioned.is_organization,
+        -- an account of the platform's own (a GitHub, Slack, Discord or YouTube
+        -- id: verified by the platform), not a commit author, list poster or
+        -- paper author (what they claim is all there is)
+        unioned.is_platform_account,
         (unioned.is_bot or unioned.is_organization) as is_not_a_person,
         nullif({{ fold_case('btrim(unioned.username)') }}, '') as username_folded,
         -- "Jane Doe via Boost": a relay sent it (a list rewriting senders, a patch

@@ -1,6 +1,7 @@
 -- One row per (eligible profile, address) that counts as email evidence, with
 -- the profile's lock partition: valid, not blocked (seed blocked_emails), not a
--- hub, not a relay.
+-- hub, not a relay, not the address of a profile shown as "<name> via …" (the
+-- relay's address, not the sender's).
 with
 
 emails as (select * from {{ ref('int_emails_collapsed') }}),
@@ -12,6 +13,8 @@ blocked_emails as (select * from {{ ref('blocked_emails') }}),
 hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
 
 relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
+
+relayed as (select * from {{ ref('int_profiles_unioned') }} where is_relayed),
 
 final as (
     select distinct
@@ -31,6 +34,7 @@ final as (
             where hubs.identifier_kind = 'email' and hubs.identifier = emails.email_normalized
         )
         and emails.email_normalized not in (select relays.email_normalized from relays)
+        and emails.base_profile_id not in (select relayed.base_profile_id from relayed)
 )
 
 select * from final
