@@ -14,7 +14,10 @@ hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
 
 relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
 
-relayed as (select * from {{ ref('int_profiles_unioned') }} where is_relayed),
+relayed as (
+    select base_profile_id from {{ ref('int_profiles_unioned') }}
+    where is_relayed
+),
 
 final as (
     select distinct
