@@ -67,6 +67,10 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     yt, _ = L.get_or_create_youtube_speaker("UC-jane", "Jane Doe", identity=ident)
     L.add_email(discord, "jane@doe.example")
     jane = [gh.id, commit.id, slack.id, ml.id, wg.id, discord.id, yt.id]
+    # a commit author naming Jane's account id with a login it never had joins nobody
+    forged, _ = L.get_or_create_unknown_github_account(
+        "Mallory", "583231+anylogin@users.noreply.github.com"
+    )
     # two people who share a name: a candidate, never a merge
     bob1, _ = L.get_or_create_mailing_list_profile("John Smith", "john@one.example")
     bob2, _ = L.get_or_create_mailing_list_profile("John Smith", "john@two.example")
@@ -117,6 +121,7 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     jane_identity = identity_of(conn, gh.id)
     assert {identity_of(conn, p) for p in jane} == {jane_identity}
     assert jane_identity == min([*jane, ident.id]), "identity id = smallest node id"
+    assert identity_of(conn, forged.id) != jane_identity
     name = conn.execute(
         "select display_name from cppa_identity.identity where id = %s", (jane_identity,)
     ).fetchone()[0]

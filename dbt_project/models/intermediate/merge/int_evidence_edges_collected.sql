@@ -60,6 +60,17 @@ usable_relations as (
     'tmp_identity', 'usable_relations', 'tmp_identity_id', 'usable_relations.tmp_identity_id::text'
 ) }},
 
+-- every login a GitHub account was seen with: a noreply address names the
+-- account by id and login, and joins it only when both match (anyone can
+-- write "5005+anylogin@users.noreply.github.com" as a commit's author)
+account_logins as (
+    select distinct
+        base_profile_id,
+        {{ fold_case('username') }} as login
+    from {{ ref('stg_cppa_raw__github_accounts') }}
+    where username <> ''
+),
+
 noreply_id as (
     select
         emails.base_profile_id as node_a,
@@ -68,6 +79,10 @@ noreply_id as (
         emails.email_normalized as detail
     from emails
     inner join github on emails.github_noreply_account_id = github.github_account_id
+    inner join account_logins
+        on
+            github.base_profile_id = account_logins.base_profile_id
+            and emails.github_noreply_login = account_logins.login
     where emails.base_profile_id <> github.base_profile_id
 ),
 
