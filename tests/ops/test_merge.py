@@ -272,7 +272,20 @@ def test_lock_split_and_hubs(database: dbmod.Database, conn: Any, monkeypatch: A
     # an address shared by more than hub_threshold profiles is not evidence
     for i in range(22):
         L.get_or_create_mailing_list_profile(f"Member {i}", "list@team.example")
+    # ... for what only claims it: 21 commit strings with a person's own address
+    # take it from nobody's accounts, and join nobody
+    victim_gh, _ = L.get_or_create_github_account(4242, "hubvictim", "H. V.")
+    L.add_email(victim_gh, "hv@victim.example")
+    victim_slack, _ = L.get_or_create_slack_user(
+        {"id": "UHV", "name": "hv", "profile": {"email": "hv@victim.example"}}
+    )
+    claims = [
+        L.get_or_create_unknown_github_account(f"Committer {i}", "hv@victim.example")[0].id
+        for i in range(21)
+    ]
     build(database)
+    assert identity_of(conn, victim_gh.id) == identity_of(conn, victim_slack.id)
+    assert identity_of(conn, victim_gh.id) not in {identity_of(conn, c) for c in claims}
     spread = conn.execute(
         "select count(distinct b.identity_id) from cppa_identity.base_profile as b"
         " join cppa_identity.email as e on e.base_profile_id = b.id"

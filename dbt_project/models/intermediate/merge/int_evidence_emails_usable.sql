@@ -1,7 +1,8 @@
 -- One row per (eligible profile, address) that counts as email evidence, with
 -- the profile's lock partition: valid, not blocked (seed blocked_emails), not a
--- hub, not a relay, not the address of a profile shown as "<name> via …" (the
--- relay's address, not the sender's).
+-- hub (for a platform account's own address: not a hub of accounts), not a
+-- relay, not the address of a profile shown as "<name> via …" (the relay's
+-- address, not the sender's).
 with
 
 emails as (select * from {{ ref('int_emails_collapsed') }}),
@@ -14,10 +15,7 @@ hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
 
 relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
 
-relayed as (
-    select base_profile_id from {{ ref('int_profiles_unioned') }}
-    where is_relayed
-),
+profiles as (select * from {{ ref('int_profiles_unioned') }}),
 
 final as (
     select distinct
@@ -26,18 +24,27 @@ final as (
         eligible.lock_id
     from emails
     inner join eligible on emails.base_profile_id = eligible.base_profile_id
+    left join profiles on emails.base_profile_id = profiles.base_profile_id
     where
         emails.is_valid_email
         and not exists (
             select 1 from blocked_emails
             where emails.email_normalized like blocked_emails.email_pattern
         )
+        -- a hub voids what only claims the address; a platform account's own
+        -- address counts unless accounts alone make it a hub
         and not exists (
             select 1 from hubs
-            where hubs.identifier_kind = 'email' and hubs.identifier = emails.email_normalized
+            where
+                hubs.identifier_kind = 'email'
+                and hubs.identifier = emails.email_normalized
+                and (
+                    not coalesce(profiles.is_platform_account, false)
+                    or hubs.verified_count > {{ var('hub_threshold') }}
+                )
         )
         and emails.email_normalized not in (select relays.email_normalized from relays)
-        and emails.base_profile_id not in (select relayed.base_profile_id from relayed)
+        and not coalesce(profiles.is_relayed, false)
 )
 
 select * from final

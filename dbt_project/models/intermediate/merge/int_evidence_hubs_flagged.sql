@@ -1,5 +1,9 @@
 -- One row per identifier (email, name, username) shared by more profiles than
--- var('hub_threshold'): never used as evidence, reported instead.
+-- var('hub_threshold'): never used as evidence by what only claims it, reported
+-- instead. verified_count: how many of those profiles are platform accounts (a
+-- Slack or GitHub account's own address); their uses count unless they alone
+-- exceed the threshold, so claims (commit strings, list posts) cannot take a
+-- person's own address from their accounts.
 with
 
 emails as (
@@ -35,11 +39,13 @@ identifiers as (
 
 final as (
     select
-        identifier_kind,
-        identifier,
-        count(*) as profile_count
+        identifiers.identifier_kind,
+        identifiers.identifier,
+        count(*) as profile_count,
+        count(*) filter (where profiles.is_platform_account) as verified_count
     from identifiers
-    group by identifier_kind, identifier
+    inner join profiles on identifiers.base_profile_id = profiles.base_profile_id
+    group by identifiers.identifier_kind, identifiers.identifier
     having count(*) > {{ var('hub_threshold') }}
 )
 
