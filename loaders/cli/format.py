@@ -144,7 +144,8 @@ def identity(shown: ShownIdentity, matched_by: list[str] | None = None) -> list[
         for p in shown.profiles
     ]
     lines += [
-        f"  evidence: {e['node_a']} ↔ {e['node_b']} {e['evidence']} ({e['detail']})"
+        f"  evidence: {e['node_a']} ↔ {e['node_b']} {e['evidence']} ({e['detail']};"
+        f" {e['provenance']})"
         for e in shown.evidence
     ]
     lines += [

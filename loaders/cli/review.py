@@ -184,7 +184,7 @@ def audit(
     for r in rows:
         typer.echo(
             f"identity {r['identity_id']} {r['display_name']!r}: {r['node_a']} ↔ {r['node_b']}"
-            f" {r['evidence']} ({r['detail']})"
+            f" {r['evidence']} ({r['detail']}; {r['provenance']})"
         )
     if not rows:
         typer.echo(f"no automatic merges on {evidence}")

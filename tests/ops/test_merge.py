@@ -122,6 +122,17 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     assert {identity_of(conn, p) for p in jane} == {jane_identity}
     assert jane_identity == min([*jane, ident.id]), "identity id = smallest node id"
     assert identity_of(conn, forged.id) != jane_identity
+    # each edge says how far it can be trusted: account ids and declarations are
+    # verified; names and an address a list poster claims are not
+    provenance = dict(
+        conn.execute(
+            "select evidence, string_agg(distinct provenance, ',') from cppa_identity.identity_evidence"
+            " where identity_id = %s group by evidence",
+            (jane_identity,),
+        ).fetchall()
+    )
+    assert provenance["declared_identity"] == "verified"
+    assert provenance["shared_email"] == "claimed"  # the list's and papers' claims
     name = conn.execute(
         "select display_name from cppa_identity.identity where id = %s", (jane_identity,)
     ).fetchone()[0]

@@ -64,7 +64,7 @@ where p.identity_id = any(%(ids)s)
 order by p.id;
 
 -- name: show_evidence
-select identity_id, node_a, node_b, evidence, detail
+select identity_id, node_a, node_b, evidence, detail, provenance
 from cppa_identity.identity_evidence
 where identity_id = any(%(ids)s)
 order by strength desc, node_a, node_b;
@@ -128,7 +128,7 @@ group by 1, 2
 order by 1, 3 desc, 2;
 
 -- name: audit
-select e.identity_id, i.display_name, e.node_a, e.node_b, e.evidence, e.detail
+select e.identity_id, i.display_name, e.node_a, e.node_b, e.evidence, e.detail, e.provenance
 from cppa_identity.identity_evidence as e
 inner join cppa_identity.identity as i on i.id = e.identity_id
 where e.evidence = %(evidence)s
