@@ -398,3 +398,34 @@ def test_rows_the_merge_cannot_use_are_left_out_and_reported(
     assert conn.execute(
         "select username from cppa_identity.github_account where id = %s", (account.id,)
     ).fetchone() == ("kept",)
+
+
+def _unrelated_name(i: int) -> str:
+    """A two-word name of letters no sample name, address or handle uses."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    word = "".join(letters[(i // 20**k) % 20] for k in range(4))
+    return f"Qy{word} Zq{word[::-1]}"
+
+
+def test_unrelated_profiles_change_no_identity(database: dbmod.Database, conn: Any) -> None:
+    """Locality: 50,000 GitHub accounts that share no name word, address or
+    handle with the sample's people leave every identity as it was (the name
+    prior is a fixed population, not the database's size)."""
+    from loaders.ops import sample
+
+    truth = sample.load(sample.generate(200))
+    build(database)
+    partition = "select node_id, identity_id from cppa_identity.identity_node order by node_id"
+    before = conn.execute(partition).fetchall()
+    assert len(before) >= len(truth)
+    L.load_github_accounts(
+        {
+            "github_account_id": 5_000_000 + i,
+            "username": f"unrelated-{i}",
+            "display_name": _unrelated_name(i),
+        }
+        for i in range(50_000)
+    )
+    build(database)
+    after = dict(conn.execute(partition).fetchall())
+    assert [(node, after[node]) for node, _ in before] == before

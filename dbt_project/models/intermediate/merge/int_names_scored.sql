@@ -1,8 +1,9 @@
 -- One row per folded person name or username carried by a person's profile, scored as
 -- Fellegi-Sunter with term frequencies: two profiles sharing the name are one
 -- person with probability p = odds / (1 + odds), odds = prior × m / u, where the
--- prior is 1 / (profiles carrying person names, at least
--- var('name_min_population')), m = var('name_m_probability')
+-- prior is 1 / var('name_population') (a fixed population, never the
+-- database's size: loading profiles that share no name with an identity
+-- cannot change how its names score), m = var('name_m_probability')
 -- (a person shows the same name across profiles) and u the share of people
 -- carrying the name: given name × surname frequency from the seed
 -- name_frequencies (either order, the commoner wins), or
@@ -29,11 +30,7 @@ people as (
 ),
 
 population as (
-    select
-        greatest(
-            count(distinct base_profile_id), {{ var('name_min_population') }}
-        )::float as profile_count
-    from people
+    select {{ var('name_population') }}::float as profile_count
 ),
 
 names as (
