@@ -135,12 +135,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 FIGURES_DIR_ENV = "CPPA_IDENTITY_TEST_FIGURES"
+_FIGURES_DIR = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """pytest-xdist workers inherit this directory and leave their figures there."""
     if not hasattr(config, "workerinput") and FIGURES_DIR_ENV not in os.environ:
         os.environ[FIGURES_DIR_ENV] = tempfile.mkdtemp(prefix="cppa-identity-figures-")
+        config.stash[_FIGURES_DIR] = Path(os.environ[FIGURES_DIR_ENV])
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -153,9 +155,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if hasattr(terminalreporter.config, "workerinput"):
         return  # a worker: the controller prints what the workers left
-    for path in sorted(Path(os.environ.get(FIGURES_DIR_ENV, "/nonexistent")).glob("*.json")):
+    left = Path(os.environ.get(FIGURES_DIR_ENV, "/nonexistent"))
+    for path in sorted(left.glob("*.json")):
         FIGURES.update(json.loads(path.read_text()))
         path.unlink()
+    if terminalreporter.config.stash.get(_FIGURES_DIR, None) == left:
+        left.rmdir()  # this session made it
     if FIGURES:
         terminalreporter.section("cppa-identity figures")
         for name, value in FIGURES.items():

@@ -11,7 +11,6 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from .catalog import SQL, schema_exists
-from .roles import grants_applied
 from .schemas import HISTORY, HISTORY_NEXT, HISTORY_OLD, MARTS, NEXT, OLD, RETIRED
 
 
@@ -21,7 +20,9 @@ def _rename(conn: psycopg.Connection[Any], schema: str, to: str) -> None:
     )
 
 
-def publish(conn: psycopg.Connection[Any], run_id: int, counts: dict[str, int]) -> dict[str, int]:
+def publish(
+    conn: psycopg.Connection[Any], run_id: int, counts: dict[str, int], owners: bool
+) -> dict[str, int]:
     """Swap the freshly built marts in: two schema renames in one transaction, which
     take no lock on a published table, so readers are never blocked and never
     deadlock with it. Once `grants` ran, the owner's function does it and first
@@ -34,7 +35,7 @@ def publish(conn: psycopg.Connection[Any], run_id: int, counts: dict[str, int]) 
     from ..django_app import mirror  # plain psycopg: no Django needed
 
     with conn.transaction():
-        if grants_applied(conn):
+        if owners:
             # the owner's function: it takes the new marts over, checked, and swaps
             conn.execute("select cppa_ops.publish_marts(%s)", (run_id,))
         else:
@@ -55,13 +56,13 @@ def _swap(conn: psycopg.Connection[Any], run_id: int) -> None:
         _rename(conn, HISTORY_NEXT, HISTORY)
 
 
-def prepare_history(conn: psycopg.Connection[Any]) -> None:
+def prepare_history(conn: psycopg.Connection[Any], owners: bool) -> None:
     """Copy the snapshots (membership, candidates) into the side history schema,
     where this run's dbt snapshots append to them; it is swapped in with the
     marts, so a run that fails leaves the published history as it was."""
     names = {"next": sql.Identifier(HISTORY_NEXT), "old": sql.Identifier(HISTORY)}
     with conn.transaction():
-        run_schema(conn, HISTORY_NEXT, fresh=True)
+        run_schema(conn, HISTORY_NEXT, fresh=True, owners=owners)
         for (table,) in conn.execute(SQL["schema_tables"], (HISTORY,)).fetchall():
             like = "create table {next}.{t} (like {old}.{t} including all)"
             copy = "insert into {next}.{t} select * from {old}.{t}"
@@ -69,10 +70,11 @@ def prepare_history(conn: psycopg.Connection[Any]) -> None:
                 conn.execute(sql.SQL(statement).format(t=sql.Identifier(table), **names))
 
 
-def run_schema(conn: psycopg.Connection[Any], schema: str, fresh: bool) -> None:
+def run_schema(conn: psycopg.Connection[Any], schema: str, fresh: bool, owners: bool) -> None:
     """Make sure a schema a run builds in exists (`fresh`: empty). Once `grants`
-    ran, the owner's function does it: the transformer creates no schema."""
-    if grants_applied(conn):
+    ran (`owners`: roles.grants_applied), the owner's function does it: the
+    transformer creates no schema."""
+    if owners:
         conn.execute("select cppa_ops.run_schema(%s, %s)", (schema, fresh))
         return
     name = sql.Identifier(schema)
@@ -81,9 +83,8 @@ def run_schema(conn: psycopg.Connection[Any], schema: str, fresh: bool) -> None:
     conn.execute(sql.SQL("create schema if not exists {}").format(name))
 
 
-def drop_retired(conn: psycopg.Connection[Any]) -> None:
+def drop_retired(conn: psycopg.Connection[Any], owners: bool) -> None:
     """Drop mart schemas replaced by earlier runs; skip any still in use (5 s)."""
-    owners = grants_applied(conn)
     for (schema,) in conn.execute(SQL["retired_schemas"], (list(RETIRED),)).fetchall():
         try:
             with conn.transaction():

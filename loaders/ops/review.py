@@ -14,7 +14,7 @@ from psycopg.rows import dict_row
 
 from ..db import Database, latest_version, schema_version
 from ..django_app import mirror
-from ..errors import NotFound, UsageError
+from ..errors import DecisionRefused, NotFound, UsageError
 from ..queries import named_statements
 from . import project
 from .catalog import mart_counts, pending_rows, relation_exists, rows_left_out
@@ -44,8 +44,6 @@ def require_marts(conn: psycopg.Connection[Any]) -> None:
 def check_dismiss(conn: psycopg.Connection[Any], a: int, b: int) -> None:
     """A dismiss hides a merge candidate: refuse one between two profiles of one
     identity, or between identities no candidate joins (as of the last run)."""
-    from ..errors import DecisionRefused
-
     if not relation_exists(conn, MARTS, "identity_merge_candidate"):
         return  # no run yet: nothing to check against
     row = conn.execute(_sql("dismiss_target"), {"a": a, "b": b}).fetchone()
@@ -260,7 +258,6 @@ def accept_candidates(
     `revoke --batch` undoes. A pair a decision in force settles is reported, not
     recorded. dry_run: the same report, nothing written."""
     from ..decisions import check_decision, new_batch, record_decision
-    from ..errors import DecisionRefused
 
     require_marts(conn)
     if not 0 <= min_score <= 1:

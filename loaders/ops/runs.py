@@ -32,7 +32,7 @@ from .dbt_runner import run_dbt
 from .migrations import migrate
 from .project import seeds_checksum
 from .publish import drop_retired, prepare_history, publish, run_schema
-from .roles import TRANSFORMER, outranks_transformer, role_for
+from .roles import TRANSFORMER, grants_applied, outranks_transformer, role_for
 from .schemas import HISTORY_NEXT, NEXT, SEEDS, WORK
 
 RUN_LOCK = 74_657_302
@@ -229,10 +229,11 @@ def _build(
     refuse_foreign_objects(conn)
     # NEXT starts empty; a login that outranks the transformer also starts from
     # empty WORK and SEEDS (reloaded), so its dbt sessions read nothing planted
+    owners = grants_applied(conn)  # asked once: the owner's functions do the DDL
     for schema, fresh in ((NEXT, True), (WORK, privileged), (SEEDS, privileged)):
-        run_schema(conn, schema, fresh)
-    drop_retired(conn)
-    prepare_history(conn)
+        run_schema(conn, schema, fresh, owners)
+    drop_retired(conn, owners)
+    prepare_history(conn, owners)
     checksum = seeds_checksum()
     reload_seeds = not seeds_loaded(conn, checksum)
     progress(RunStep("build", "building models and running tests (dbt build)"))
@@ -276,7 +277,7 @@ def _build(
     counts["rows_left_out"] = rows_left_out(conn, NEXT)
     counts.update(changes(conn, started_at))
     progress(RunStep("publish", "publishing the new marts"))
-    counts.update(publish(conn, run_id, counts))
+    counts.update(publish(conn, run_id, counts, owners))
     return RunSummary(
         run_id, "success", watermark, time.monotonic() - started, counts, failures, None
     )
