@@ -22,7 +22,7 @@ def main() -> None:
     try:
         app = __getattr__("app")
     except ModuleNotFoundError as missing:
-        if missing.name and missing.name.split(".")[0] in ("typer", "rich", "dbt", "yaml"):
+        if missing.name and missing.name.split(".")[0] in ("typer", "rich", "dbt", "yaml", "uvicorn", "starlette", "jinja2", "multipart"):
             sys.exit(f"{CLI_EXTRA_HINT} ({missing.name} is not installed)")
         raise
     app()  # type: ignore[operator]
@@ -34,7 +34,7 @@ def __getattr__(name: str) -> object:
         import importlib
 
         app_module = importlib.import_module(f"{__name__}.app")
-        for commands in ("data", "db", "review", "run"):
+        for commands in ("data", "db", "review", "run", "serve"):
             importlib.import_module(f"{__name__}.{commands}")
         # the submodule import bound the name `app` to the module: rebind it
         globals().update(app=app_module.app, EXIT_CODES=app_module.EXIT_CODES)

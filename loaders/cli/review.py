@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..db import connect, resolve
-from ..decisions import record_decision, revoke_batch
+from ..decisions import revoke_batch
 from ..errors import UsageError, wrap_db_errors
 from ..ops import review
 from ..ops.roles import READER, REVIEWER, take_role
@@ -120,6 +120,14 @@ def accept(
             "--reason", help="Only candidates with a reason of this kind, e.g. core_name."
         ),
     ] = None,
+    max_score: Annotated[
+        float | None,
+        typer.Option("--max-score", help="Only candidates scoring below this (0-1)."),
+    ] = None,
+    platform: Annotated[
+        str | None,
+        typer.Option("--platform", help="Only candidates with a profile of this platform."),
+    ] = None,
     note: Annotated[str, typer.Option("--note", help="Kept with each decision.")] = "",
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be accepted; write nothing.")
@@ -134,7 +142,8 @@ def accept(
     """
     with wrap_db_errors("candidates accept"), connect(resolve()) as conn:
         take_role(conn, REVIEWER)
-        done = review.accept_candidates(conn, min_score, reason_kind, note, dry_run)
+        selection = review.Selection(min_score, max_score, reason_kind, platform)
+        done = review.accept_candidates(conn, selection, note, dry_run)
     if as_json:
         echo_json(
             {
@@ -220,12 +229,7 @@ def _decide(
 ) -> None:
     with wrap_db_errors(action), connect(resolve()) as conn:
         take_role(conn, REVIEWER)
-        if action == "dismiss" and a is not None and b is not None:
-            review.check_dismiss(conn, a, b)
-        decision = record_decision(
-            action, a, b, reason=reason, revokes=revokes, source="cli", conn=conn
-        )
-        conn.commit()
+        decision = review.decide(conn, action, a, b, reason, revokes)
     by = f" by {decision.login} ({decision.decided_by})"
     if decision.revokes is not None:
         typer.echo(

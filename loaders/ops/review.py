@@ -13,6 +13,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from ..db import Database, latest_version, schema_version
+from ..decisions import Decision
 from ..django_app import mirror
 from ..errors import DecisionRefused, NotFound, UsageError
 from ..queries import named_statements
@@ -189,15 +190,28 @@ def find_identities(conn: psycopg.Connection[Any], query: str, limit: int = SHOW
         raise UsageError("show needs something to look for: an id, email, login or name")
     require_marts(conn)
     matches = _rows(conn, "show_lookup", {"q": query, "limit": limit})
+    if not matches:  # nothing matches exactly: what begins with the query
+        matches = [
+            {"identity_id": r.identity_id, "total": r.total, "matched_by": r.matched}
+            for r in search(conn, query, limit)
+        ]
     if not matches:
         raise NotFound(f"no identity matches {query!r}")
-    ids = [r["identity_id"] for r in matches]
+    return Found(
+        shown_identities(conn, [int(r["identity_id"]) for r in matches]),
+        int(matches[0]["total"]),
+        {int(r["identity_id"]): list(r["matched_by"] or []) for r in matches},
+    )
+
+
+def shown_identities(conn: psycopg.Connection[Any], ids: list[int]) -> list[ShownIdentity]:
+    """These identities with their profiles, evidence, history and conflicts."""
     params = {"ids": ids}
     profiles = _rows(conn, "show_profiles", params)
     evidence = _rows(conn, "show_evidence", params)
     history = _rows(conn, "show_history", params)
     cut = _rows(conn, "show_conflicts", params)
-    shown = [
+    return [
         ShownIdentity(
             identity,
             [p for p in profiles if p["identity_id"] == identity["id"]],
@@ -207,11 +221,33 @@ def find_identities(conn: psycopg.Connection[Any], query: str, limit: int = SHOW
         )
         for identity in _rows(conn, "show_identities", params)
     ]
-    return Found(
-        shown,
-        int(matches[0]["total"]),
-        {int(r["identity_id"]): list(r["matched_by"] or []) for r in matches},
-    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One identity a search found: what matched (kind and value, at most five)
+    and how many identities matched in all."""
+
+    identity_id: int
+    display_name: str
+    profile_count: int
+    exact: bool
+    matched: list[str]
+    total: int
+
+
+SEARCH_MAX = 200  # a longer query is no name, login or address anybody searches by
+
+
+def search(conn: psycopg.Connection[Any], query: str, limit: int = SHOW_LIMIT) -> list[Hit]:
+    """Identities with a name, login or address beginning with `query` (whole or
+    a word of it), case- and accent-insensitive, best first."""
+    require_marts(conn)
+    if len(query) > SEARCH_MAX:
+        raise UsageError(f"a search is at most {SEARCH_MAX} characters, not {len(query)}")
+    if not relation_exists(conn, MARTS, "identity_search_term"):
+        return []  # marts published before search terms existed: the next run adds them
+    return [Hit(**r) for r in _rows(conn, "search", {"q": query, "limit": limit})]
 
 
 @dataclass(frozen=True)
@@ -227,13 +263,146 @@ class Candidate:
     reasons: list[str]
 
 
-def candidates(conn: psycopg.Connection[Any], limit: int) -> list[Candidate]:
-    """The best `limit` merge candidates."""
+@dataclass(frozen=True)
+class Selection:
+    """Which candidates: a score band [min_score, max_score), a reason kind, a
+    platform on either side (None: any). Checked against the seeds."""
+
+    min_score: float = 0.0
+    max_score: float | None = None
+    reason: str | None = None
+    platform: str | None = None
+
+    def checked(self) -> Selection:
+        if not 0 <= self.min_score <= 1:
+            raise UsageError(f"--min-score is a score between 0 and 1, not {self.min_score}")
+        if self.max_score is not None and not self.min_score < self.max_score <= 1.001:
+            raise UsageError(
+                f"--max-score is a score above --min-score ({self.min_score}) and at most 1,"
+                f" not {self.max_score}"
+            )
+        kinds = reason_weights()
+        if self.reason is not None and self.reason not in kinds:
+            raise UsageError(
+                f"--reason must be one of {', '.join(sorted(kinds))}, not {self.reason!r}"
+            )
+        if self.platform is not None and self.platform not in PLATFORMS:
+            raise UsageError(
+                f"--platform must be one of {', '.join(PLATFORMS)}, not {self.platform!r}"
+            )
+        return self
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "min_score": self.min_score,
+            "max_score": self.max_score,
+            "reason": self.reason,
+            "platform": self.platform,
+        }
+
+
+PLATFORMS = ("github", "slack", "discord", "mailing_list", "wg21", "youtube")
+
+
+def reason_weights() -> dict[str, float]:
+    """Each candidate reason's weight (the candidate_reasons seed)."""
+    return {r["reason"]: float(r["weight"]) for r in project.seed_rows("candidate_reasons")}
+
+
+def candidates(
+    conn: psycopg.Connection[Any], limit: int | None, selection: Selection | None = None
+) -> list[Candidate]:
+    """The best `limit` merge candidates (of the selection; None: all)."""
     require_marts(conn)
+    chosen = (selection or Selection()).checked()
     return [
         Candidate(**{**r, "score": float(r["score"])})
-        for r in _rows(conn, "candidates", {"limit": limit, "min_score": 0, "reason": None})
+        for r in _rows(conn, "candidates", {**chosen.params(), "limit": limit})
     ]
+
+
+@dataclass
+class QueuePage:
+    """One page of the review queue: candidates grouped by their first identity,
+    both sides' profiles, the decisions already recorded on them, counts."""
+
+    candidates: list[Candidate]
+    total: int
+    profiles: dict[int, list[dict[str, Any]]]
+    pending: dict[tuple[int, int], list[dict[str, Any]]]
+
+
+def queue(
+    conn: psycopg.Connection[Any], selection: Selection, limit: int, offset: int
+) -> QueuePage:
+    require_marts(conn)
+    rows = _rows(
+        conn, "queue", {**selection.checked().params(), "limit": limit, "offset": max(offset, 0)}
+    )
+    found = [
+        Candidate(**{k: v for k, v in r.items() if k != "total"} | {"score": float(r["score"])})
+        for r in rows
+    ]
+    ids = sorted({i for c in found for i in (c.identity_a, c.identity_b)})
+    profiles: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for p in _rows(conn, "show_profiles", {"ids": ids}):
+        profiles[p["identity_id"]].append(p)
+    pending: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    pairs = {"a": [c.identity_a for c in found], "b": [c.identity_b for c in found]}
+    for d in _rows(conn, "pending_decisions", pairs):
+        pending.setdefault((d["identity_a"], d["identity_b"]), []).append(d)
+    return QueuePage(found, int(rows[0]["total"]) if rows else 0, profiles, pending)
+
+
+def waterfall(reasons: list[str]) -> list[tuple[str, float, float]]:
+    """Each reason's step in the candidate's score: (reason, score before, score
+    after). The score is 1 - ∏(1 - weight) over the reasons, so the steps end at
+    the candidate's score."""
+    weights = reason_weights()
+    steps, score = [], 0.0
+    for reason in reasons:
+        after = 1 - (1 - score) * (1 - weights.get(reason.split(":", 1)[0], 0.0))
+        steps.append((reason, score, after))
+        score = after
+    return steps
+
+
+def identity_of(conn: psycopg.Connection[Any], node: int) -> int | None:
+    """The identity a profile or identity id belongs to at the last run."""
+    require_marts(conn)
+    row = conn.execute(_sql("node_identity"), {"id": node}).fetchone()
+    return int(row[0]) if row else None
+
+
+def decisions(conn: psycopg.Connection[Any], limit: int, offset: int) -> list[dict[str, Any]]:
+    """Every decision, newest first, each with the revoke that undid it."""
+    return _rows(conn, "decisions", {"limit": limit, "offset": max(offset, 0)})
+
+
+def recent_runs(conn: psycopg.Connection[Any], limit: int) -> list[dict[str, Any]]:
+    return _rows(conn, "runs", {"limit": limit})
+
+
+def decide(
+    conn: psycopg.Connection[Any],
+    action: str,
+    a: int | None,
+    b: int | None,
+    reason: str = "",
+    revokes: int | None = None,
+    source: str = "cli",
+) -> Decision:
+    """Record one decision as a reviewer (the caller took the reviewer role),
+    committed: the CLI's decision commands and the review pages both call it."""
+    from ..decisions import record_decision
+
+    if action == "dismiss" and a is not None and b is not None:
+        check_dismiss(conn, a, b)
+    decision = record_decision(
+        action, a, b, reason=reason, revokes=revokes, source=source, conn=conn
+    )
+    conn.commit()
+    return decision
 
 
 @dataclass
@@ -248,29 +417,18 @@ class Accepted:
 
 def accept_candidates(
     conn: psycopg.Connection[Any],
-    min_score: float,
-    reason: str | None = None,
+    selection: Selection,
     note: str = "",
     dry_run: bool = False,
+    source: str = "cli",
 ) -> Accepted:
-    """Record "same" for every candidate scoring at least `min_score` (with a reason
-    of kind `reason`, if given), all in one transaction and one batch that
-    `revoke --batch` undoes. A pair a decision in force settles is reported, not
-    recorded. dry_run: the same report, nothing written."""
+    """Record "same" for every candidate of the selection (a score band, a reason
+    kind, a platform), all in one transaction and one batch that `revoke --batch`
+    undoes. A pair a decision in force settles is reported, not recorded.
+    dry_run: the same report, nothing written."""
     from ..decisions import check_decision, new_batch, record_decision
 
-    require_marts(conn)
-    if not 0 <= min_score <= 1:
-        raise UsageError(f"--min-score is a score between 0 and 1, not {min_score}")
-    kinds = {r["reason"] for r in project.seed_rows("candidate_reasons")}
-    if reason is not None and reason not in kinds:
-        raise UsageError(f"--reason must be one of {', '.join(sorted(kinds))}, not {reason!r}")
-    found = [
-        Candidate(**{**r, "score": float(r["score"])})
-        for r in _rows(
-            conn, "candidates", {"min_score": min_score, "reason": reason, "limit": None}
-        )
-    ]
+    found = candidates(conn, None, selection)
     done = Accepted(None, [], [])
     with conn.transaction(force_rollback=dry_run):
         # a dry run checks each decision as recording it would, and uses up no id
@@ -292,7 +450,7 @@ def accept_candidates(
                         reason=f"{note}; {why}" if note else why,
                         batch=done.batch,
                         conn=conn,
-                        source="cli",
+                        source=source,
                     )
                 done.accepted.append(c)
             except DecisionRefused as exc:

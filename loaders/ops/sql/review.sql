@@ -75,8 +75,9 @@ where from_identity_id = any(%(ids)s) or to_identity_id = any(%(ids)s)
 order by changed_at;
 
 -- name: candidates
--- Candidates scoring at least min_score, carrying a reason of that kind when one
--- is given (reasons read "kind: detail"), best first; `limit` of them (NULL: all).
+-- Candidates scoring at least min_score (and below max_score), carrying a reason
+-- of that kind (reasons read "kind: detail") and a profile of that platform on
+-- either side when given, best first; `limit` of them (NULL: all).
 select
     c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,
     b.display_name as name_b, c.score, c.reasons
@@ -84,8 +85,14 @@ from cppa_identity.identity_merge_candidate as c
 inner join cppa_identity.identity as a on a.id = c.identity_a
 inner join cppa_identity.identity as b on b.id = c.identity_b
 where c.score >= %(min_score)s
+    and (%(max_score)s::numeric is null or c.score < %(max_score)s)
     and (%(reason)s::text is null
         or exists (select from unnest(c.reasons) as r where split_part(r, ':', 1) = %(reason)s))
+    and (%(platform)s::text is null
+        or exists (
+            select from cppa_identity.identity_profile as p
+            where p.identity_id in (c.identity_a, c.identity_b) and p.type = %(platform)s
+        ))
 order by c.score desc, c.identity_a, c.identity_b
 limit %(limit)s;
 
@@ -156,3 +163,108 @@ select
             and greatest(c.identity_a, c.identity_b) = greatest(ids.identity_a, ids.identity_b)
     ) as is_candidate
 from ids;
+
+-- name: search
+-- Identities with a name, login or address that begins with the folded query
+-- (a whole value or one of its words; a leading @ is a login's), what matched
+-- on each, best first: whole values matched exactly, then the most profiles.
+with
+q as (
+    select ltrim(cppa_lib.fold_search(%(q)s), '@') collate "C" as term
+),
+
+hits as (
+    select t.identity_id, t.kind, t.value, t.term = q.term as exact
+    from cppa_identity.identity_search_term as t
+    cross join q
+    where q.term <> '' and t.term >= q.term and t.term < q.term || chr(1114111)
+),
+
+ranked as (
+    select
+        h.identity_id,
+        bool_or(h.exact) as exact,
+        array_agg(distinct h.kind || ' ' || h.value) as matched,
+        count(*) over () as total
+    from hits as h
+    group by h.identity_id
+)
+
+select
+    r.identity_id, i.display_name, i.profile_count, r.exact, r.matched[1:5] as matched,
+    r.total
+from ranked as r
+inner join cppa_identity.identity as i on i.id = r.identity_id
+order by r.exact desc, i.profile_count desc, r.identity_id
+limit %(limit)s;
+
+-- name: queue
+-- One page of the review queue: the candidates `candidates` selects, grouped by
+-- their first identity (groups by their best score), best first within a group.
+with
+c as (
+    select
+        c.candidate_id, c.identity_a, c.identity_b, c.score, c.reasons, c.first_seen_at,
+        max(c.score) over (partition by c.identity_a) as group_score
+    from cppa_identity.identity_merge_candidate as c
+    where c.score >= %(min_score)s
+        and (%(max_score)s::numeric is null or c.score < %(max_score)s)
+        and (%(reason)s::text is null
+            or exists (select from unnest(c.reasons) as r where split_part(r, ':', 1) = %(reason)s))
+        and (%(platform)s::text is null
+            or exists (
+                select from cppa_identity.identity_profile as p
+                where p.identity_id in (c.identity_a, c.identity_b) and p.type = %(platform)s
+            ))
+)
+
+select
+    c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,
+    b.display_name as name_b, c.score, c.reasons, count(*) over () as total
+from c
+inner join cppa_identity.identity as a on a.id = c.identity_a
+inner join cppa_identity.identity as b on b.id = c.identity_b
+order by c.group_score desc, c.identity_a, c.score desc, c.identity_b
+limit %(limit)s offset %(offset)s;
+
+-- name: pending_decisions
+-- Decisions in force between the identities of these pairs (given as two
+-- arrays), as of the last run's identities: recorded, taking effect at the next.
+select
+    least(na.identity_id, nb.identity_id) as identity_a,
+    greatest(na.identity_id, nb.identity_id) as identity_b,
+    d.decision_id, d.action
+from cppa_raw.manual_decisions as d
+inner join cppa_identity.identity_node as na on na.node_id = d.node_a
+inner join cppa_identity.identity_node as nb on nb.node_id = d.node_b
+where d.action in ('same', 'different', 'dismiss')
+    and not exists (
+        select from cppa_raw.manual_decisions as r
+        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
+    )
+    and (least(na.identity_id, nb.identity_id), greatest(na.identity_id, nb.identity_id))
+    in (select * from unnest(%(a)s::bigint [], %(b)s::bigint []))
+order by d.decision_id;
+
+-- name: decisions
+-- Every decision, newest first, with the revoke that undid it (if any).
+select
+    d.decision_id, d.action, d.node_a, d.node_b, d.members, d.revokes_decision_id,
+    d.reason, d.decided_by, d.decided_by_login, d.source, d.batch_id, d.loaded_at,
+    (
+        select min(r.decision_id) from cppa_raw.manual_decisions as r
+        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
+    ) as revoked_by,
+    count(*) over () as total
+from cppa_raw.manual_decisions as d
+order by d.decision_id desc
+limit %(limit)s offset %(offset)s;
+
+-- name: runs
+select run_id, started_at, finished_at, outcome, counts, message, run_by
+from cppa_ops.runs
+order by run_id desc
+limit %(limit)s;
+
+-- name: node_identity
+select identity_id from cppa_identity.identity_node where node_id = %(id)s;

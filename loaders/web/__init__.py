@@ -1,0 +1,1 @@
+"""`cppa-identity serve`: the review pages (loaders.web.app)."""

@@ -1,0 +1,537 @@
+"""The review pages behind `cppa-identity serve`: Starlette, Jinja2 templates,
+no asset from another host. Every page reads as the CLI's read commands do
+(the reader role) and every decision goes through the CLI's functions
+(`review.decide`, `review.accept_candidates`, `revoke_batch`) as the reviewer,
+so the refusals, batches and the recorded login are the same.
+
+Access: a random token in the printed URL, exchanged on the first visit for a
+session cookie (HttpOnly, SameSite=Strict); with `--allow-remote`, a password
+too. Every form carries a CSRF token bound to the session, and a POST from
+another origin is refused."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+import secrets
+import threading
+import time
+import traceback
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import psycopg
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from ..db import Database, connect
+from ..decisions import revoke_batch
+from ..errors import (
+    CppaIdentityError,
+    DatabaseUnavailable,
+    DecisionRefused,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RunLocked,
+    UsageError,
+    wrap_db_errors,
+)
+from ..ops import review
+from ..ops.roles import READER, REVIEWER, TRANSFORMER, role_for, take_role
+from .graph import layout
+
+HERE = Path(__file__).parent
+COOKIE = "cppa_identity_session"
+PAGE = 25  # candidates per queue page
+DECISIONS_PAGE = 100
+BANDS = {
+    "0.9-1.0": (0.9, None),
+    "0.7-0.9": (0.7, 0.9),
+    "0.5-0.7": (0.5, 0.7),
+    "0.0-0.5": (0.0, 0.5),
+}
+STATUS = {
+    PermissionDenied: 403,
+    NotFound: 404,
+    InvalidInput: 400,
+    UsageError: 400,
+    DecisionRefused: 409,
+    RunLocked: 409,
+    DatabaseUnavailable: 503,
+}
+log = logging.getLogger("cppa_identity.serve")
+
+
+@dataclass
+class Undo:
+    """What `u` undoes next: a decision or a batch this server recorded."""
+
+    decision: int | None = None
+    batch: int | None = None
+
+
+@dataclass
+class State:
+    """One server's settings and what it remembers between requests."""
+
+    database: Database
+    token: str
+    password: str | None = None
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    undo: list[Undo] = field(default_factory=list)
+    flash: list[tuple[str, str]] = field(default_factory=list)
+    run: dict[str, Any] = field(default_factory=dict)  # the run started from /runs
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def session(self) -> str:
+        return hmac.new(self.secret, b"session", hashlib.sha256).hexdigest()
+
+    def csrf(self) -> str:
+        return hmac.new(self.secret, b"csrf:" + self.session().encode(), hashlib.sha256).hexdigest()
+
+    def say(self, kind: str, text: str) -> None:
+        with self.lock:
+            self.flash.append((kind, text))
+
+    def said(self) -> list[tuple[str, str]]:
+        with self.lock:
+            out, self.flash[:] = list(self.flash), []
+        return out
+
+
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def _state(request: Request) -> State:
+    state: State = request.app.state.review
+    return state
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    state = _state(request)
+    context.update(csrf=state.csrf(), flash=state.said(), can_undo=bool(state.undo))
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    return response
+
+
+class Guard(BaseHTTPMiddleware):
+    """The token (or password) before anything; CSRF on every POST; headers
+    that keep pages from being framed, sniffed or leaking the token."""
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        state = _state(request)
+        token = request.query_params.get("token")
+        if token is not None and hmac.compare_digest(token.encode(), state.token.encode()):
+            rest = {k: v for k, v in request.query_params.items() if k != "token"}
+            target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+            response: Response = RedirectResponse(target, status_code=303)
+            self._grant(response, state)
+            return _headers(response)
+        signed_in = hmac.compare_digest(
+            request.cookies.get(COOKIE, "").encode(), state.session().encode()
+        )
+        if not signed_in:
+            if state.password is not None and request.url.path == "/login":
+                return _headers(await call_next(request))
+            if state.password is not None:
+                return _headers(RedirectResponse("/login", status_code=303))
+            return _headers(
+                PlainTextResponse(
+                    "403: open the address `cppa-identity serve` printed (it carries the token)\n",
+                    status_code=403,
+                )
+            )
+        if request.method == "POST":
+            origin = request.headers.get("origin")
+            host = request.headers.get("host", "")
+            if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
+                return _headers(PlainTextResponse("403: cross-origin form\n", status_code=403))
+            form = await request.form()
+            request.state.form = form  # the endpoints run in a thread: no await there
+            if not hmac.compare_digest(str(form.get("csrf", "")).encode(), state.csrf().encode()):
+                return _headers(
+                    PlainTextResponse("403: the form's CSRF token is wrong\n", status_code=403)
+                )
+        return _headers(await call_next(request))
+
+    @staticmethod
+    def _grant(response: Response, state: State) -> None:
+        response.set_cookie(COOKIE, state.session(), httponly=True, samesite="strict")
+
+
+def _headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
+        " form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@contextmanager
+def working_as(state: State, job: str) -> Iterator[psycopg.Connection[Any]]:
+    """A connection working as the job's role, as the CLI's commands do."""
+    with wrap_db_errors("serve"), connect(state.database) as conn:
+        take_role(conn, job)
+        yield conn
+
+
+def handled(
+    endpoint: Callable[[Request], Response],
+) -> Callable[[Request], Response]:
+    """Errors become a page saying what went wrong (never a traceback)."""
+
+    def page(request: Request) -> Response:
+        try:
+            return endpoint(request)
+        except CppaIdentityError as exc:
+            status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 500)
+            return render(
+                request,
+                "error.html",
+                status,
+                message=str(exc.args[0]) if exc.args else str(exc),
+                hint=exc.hint,
+                status=status,
+            )
+        except Exception:  # the page says so; the server's log has the traceback
+            log.error(
+                "serve: %s %s failed\n%s", request.method, request.url.path, traceback.format_exc()
+            )
+            return render(
+                request,
+                "error.html",
+                500,
+                message="internal error (the server's log has the details)",
+                hint="",
+                status=500,
+            )
+
+    page.__name__ = endpoint.__name__
+    return page
+
+
+def _int(value: Any, name: str, default: int | None = None) -> int:
+    if value in (None, "") and default is not None:
+        return default
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise UsageError(f"{name} must be a whole number, not {str(value)[:40]!r}") from None
+    if not -(2**63) <= number < 2**63:
+        raise UsageError(f"{name} is out of range: {number}")
+    return number
+
+
+def _selection(params: Any) -> tuple[review.Selection, dict[str, str]]:
+    """The queue's filters from a query string or form: band, reason, platform."""
+    band = params.get("band") or ""
+    if band and band not in BANDS:
+        raise UsageError(f"band must be one of {', '.join(BANDS)}, not {band[:40]!r}")
+    low, high = BANDS.get(band, (0.0, None))
+    reason = params.get("reason") or None
+    platform = params.get("platform") or None
+    chosen = review.Selection(low, high, reason, platform).checked()
+    kept = {k: v for k, v in (("band", band), ("reason", reason), ("platform", platform)) if v}
+    return chosen, kept
+
+
+def _next(form: FormData) -> str:
+    target = str(form.get("next", "/"))
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@handled
+def queue(request: Request) -> Response:
+    state = _state(request)
+    selection, kept = _selection(request.query_params)
+    page = _int(request.query_params.get("page"), "page", 1)
+    if page < 1:
+        raise UsageError(f"page must be 1 or more, not {page}")
+    with working_as(state, READER) as conn:
+        found = review.queue(conn, selection, PAGE, (page - 1) * PAGE)
+        summary = review.candidate_summary(conn)
+    groups: list[tuple[int, list[review.Candidate]]] = []
+    for c in found.candidates:
+        if not groups or groups[-1][0] != c.identity_a:
+            groups.append((c.identity_a, []))
+        groups[-1][1].append(c)
+    return render(
+        request,
+        "queue.html",
+        page=found,
+        groups=groups,
+        steps={c.candidate_id: review.waterfall(c.reasons) for c in found.candidates},
+        summary=summary,
+        kept=kept,
+        reasons=sorted(review.reason_weights()),
+        platforms=review.PLATFORMS,
+        bands=list(BANDS),
+        number=page,
+        pages=max(1, math.ceil(found.total / PAGE)),
+        here=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        query_for=lambda **extra: urlencode({**kept, **extra}),
+    )
+
+
+@handled
+def decide(request: Request) -> Response:
+    state = _state(request)
+    form = _form(request)
+    action = str(form.get("action", ""))
+    if action not in ("same", "different", "dismiss", "split", "lock", "unlock"):
+        raise UsageError(f"action must be a decision, not {action[:40]!r}")
+    a = _int(form.get("a"), "a")
+    b = None if action in ("split", "lock", "unlock") else _int(form.get("b"), "b")
+    reason = str(form.get("reason", ""))
+    with working_as(state, REVIEWER) as conn:
+        decision = review.decide(conn, action, a, b, reason, source="web")
+    with state.lock:
+        state.undo.append(Undo(decision=decision.id))
+    nodes = " ".join(str(n) for n in (a, b) if n is not None)
+    state.say(
+        "done",
+        f"decision {decision.id} by {decision.login}: {action} {nodes}"
+        " (takes effect at the next run; u undoes it)",
+    )
+    return RedirectResponse(_next(form), status_code=303)
+
+
+@handled
+def undo(request: Request) -> Response:
+    state = _state(request)
+    form = _form(request)
+    with state.lock:
+        last = state.undo.pop() if state.undo else None
+    if last is None:
+        state.say("refused", "nothing to undo: this server has recorded no decision")
+        return RedirectResponse(_next(form), status_code=303)
+    try:
+        state.say("done", _revoke(state, last, "undone in the review pages"))
+    except CppaIdentityError:
+        with state.lock:
+            state.undo.append(last)  # still there to undo once the cause is fixed
+        raise
+    return RedirectResponse(_next(form), status_code=303)
+
+
+def _revoke(state: State, what: Undo, reason: str) -> str:
+    with working_as(state, REVIEWER) as conn:
+        if what.batch is not None:
+            undone = revoke_batch(what.batch, reason=reason, source="web", conn=conn)
+            conn.commit()
+            return f"undid the {len(undone)} decisions of batch {what.batch} still in force"
+        decision = review.decide(
+            conn, "revoke", None, None, reason, revokes=what.decision, source="web"
+        )
+    return f"decision {decision.id}: undid decision {decision.revokes} ({decision.undoes})"
+
+
+@handled
+def revoke(request: Request) -> Response:
+    state = _state(request)
+    form = _form(request)
+    batch = form.get("batch")
+    what = (
+        Undo(batch=_int(batch, "batch"))
+        if batch not in (None, "")
+        else Undo(decision=_int(form.get("decision"), "decision"))
+    )
+    state.say("done", _revoke(state, what, str(form.get("reason", ""))))
+    return RedirectResponse(_next(form), status_code=303)
+
+
+@handled
+def accept(request: Request) -> Response:
+    """GET: how many candidates the filter selects and what accepting them would
+    do (a dry run); POST: accept them, one batch."""
+    state = _state(request)
+    if request.method == "GET":
+        selection, kept = _selection(request.query_params)
+        with working_as(state, REVIEWER) as conn:
+            done = review.accept_candidates(conn, selection, dry_run=True)
+        return render(request, "accept.html", done=done, kept=kept)
+    form = _form(request)
+    selection, kept = _selection(form)
+    expected = _int(form.get("expected"), "expected")
+    with working_as(state, REVIEWER) as conn:
+        preview = review.accept_candidates(conn, selection, dry_run=True)
+        if len(preview.accepted) != expected:
+            raise DecisionRefused(
+                f"the filter now selects {len(preview.accepted)} candidates, not the"
+                f" {expected} shown: nothing was accepted; look again"
+            )
+        done = review.accept_candidates(
+            conn, selection, note=str(form.get("note", "")), source="web"
+        )
+        conn.commit()
+    if done.batch is not None:
+        with state.lock:
+            state.undo.append(Undo(batch=done.batch))
+    state.say(
+        "done",
+        f"accepted {len(done.accepted)} candidates, skipped {len(done.refused)}"
+        + (f"; batch {done.batch} (u undoes it)" if done.batch is not None else ""),
+    )
+    return RedirectResponse("/?" + urlencode(kept), status_code=303)
+
+
+@handled
+def identity(request: Request) -> Response:
+    state = _state(request)
+    wanted = _int(request.path_params["id"], "identity id")
+    with working_as(state, READER) as conn:
+        found = review.shown_identities(conn, [wanted]) if wanted > 0 else []
+        if not found:
+            owner = review.identity_of(conn, wanted)
+            if owner is not None and owner != wanted:
+                return RedirectResponse(f"/identity/{owner}", status_code=303)
+            raise NotFound(f"there is no identity or profile {wanted}")
+    shown = found[0]
+    return render(
+        request, "identity.html", shown=shown, graph=layout(shown.profiles, shown.evidence)
+    )
+
+
+@handled
+def search(request: Request) -> Response:
+    state = _state(request)
+    q = request.query_params.get("q", "")
+    hits: list[review.Hit] = []
+    if q.strip():
+        with working_as(state, READER) as conn:
+            hits = review.search(conn, q, 50)
+    return render(request, "search.html", q=q, hits=hits)
+
+
+@handled
+def decisions(request: Request) -> Response:
+    state = _state(request)
+    page = _int(request.query_params.get("page"), "page", 1)
+    if page < 1:
+        raise UsageError(f"page must be 1 or more, not {page}")
+    with working_as(state, READER) as conn:
+        rows = review.decisions(conn, DECISIONS_PAGE, (page - 1) * DECISIONS_PAGE)
+    total = int(rows[0]["total"]) if rows else 0
+    return render(
+        request,
+        "decisions.html",
+        rows=rows,
+        number=page,
+        pages=max(1, math.ceil(total / DECISIONS_PAGE)),
+        total=total,
+    )
+
+
+@handled
+def runs(request: Request) -> Response:
+    state = _state(request)
+    if request.method == "POST":
+        _form(request)
+        _start_run(state)
+        return RedirectResponse("/runs", status_code=303)
+    with working_as(state, READER) as conn:
+        recent = review.recent_runs(conn, 20)
+    with wrap_db_errors("serve"), connect(state.database) as conn:
+        may_run = role_for(conn, TRANSFORMER) is not None
+    with state.lock:
+        current = dict(state.run)
+    return render(request, "runs.html", recent=recent, may_run=may_run, current=current)
+
+
+def _start_run(state: State) -> None:
+    from ..ops.runs import run
+
+    with wrap_db_errors("serve"), connect(state.database) as conn:
+        if role_for(conn, TRANSFORMER) is None:
+            raise PermissionDenied("this login may not run the merge: it is not a transformer")
+    with state.lock:
+        if state.run.get("state") == "running":
+            raise RunLocked("a run started here is still in progress")
+        state.run = {"state": "running", "started": time.strftime("%H:%M:%S")}
+
+    def go() -> None:
+        try:
+            summary = run(state.database)
+            outcome = {"state": summary.outcome, "run_id": summary.run_id}
+        except CppaIdentityError as exc:
+            outcome = {"state": "failed", "message": str(exc)}
+        with state.lock:
+            state.run.update(outcome)
+
+    threading.Thread(target=go, name="cppa-identity-run", daemon=True).start()
+
+
+def login(request: Request) -> Response:
+    """The password form (only with --allow-remote)."""
+    state = _state(request)
+    if request.method == "POST":
+        form = _form(request)
+        given = str(form.get("password", "")).encode()
+        if state.password is not None and hmac.compare_digest(given, state.password.encode()):
+            response = RedirectResponse("/", status_code=303)
+            Guard._grant(response, state)
+            return response
+        time.sleep(1)  # a guess a second
+        return render(request, "login.html", 403, wrong=True)
+    return render(request, "login.html", wrong=False)
+
+
+def _form(request: Request) -> FormData:
+    """The form the guard parsed (request.state is shared with the middleware)."""
+    form: FormData | None = getattr(request.state, "form", None)
+    if form is None:
+        raise UsageError("this page takes a form")
+    return form
+
+
+def create_app(
+    database: Database, token: str, password: str | None = None, hosts: list[str] | None = None
+) -> Starlette:
+    """The review application for one database. `hosts`: the Host headers
+    accepted (the bound address; loopback names by default), against DNS
+    rebinding."""
+    app = Starlette(
+        routes=[
+            Route("/", queue),
+            Route("/decide", decide, methods=["POST"]),
+            Route("/undo", undo, methods=["POST"]),
+            Route("/revoke", revoke, methods=["POST"]),
+            Route("/accept", accept, methods=["GET", "POST"]),
+            Route("/identity/{id}", identity),
+            Route("/search", search),
+            Route("/decisions", decisions),
+            Route("/runs", runs, methods=["GET", "POST"]),
+            Route("/login", login, methods=["GET", "POST"]),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        middleware=[
+            Middleware(
+                TrustedHostMiddleware,
+                allowed_hosts=hosts or ["127.0.0.1", "localhost", "[::1]"],
+            ),
+            Middleware(Guard),
+        ],
+    )
+    app.state.review = State(database, token, password)
+    return app
