@@ -52,7 +52,7 @@ from ..errors import (
     wrap_db_errors,
 )
 from ..ops import review
-from ..ops.roles import READER, REVIEWER, TRANSFORMER, role_for, take_role
+from ..ops.roles import READER, REVIEWER, TRANSFORMER, grants_applied, role_for, take_role
 from .graph import layout
 
 HERE = Path(__file__).parent
@@ -144,6 +144,9 @@ class Guard(BaseHTTPMiddleware):
             response: Response = RedirectResponse(target, status_code=303)
             self._grant(response, state)
             return _headers(response)
+        if request.method == "POST":
+            # the endpoints run in a thread, where the body cannot be awaited
+            request.state.form = await request.form()
         signed_in = hmac.compare_digest(
             request.cookies.get(COOKIE, "").encode(), state.session().encode()
         )
@@ -161,10 +164,11 @@ class Guard(BaseHTTPMiddleware):
         if request.method == "POST":
             origin = request.headers.get("origin")
             host = request.headers.get("host", "")
-            if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
+            fetched = request.headers.get("sec-fetch-site", "same-origin")
+            foreign = origin is not None and origin not in (f"http://{host}", f"https://{host}")
+            if foreign or fetched not in ("same-origin", "none"):
                 return _headers(PlainTextResponse("403: cross-origin form\n", status_code=403))
-            form = await request.form()
-            request.state.form = form  # the endpoints run in a thread: no await there
+            form = request.state.form
             if not hmac.compare_digest(str(form.get("csrf", "")).encode(), state.csrf().encode()):
                 return _headers(
                     PlainTextResponse("403: the form's CSRF token is wrong\n", status_code=403)
@@ -182,7 +186,9 @@ def _headers(response: Response) -> Response:
         " form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin: no other host sees an address (with no-referrer, browsers send
+    # "Origin: null" on a form, which the guard could not tell from a foreign one)
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -452,19 +458,24 @@ def runs(request: Request) -> Response:
         return RedirectResponse("/runs", status_code=303)
     with working_as(state, READER) as conn:
         recent = review.recent_runs(conn, 20)
-    with wrap_db_errors("serve"), connect(state.database) as conn:
-        may_run = role_for(conn, TRANSFORMER) is not None
+    may_run = _may_run(state)
     with state.lock:
         current = dict(state.run)
     return render(request, "runs.html", recent=recent, may_run=may_run, current=current)
 
 
+def _may_run(state: State) -> bool:
+    """Whether this login may run the merge: anyone who can connect before
+    `grants`, the transformer role's members after."""
+    with wrap_db_errors("serve"), connect(state.database) as conn:
+        return not grants_applied(conn) or role_for(conn, TRANSFORMER) is not None
+
+
 def _start_run(state: State) -> None:
     from ..ops.runs import run
 
-    with wrap_db_errors("serve"), connect(state.database) as conn:
-        if role_for(conn, TRANSFORMER) is None:
-            raise PermissionDenied("this login may not run the merge: it is not a transformer")
+    if not _may_run(state):
+        raise PermissionDenied("this login may not run the merge: it is not a transformer")
     with state.lock:
         if state.run.get("state") == "running":
             raise RunLocked("a run started here is still in progress")
@@ -482,6 +493,7 @@ def _start_run(state: State) -> None:
     threading.Thread(target=go, name="cppa-identity-run", daemon=True).start()
 
 
+@handled
 def login(request: Request) -> Response:
     """The password form (only with --allow-remote)."""
     state = _state(request)

@@ -1,0 +1,433 @@
+"""`cppa-identity serve`: the review pages on a real server (uvicorn in a
+thread) over a real database built from the sample, driven over HTTP and, at
+the end, in a real browser (Debian's Chromium, through Selenium)."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import uvicorn
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+from typer.testing import CliRunner
+
+from loaders import db as dbmod
+from loaders.cli import app as cli_app
+from loaders.ops import review, sample
+from loaders.ops.roles import apply_grants, role_names
+from loaders.ops.runs import run
+from loaders.web.app import create_app
+
+PAGES = ("/", "/search?q=jensen", "/decisions", "/runs", "/identity/1", "/accept")
+WRITTEN = ("cppa_raw.manual_decisions", "cppa_ops.runs")  # all the pages can write
+
+
+@dataclass
+class Served:
+    url: str
+    token: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def start(database: dbmod.Database, password: str | None = None) -> Served:
+    token = f"t{os.getpid()}x{time.monotonic_ns()}"
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(database, token, password), log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    return Served(f"http://127.0.0.1:{sock.getsockname()[1]}", token, server, thread)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Any
+    body: str
+
+
+class Client:
+    """A browser without JavaScript: cookies kept, redirects not followed."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
+        )
+
+    def request(
+        self, path: str, form: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> Reply:
+        data = None if form is None else urllib.parse.urlencode(form).encode()
+        req = urllib.request.Request(self.base + path, data=data, headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=60) as response:
+                return Reply(response.status, response.headers, response.read().decode())
+        except urllib.error.HTTPError as exc:
+            return Reply(exc.code, exc.headers, exc.read().decode())
+
+    def sign_in(self, token: str) -> Reply:
+        return self.request(f"/?token={token}")
+
+    def csrf(self, path: str = "/") -> str:
+        found = re.search(r'name="csrf" value="([0-9a-f]+)"', self.request(path).body)
+        assert found, path
+        return found.group(1)
+
+
+def written(conn: psycopg.Connection[Any]) -> dict[str, int]:
+    return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in WRITTEN}  # type: ignore[index]
+
+
+@pytest.fixture(scope="module")
+def built(module_database: dbmod.Database) -> dbmod.Database:
+    """The sample (120 people) loaded and merged once for the module."""
+    sample.load(sample.generate(120), source="test")
+    dbmod.close_pool()
+    summary = run(module_database, full=True)
+    assert summary.outcome == "success", summary
+    return module_database
+
+
+@pytest.fixture(scope="module")
+def served(built: dbmod.Database) -> Iterator[Served]:
+    server = start(built)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def raw(built: dbmod.Database) -> Iterator[psycopg.Connection[Any]]:
+    with psycopg.connect(built.conninfo, autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+def client(served: Served) -> Client:
+    c = Client(served.url)
+    assert c.sign_in(served.token).status == 303
+    return c
+
+
+def test_nothing_answers_without_the_token(served: Served, raw: Any) -> None:
+    before = written(raw)
+    stranger = Client(served.url)
+    for path in PAGES:
+        assert stranger.request(path).status == 403, path
+    assert stranger.request(f"/?token={served.token}x").status == 403
+    assert stranger.request("/?token=").status == 403
+    for path in ("/decide", "/undo", "/revoke", "/accept", "/runs"):
+        assert stranger.request(path, {"action": "same", "a": 1, "b": 2}).status == 403
+    forged = Client(served.url)
+    forged.jar.set_cookie(
+        http.cookiejar.Cookie(
+            0, "cppa_identity_session", "0" * 64, None, False, "127.0.0.1", False, False,
+            "/", True, False, None, True, None, None, {},
+        )
+    )  # fmt: skip
+    assert forged.request("/").status == 403
+    # the token is exchanged for a session cookie and dropped from the address
+    signed = stranger.sign_in(served.token)
+    assert signed.status == 303 and signed.headers["location"] == "/"
+    cookie = signed.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert stranger.request("/search?q=x&token=" + served.token).headers["location"] == (
+        "/search?q=x"
+    )
+    assert stranger.request("/").status == 200
+    assert written(raw) == before
+
+
+def test_forms_need_the_csrf_token_and_the_same_origin(client: Client, raw: Any) -> None:
+    before = written(raw)
+    pair = {"action": "same", "a": 1, "b": 2, "next": "/"}
+    assert client.request("/decide", pair).status == 403
+    assert client.request("/decide", {**pair, "csrf": "0" * 64}).status == 403
+    good = {**pair, "csrf": client.csrf()}
+    assert client.request("/decide", good, {"Origin": "http://evil.example"}).status == 403
+    assert client.request("/decide", good, {"Origin": "null"}).status == 403
+    assert client.request("/decide", good, {"Sec-Fetch-Site": "cross-site"}).status == 403
+    for path in ("/undo", "/revoke", "/accept", "/runs"):
+        assert client.request(path, {"decision": 1, "batch": 1, "expected": 1}).status == 403
+    # DNS rebinding: a page asked for by another host name is refused
+    assert client.request("/", headers={"Host": "evil.example"}).status == 400
+    assert written(raw) == before
+
+
+def test_pages_load_nothing_from_another_host(client: Client) -> None:
+    for path in (*PAGES, "/static/app.css", "/static/app.js"):
+        reply = client.request(path)
+        assert reply.status == 200, (path, reply.body[:300])
+        csp = reply.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert reply.headers["referrer-policy"] == "same-origin"
+        links = re.findall(r'(?:src|href|action)="([^"]*)"', reply.body)
+        assert not [u for u in links if re.match(r"(?i)^(https?:)?//", u)], path
+        assert "url(http" not in reply.body and "@import" not in reply.body
+
+
+def test_bad_input_is_a_clear_page(client: Client, raw: Any) -> None:
+    before = written(raw)
+    cases = {
+        "/identity/abc": (400, "identity id must be a whole number"),
+        "/identity/99999999999999999999999": (400, "out of range"),
+        "/identity/987654321": (404, "there is no identity or profile 987654321"),
+        "/?band=0.1-0.2": (400, "band must be one of"),
+        "/?reason=nope": (400, "--reason must be one of"),
+        "/?platform=myspace": (400, "--platform must be one of"),
+        "/?page=0": (400, "page must be 1 or more"),
+        "/decisions?page=-3": (400, "page must be 1 or more"),
+        "/search?q=" + "x" * 201: (400, "at most 200 characters"),
+        "/search?q=a%00b": (400, "rejected"),
+    }
+    for path, (status, words) in cases.items():
+        reply = client.request(path)
+        assert reply.status == status, (path, reply.body[-500:])
+        assert words in reply.body, (path, reply.body[-800:])
+        assert "Traceback" not in reply.body and "psycopg" not in reply.body
+    csrf = client.csrf()
+    for form, words in (
+        ({"action": "drop", "a": 1, "b": 2}, "action must be a decision"),
+        ({"action": "same", "a": "1e3", "b": 2}, "a must be a whole number"),
+        ({"action": "same", "a": 1, "b": 1}, "needs two different ids"),
+        ({"action": "same", "a": 1, "b": 987654321}, "neither a profile nor an identity"),
+    ):
+        reply = client.request("/decide", {**form, "csrf": csrf})
+        assert reply.status in (400, 404, 409) and words in reply.body, (form, reply.body[-600:])
+    assert written(raw) == before
+
+
+def test_search_is_partial_and_folds_case_and_accents(
+    client: Client, built: dbmod.Database
+) -> None:
+    with psycopg.connect(built.conninfo) as conn:
+        name, login = conn.execute(
+            "select display_name, username from cppa_identity.identity_profile"
+            " where type = 'github' and display_name ~ ' ' order by id limit 1"
+        ).fetchone()  # type: ignore[misc]
+        surname = name.split()[-1]
+        hits = review.search(conn, surname.upper())
+        assert hits and all(surname.lower() in " ".join(h.matched).lower() for h in hits)
+        assert [h.identity_id for h in review.search(conn, "@" + login[:-1])] == [
+            h.identity_id for h in review.search(conn, login[:-1].swapcase())
+        ]
+        accented = conn.execute(
+            "select display_name from cppa_identity.identity where display_name ~ '[À-ž]'"
+            " order by id limit 1"
+        ).fetchone()
+        assert accented, "the sample's names carry accents"
+        plain = accented[0].translate(str.maketrans("áéíóúñçãõüöäÁÉÍÓÚ", "aeiouncaouoaAEIOU"))
+        assert plain != accented[0]
+        assert any(h.display_name == accented[0] for h in review.search(conn, plain.lower()))
+    page = client.request("/search?q=" + urllib.parse.quote(surname.lower()[:4]))
+    assert page.status == 200 and surname in page.body
+    # `show` backs onto the same search when nothing matches exactly
+    shown = CliRunner().invoke(cli_app, ["show", surname[:4].lower()])
+    assert shown.exit_code == 0 and surname in shown.stdout, shown.output
+
+
+def test_a_reader_may_look_but_not_decide(built: dbmod.Database, raw: Any) -> None:
+    """Decisions go through the CLI's functions and roles: a login that is only
+    a reader is refused, and nothing is written."""
+    apply_grants(raw)
+    names = role_names(raw)
+    assert names is not None
+    login = f"cppa_{raw.info.dbname}_webreader"
+    raw.execute(
+        sql.SQL("create role {} login in role {}").format(
+            sql.Identifier(login), sql.Identifier(names["reader"])
+        )
+    )
+    reader = dbmod.Database("dsn", make_conninfo(built.conninfo, user=login))
+    server = start(reader)
+    try:
+        before = written(raw)
+        c = Client(server.url)
+        c.sign_in(server.token)
+        assert c.request("/").status == 200
+        assert "may not run the merge" in c.request("/runs").body
+        candidate = review.candidates(raw, 1)[0]
+        form = {"action": "same", "a": candidate.identity_a, "b": candidate.identity_b}
+        refused = c.request("/decide", {**form, "csrf": c.csrf()})
+        assert refused.status == 403 and "may not record or revoke decisions" in refused.body
+        assert c.request("/runs", {"csrf": c.csrf()}).status == 403
+        assert c.request("/accept?band=0.0-0.5").status == 403
+        assert written(raw) == before
+    finally:
+        server.stop()
+
+
+def test_a_remote_bind_needs_the_flag_and_a_password(built: dbmod.Database) -> None:
+    runner = CliRunner()
+    refused = runner.invoke(cli_app, ["serve", "--host", "0.0.0.0", "--no-browser"])
+    assert refused.exit_code == 2 and "--allow-remote" in refused.output
+    no_password = runner.invoke(
+        cli_app,
+        ["serve", "--host", "0.0.0.0", "--allow-remote", "--no-browser"],
+        env={"CPPA_IDENTITY_SERVE_PASSWORD": "short"},
+    )
+    assert no_password.exit_code == 2 and "at least 12 characters" in no_password.output
+    server = start(built, password="correct horse battery")
+    try:
+        c = Client(server.url)
+        first = c.request("/")
+        assert first.status == 303 and first.headers["location"] == "/login"
+        assert c.request("/login", {"password": "wrong"}).status == 403
+        assert c.request("/").status == 303
+        signed = c.request("/login", {"password": "correct horse battery"})
+        assert signed.status == 303 and c.request("/").status == 200
+    finally:
+        server.stop()
+
+
+def test_review_in_a_browser(
+    served: Served, raw: Any, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """End to end by keyboard in Chromium: move, accept, undo, accept a filtered
+    batch, search, open an identity. Screenshots go to the artifacts folder."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver_path, "install Debian's chromium and chromium-driver"
+    shots = Path(os.environ.get("CPPA_IDENTITY_TEST_ARTIFACTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1000",
+    ):
+        options.add_argument(arg)
+    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+
+    def after(action: Any, css: str = ".flash") -> str:
+        """Do what loads another page, then wait for that page's element."""
+        old = browser.find_element(By.TAG_NAME, "html")
+        action()
+        wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
+        wait.until(staleness_of(old))
+        return str(wait.until(lambda b: b.find_element(By.CSS_SELECTOR, css).text or " "))
+
+    try:
+        browser.get(f"{served.url}/?token={served.token}")
+        assert browser.current_url == served.url + "/"
+        pairs = browser.find_elements(By.CSS_SELECTOR, "article.pair")
+        assert len(pairs) >= 2
+        body = browser.find_element(By.TAG_NAME, "body")
+        assert "current" in pairs[0].get_attribute("class")
+        body.send_keys("j")
+        second = browser.find_element(By.CSS_SELECTOR, "article.pair.current")
+        assert second.get_attribute("id") == pairs[1].get_attribute("id")
+        a, b = (int(x) for x in second.get_attribute("data-candidate").split("-"))
+        browser.save_screenshot(str(shots / "queue.png"))
+        before = raw.execute("select count(*) from cppa_raw.manual_decisions").fetchone()[0]
+
+        body = browser.find_element(By.TAG_NAME, "body")
+        status = after(lambda: body.send_keys("a"))  # accept
+        assert f"same {a} {b}" in status
+        decision = raw.execute(
+            "select decision_id, action, node_a, node_b, source, decided_by_login"
+            " from cppa_raw.manual_decisions order by decision_id desc limit 1"
+        ).fetchone()
+        assert decision[1:5] == ("same", a, b, "web")
+        assert decision[5] == raw.execute("select session_user").fetchone()[0]
+        marked = browser.find_element(By.ID, f"c{a}-{b}")
+        assert "decided" in marked.get_attribute("class")
+        assert "current" in marked.get_attribute("class")  # the review goes on from there
+
+        undone = after(lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u"))
+        assert f"undid decision {decision[0]}" in undone
+        assert "decided" not in browser.find_element(By.ID, f"c{a}-{b}").get_attribute("class")
+        in_force = raw.execute(
+            "select count(*) from cppa_raw.manual_decisions as d where not exists ("
+            " select from cppa_raw.manual_decisions as r where r.revokes_decision_id = d.decision_id)"
+            " and d.action <> 'revoke'"
+        ).fetchone()[0]
+        assert in_force == before
+
+        # a filtered batch: the count first, then one batch
+        reason = raw.execute(
+            "select split_part(r, ':', 1), count(distinct c.candidate_id)"
+            " from cppa_identity.identity_merge_candidate as c, unnest(c.reasons) as r"
+            " group by 1 order by 2, 1 limit 1"
+        ).fetchone()
+        browser.get(f"{served.url}/?reason={reason[0]}")
+        assert browser.find_element(By.ID, "total").text == str(reason[1])
+        assert after(browser.find_element(By.ID, "batch").click, "#count") == str(reason[1])
+        browser.save_screenshot(str(shots / "accept.png"))
+        accepted = after(browser.find_element(By.ID, "confirm").click)
+        assert f"accepted {reason[1]} candidates" in accepted
+        batch = raw.execute(
+            "select batch_id, count(*) from cppa_raw.manual_decisions"
+            " where source = 'web' and action = 'same' and batch_id is not null"
+            " group by 1 order by 1 desc limit 1"
+        ).fetchone()
+        assert batch[1] == reason[1]
+        undone = after(lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u"))
+        assert f"batch {batch[0]}" in undone  # the batch undone at once
+
+        # search from the keyboard, then open an identity
+        body = browser.find_element(By.TAG_NAME, "body")
+        body.send_keys("/")
+        name = raw.execute(
+            "select display_name from cppa_identity.identity order by profile_count desc, id limit 1"
+        ).fetchone()[0]
+        box = browser.switch_to.active_element
+        assert box.get_attribute("id") == "q"
+        after(lambda: box.send_keys(name.split()[-1].lower() + "\n"), ".hits a")
+        hits = browser.find_elements(By.CSS_SELECTOR, ".hits a")
+        assert any(name in h.text for h in hits)
+        browser.save_screenshot(str(shots / "search.png"))
+        heading = after(next(h for h in hits if name in h.text).click, "h1")
+        assert heading.endswith(name)
+        assert browser.find_elements(By.CSS_SELECTOR, "svg.graph line")
+        browser.save_screenshot(str(shots / "identity.png"))
+
+        browser.get(served.url + "/decisions")
+        assert browser.find_elements(By.CSS_SELECTOR, "tr.undone")
+        browser.save_screenshot(str(shots / "decisions.png"))
+        severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert not severe, severe
+    finally:
+        browser.save_screenshot(str(shots / "last.png"))
+        browser.quit()
