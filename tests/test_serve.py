@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import threading
 import time
 import urllib.error
@@ -313,20 +314,35 @@ def test_a_remote_bind_needs_the_flag_and_a_password(built: dbmod.Database) -> N
         server.stop()
 
 
+def system_chromium() -> tuple[str, str]:
+    """Debian's Chromium and its driver, installed when missing (as root, with
+    apt-get, as on the CI machine); elsewhere install them first."""
+    found = shutil.which("chromium"), shutil.which("chromedriver")
+    if not all(found) and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"],
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
+        found = shutil.which("chromium"), shutil.which("chromedriver")
+    assert all(found), "the browser test needs Chromium: apt-get install chromium chromium-driver"
+    return str(found[0]), str(found[1])
+
+
 def test_review_in_a_browser(
     served: Served, raw: Any, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """End to end by keyboard in Chromium: move, accept, undo, accept a filtered
     batch, search, open an identity. Screenshots go to the artifacts folder."""
     from selenium import webdriver
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import WebDriverWait
 
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    assert chromium and driver_path, "install Debian's chromium and chromium-driver"
+    chromium, driver_path = system_chromium()
     shots = Path(os.environ.get("CPPA_IDENTITY_TEST_ARTIFACTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     options = webdriver.ChromeOptions()

@@ -18,11 +18,15 @@ CLI_EXTRA_HINT = (
 )
 
 
+# the top-level modules the `cli` extra brings
+CLI_MODULES = ("typer", "rich", "dbt", "yaml", "uvicorn", "starlette", "jinja2", "multipart")
+
+
 def main() -> None:
     try:
         app = __getattr__("app")
     except ModuleNotFoundError as missing:
-        if missing.name and missing.name.split(".")[0] in ("typer", "rich", "dbt", "yaml", "uvicorn", "starlette", "jinja2", "multipart"):
+        if missing.name and missing.name.split(".")[0] in CLI_MODULES:
             sys.exit(f"{CLI_EXTRA_HINT} ({missing.name} is not installed)")
         raise
     app()  # type: ignore[operator]
