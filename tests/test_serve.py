@@ -5,6 +5,7 @@ the end, in a real browser (Debian's Chromium, through Selenium)."""
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -258,6 +259,74 @@ def test_search_is_partial_and_folds_case_and_accents(
     # `show` backs onto the same search when nothing matches exactly
     shown = CliRunner().invoke(cli_app, ["show", surname[:4].lower()])
     assert shown.exit_code == 0 and surname in shown.stdout, shown.output
+
+
+def test_queue_pages_filters_and_waterfalls_agree_with_the_marts(raw: Any) -> None:
+    """Every filter selects what `candidates` selects; pages cover each candidate
+    once, grouped by identity; each waterfall ends at its candidate's score."""
+    everything = review.candidates(raw, None)
+    assert len(everything) >= 10
+    for selection in (
+        review.Selection(),
+        review.Selection(0.5, 0.7),
+        review.Selection(0.0, 0.5),
+        review.Selection(reason="same_name"),
+        review.Selection(platform="youtube"),
+        review.Selection(0.4, None, "same_username", "github"),
+    ):
+        wanted = review.candidates(raw, None, selection)
+        seen, offset = [], 0
+        while True:
+            page = review.queue(raw, selection, 7, offset)
+            assert page.total == len(wanted)
+            if not page.candidates:
+                break
+            seen += page.candidates
+            offset += 7
+        assert sorted(c.candidate_id for c in seen) == sorted(c.candidate_id for c in wanted)
+        firsts = [c.identity_a for c in seen]
+        assert all(  # a group is contiguous
+            firsts.index(i) + firsts.count(i) - 1 == len(firsts) - 1 - firsts[::-1].index(i)
+            for i in set(firsts)
+        )
+        for c in seen:
+            assert selection.min_score <= c.score < (selection.max_score or 2)
+            if selection.platform:
+                owners = raw.execute(
+                    "select count(*) from cppa_identity.identity_profile"
+                    " where identity_id = any(%s) and type = %s",
+                    ([c.identity_a, c.identity_b], selection.platform),
+                ).fetchone()[0]
+                assert owners > 0
+    for c in everything:
+        steps = review.waterfall(c.reasons)
+        assert len(steps) == len(c.reasons) and steps[0][1] == 0
+        assert all(before < after for _, before, after in steps)
+        assert abs(steps[-1][2] - c.score) <= 0.0005, (c, steps)
+
+
+def test_cli_accept_takes_the_same_filters(raw: Any) -> None:
+    selection = review.Selection(0.45, 0.6, None, "mailing_list")
+    wanted = {c.candidate_id for c in review.candidates(raw, None, selection)}
+    before = written(raw)
+    shown = CliRunner().invoke(
+        cli_app,
+        [
+            *("candidates", "accept", "--min-score", "0.45", "--max-score", "0.6"),
+            *("--platform", "mailing_list", "--dry-run", "--json"),
+        ],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert {c["candidate_id"] for c in json.loads(shown.stdout)["accepted"]} == wanted
+    for args, words in (
+        (["--max-score", "0.3"], "--max-score is a score above --min-score"),
+        (["--platform", "myspace"], "--platform must be one of"),
+    ):
+        refused = CliRunner().invoke(
+            cli_app, ["candidates", "accept", "--min-score", "0.45", *args, "--dry-run"]
+        )
+        assert refused.exit_code == 2 and words in refused.output
+    assert written(raw) == before
 
 
 def test_a_reader_may_look_but_not_decide(built: dbmod.Database, raw: Any) -> None:

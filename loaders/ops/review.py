@@ -336,13 +336,10 @@ def queue(
     conn: psycopg.Connection[Any], selection: Selection, limit: int, offset: int
 ) -> QueuePage:
     require_marts(conn)
-    rows = _rows(
-        conn, "queue", {**selection.checked().params(), "limit": limit, "offset": max(offset, 0)}
-    )
-    found = [
-        Candidate(**{k: v for k, v in r.items() if k != "total"} | {"score": float(r["score"])})
-        for r in rows
-    ]
+    params = selection.checked().params()
+    rows = _rows(conn, "queue", {**params, "limit": limit, "offset": max(offset, 0)})
+    found = [Candidate(**{**r, "score": float(r["score"])}) for r in rows]
+    counted = conn.execute(_sql("queue_total"), params).fetchone()
     ids = sorted({i for c in found for i in (c.identity_a, c.identity_b)})
     profiles: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     for p in _rows(conn, "show_profiles", {"ids": ids}):
@@ -351,14 +348,16 @@ def queue(
     pairs = {"a": [c.identity_a for c in found], "b": [c.identity_b for c in found]}
     for d in _rows(conn, "pending_decisions", pairs):
         pending.setdefault((d["identity_a"], d["identity_b"]), []).append(d)
-    return QueuePage(found, int(rows[0]["total"]) if rows else 0, profiles, pending)
+    return QueuePage(found, int(counted[0]) if counted else 0, profiles, pending)
 
 
-def waterfall(reasons: list[str]) -> list[tuple[str, float, float]]:
+def waterfall(
+    reasons: list[str], weights: dict[str, float] | None = None
+) -> list[tuple[str, float, float]]:
     """Each reason's step in the candidate's score: (reason, score before, score
     after). The score is 1 - ∏(1 - weight) over the reasons, so the steps end at
-    the candidate's score."""
-    weights = reason_weights()
+    the candidate's score. `weights`: reason_weights(), read once per page."""
+    weights = reason_weights() if weights is None else weights
     steps, score = [], 0.0
     for reason in reasons:
         after = 1 - (1 - score) * (1 - weights.get(reason.split(":", 1)[0], 0.0))
@@ -481,7 +480,12 @@ def candidate_summary(conn: psycopg.Connection[Any]) -> dict[str, dict[str, int]
     """Candidate counts per reason and per score band."""
     require_marts(conn)
     out: dict[str, dict[str, int]] = {"reason": {}, "score": {}}
-    for kind, label, n in conn.execute(_sql("candidate_summary")).fetchall():
+    counted = (  # counted by the run; marts of an earlier version: counted here
+        "candidate_summary_mart"
+        if relation_exists(conn, MARTS, "identity_candidate_summary")
+        else "candidate_summary"
+    )
+    for kind, label, n in conn.execute(_sql(counted)).fetchall():
         out[str(kind)][str(label)] = int(n)
     return out
 

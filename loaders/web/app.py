@@ -281,6 +281,7 @@ def queue(request: Request) -> Response:
     with working_as(state, READER) as conn:
         found = review.queue(conn, selection, PAGE, (page - 1) * PAGE)
         summary = review.candidate_summary(conn)
+    weights = review.reason_weights()
     groups: list[tuple[int, list[review.Candidate]]] = []
     for c in found.candidates:
         if not groups or groups[-1][0] != c.identity_a:
@@ -291,7 +292,7 @@ def queue(request: Request) -> Response:
         "queue.html",
         page=found,
         groups=groups,
-        steps={c.candidate_id: review.waterfall(c.reasons) for c in found.candidates},
+        steps={c.candidate_id: review.waterfall(c.reasons, weights) for c in found.candidates},
         summary=summary,
         kept=kept,
         reasons=sorted(review.reason_weights()),

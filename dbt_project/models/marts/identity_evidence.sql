@@ -1,3 +1,4 @@
+{{ config(indexes=[{'columns': ['identity_id']}]) }}
 -- One row per strong evidence edge that holds an identity together: why these
 -- profiles were merged, and its provenance: verified (account ids, declared
 -- identities, decisions, an address both ends' platform accounts hold) or

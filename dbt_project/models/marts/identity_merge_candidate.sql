@@ -1,6 +1,11 @@
-{{ config(indexes=[{'columns': ['identity_a', 'identity_b'], 'unique': true}]) }}
+{{ config(indexes=[
+    {'columns': ['identity_a', 'identity_b'], 'unique': true},
+    {'columns': ['group_score', 'identity_a', 'score', 'identity_b']},
+]) }}
 -- One row per pair of identities that weak evidence suggests are one person,
--- best first; pairs decided "different" or dismissed are left out.
+-- best first; pairs decided "different" or dismissed are left out. group_score
+-- (the best score of the pairs sharing identity_a) orders the review queue by
+-- group, read off its index.
 with
 
 pairs as (select * from {{ ref('int_candidate_pairs_scored') }}),
@@ -17,7 +22,7 @@ decided as (
     where action in ('different', 'dismiss')
 ),
 
-final as (
+kept as (
     select
         pairs.identity_a,
         pairs.identity_b,
@@ -32,6 +37,13 @@ final as (
         select 1 from decided
         where decided.identity_a = pairs.identity_a and decided.identity_b = pairs.identity_b
     )
+),
+
+final as (
+    select
+        *,
+        max(score) over (partition by identity_a) as group_score
+    from kept
 )
 
 select * from final

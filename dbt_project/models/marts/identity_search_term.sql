@@ -50,10 +50,14 @@ words as (
         folded.value,
         word.word
     from folded
-    cross join lateral regexp_split_to_table(
-        case when folded.kind = 'email' then split_part(folded.folded, '@', 1) else folded.folded end,
-        '[ ._+@-]+'
-    ) as word (word)
+    cross join
+        lateral regexp_split_to_table(
+            case
+                when folded.kind = 'email' then split_part(folded.folded, '@', 1)
+                else folded.folded
+            end,
+            '[ ._+@-]+'
+        ) as word (word)
     where word.word <> ''
 ),
 

@@ -50,7 +50,7 @@ order by identity_id
 limit %(limit)s;
 
 -- name: show_identities
-select * from cppa_identity.identity where id = any(%(ids)s) order by id;
+select * from cppa_identity.identity where id = any(%(ids)s::bigint []) order by id;
 
 -- name: show_profiles
 select
@@ -60,18 +60,18 @@ select
         where e.base_profile_id = p.id order by e.id
     ) as emails
 from cppa_identity.identity_profile as p
-where p.identity_id = any(%(ids)s)
+where p.identity_id = any(%(ids)s::bigint [])
 order by p.id;
 
 -- name: show_evidence
 select identity_id, node_a, node_b, evidence, detail, provenance
 from cppa_identity.identity_evidence
-where identity_id = any(%(ids)s)
+where identity_id = any(%(ids)s::bigint [])
 order by strength desc, node_a, node_b;
 
 -- name: show_history
 select * from cppa_identity.identity_change
-where from_identity_id = any(%(ids)s) or to_identity_id = any(%(ids)s)
+where from_identity_id = any(%(ids)s::bigint []) or to_identity_id = any(%(ids)s::bigint [])
 order by changed_at;
 
 -- name: candidates
@@ -117,8 +117,13 @@ select c.component_id, c.decision_ids, c.identity_ids
 from cppa_identity.identity_conflict as c
 where c.identity_ids && %(ids)s::bigint[];
 
+-- name: candidate_summary_mart
+select kind, label, n from cppa_identity.identity_candidate_summary
+order by 1, 3 desc, 2;
+
 -- name: candidate_summary
--- How many candidates carry each reason, and how many fall in each score band.
+-- How many candidates carry each reason, and how many fall in each score band
+-- (marts published before identity_candidate_summary existed).
 select 'reason' as kind, split_part(r.reason, ':', 1) as label, count(distinct c.candidate_id) as n
 from cppa_identity.identity_merge_candidate as c
 cross join lateral unnest(c.reasons) as r (reason)
@@ -200,12 +205,13 @@ limit %(limit)s;
 
 -- name: queue
 -- One page of the review queue: the candidates `candidates` selects, grouped by
--- their first identity (groups by their best score), best first within a group.
+-- their first identity (groups by their best score, the mart's group_score),
+-- best first within a group; read off the mart's index on (group_score,
+-- identity_a, score, identity_b) backwards, so a page costs its own rows.
 with
 c as (
     select
-        c.candidate_id, c.identity_a, c.identity_b, c.score, c.reasons, c.first_seen_at,
-        max(c.score) over (partition by c.identity_a) as group_score
+        c.candidate_id, c.identity_a, c.identity_b, c.score, c.reasons, c.group_score
     from cppa_identity.identity_merge_candidate as c
     where c.score >= %(min_score)s
         and (%(max_score)s::numeric is null or c.score < %(max_score)s)
@@ -216,16 +222,22 @@ c as (
                 select from cppa_identity.identity_profile as p
                 where p.identity_id in (c.identity_a, c.identity_b) and p.type = %(platform)s
             ))
+),
+
+page as (
+    select * from c
+    order by c.group_score desc, c.identity_a desc, c.score desc, c.identity_b desc
+    limit %(limit)s offset %(offset)s
 )
 
 select
-    c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,
-    b.display_name as name_b, c.score, c.reasons, count(*) over () as total
-from c
-inner join cppa_identity.identity as a on a.id = c.identity_a
-inner join cppa_identity.identity as b on b.id = c.identity_b
-order by c.group_score desc, c.identity_a, c.score desc, c.identity_b
-limit %(limit)s offset %(offset)s;
+    page.candidate_id, page.identity_a,
+    (select a.display_name from cppa_identity.identity as a where a.id = page.identity_a) as name_a,
+    page.identity_b,
+    (select b.display_name from cppa_identity.identity as b where b.id = page.identity_b) as name_b,
+    page.score, page.reasons
+from page
+order by page.group_score desc, page.identity_a desc, page.score desc, page.identity_b desc;
 
 -- name: pending_decisions
 -- Decisions in force between the identities of these pairs (given as two
@@ -268,3 +280,17 @@ limit %(limit)s;
 
 -- name: node_identity
 select identity_id from cppa_identity.identity_node where node_id = %(id)s;
+
+-- name: queue_total
+-- How many candidates the queue's filters select.
+select count(*)
+from cppa_identity.identity_merge_candidate as c
+where c.score >= %(min_score)s
+    and (%(max_score)s::numeric is null or c.score < %(max_score)s)
+    and (%(reason)s::text is null
+        or exists (select from unnest(c.reasons) as r where split_part(r, ':', 1) = %(reason)s))
+    and (%(platform)s::text is null
+        or exists (
+            select from cppa_identity.identity_profile as p
+            where p.identity_id in (c.identity_a, c.identity_b) and p.type = %(platform)s
+        ));
