@@ -4,6 +4,7 @@ values, SQL in sql/review.sql. Formatting belongs to the CLI."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,10 @@ REVIEW_SQL = Path(__file__).parent / "sql" / "review.sql"
 SHOW_LIMIT = 20
 
 
+@cache
 def _sql(name: str) -> str:
-    return named_statements(REVIEW_SQL)[name]
+    statements = named_statements(REVIEW_SQL)
+    return statements[name].replace("{candidate_filter}", statements["candidate_filter"])
 
 
 def _rows(conn: psycopg.Connection[Any], name: str, params: Any = None) -> list[dict[str, Any]]:

@@ -74,6 +74,20 @@ select * from cppa_identity.identity_change
 where from_identity_id = any(%(ids)s::bigint []) or to_identity_id = any(%(ids)s::bigint [])
 order by changed_at;
 
+-- name: candidate_filter
+-- Which merge candidates (alias c) a selection chooses: a score band, a reason
+-- kind, a platform on either side (NULL: any); `{candidate_filter}` in the
+-- statements below stands for it.
+    c.score >= %(min_score)s
+    and (%(max_score)s::numeric is null or c.score < %(max_score)s)
+    and (%(reason)s::text is null
+        or exists (select from unnest(c.reasons) as r where split_part(r, ':', 1) = %(reason)s))
+    and (%(platform)s::text is null
+        or exists (
+            select from cppa_identity.identity_profile as p
+            where p.identity_id in (c.identity_a, c.identity_b) and p.type = %(platform)s
+        ));
+
 -- name: candidates
 -- Candidates scoring at least min_score (and below max_score), carrying a reason
 -- of that kind (reasons read "kind: detail") and a profile of that platform on
@@ -84,15 +98,7 @@ select
 from cppa_identity.identity_merge_candidate as c
 inner join cppa_identity.identity as a on a.id = c.identity_a
 inner join cppa_identity.identity as b on b.id = c.identity_b
-where c.score >= %(min_score)s
-    and (%(max_score)s::numeric is null or c.score < %(max_score)s)
-    and (%(reason)s::text is null
-        or exists (select from unnest(c.reasons) as r where split_part(r, ':', 1) = %(reason)s))
-    and (%(platform)s::text is null
-        or exists (
-            select from cppa_identity.identity_profile as p
-            where p.identity_id in (c.identity_a, c.identity_b) and p.type = %(platform)s
-        ))
+where {candidate_filter}
 order by c.score desc, c.identity_a, c.identity_b
 limit %(limit)s;
 
@@ -213,15 +219,7 @@ c as (
     select
         c.candidate_id, c.identity_a, c.identity_b, c.score, c.reasons, c.group_score
     from cppa_identity.identity_merge_candidate as c
-    where c.score >= %(min_score)s
-        and (%(max_score)s::numeric is null or c.score < %(max_score)s)
-        and (%(reason)s::text is null
-            or exists (select from unnest(c.reasons) as r where split_part(r, ':', 1) = %(reason)s))
-        and (%(platform)s::text is null
-            or exists (
-                select from cppa_identity.identity_profile as p
-                where p.identity_id in (c.identity_a, c.identity_b) and p.type = %(platform)s
-            ))
+    where {candidate_filter}
 ),
 
 page as (
@@ -285,12 +283,4 @@ select identity_id from cppa_identity.identity_node where node_id = %(id)s;
 -- How many candidates the queue's filters select.
 select count(*)
 from cppa_identity.identity_merge_candidate as c
-where c.score >= %(min_score)s
-    and (%(max_score)s::numeric is null or c.score < %(max_score)s)
-    and (%(reason)s::text is null
-        or exists (select from unnest(c.reasons) as r where split_part(r, ':', 1) = %(reason)s))
-    and (%(platform)s::text is null
-        or exists (
-            select from cppa_identity.identity_profile as p
-            where p.identity_id in (c.identity_a, c.identity_b) and p.type = %(platform)s
-        ));
+where {candidate_filter};
