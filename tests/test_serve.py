@@ -9,8 +9,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -327,6 +329,38 @@ def test_cli_accept_takes_the_same_filters(raw: Any) -> None:
         )
         assert refused.exit_code == 2 and words in refused.output
     assert written(raw) == before
+
+
+def test_serve_prints_one_address_and_serves_it(built: dbmod.Database, raw: Any) -> None:
+    """The command as people start it: one line with the address and its token;
+    the address answers, without the token nothing does; Ctrl-C stops it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "loaders.cli", "serve", "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, dbmod.DSN_ENV: built.conninfo},
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.fullmatch(r"serving on (http://127\.0\.0\.1:\d+)/\?token=([\w-]{40,})\n", line)
+        assert found, line
+        base, token = found.groups()
+        c = Client(base)
+        assert c.request("/").status == 403
+        assert c.sign_in(token).status == 303 and c.request("/").status == 200
+        # "run now": nothing new since the module's run, so the run is a no-op
+        before = raw.execute("select count(*) from cppa_ops.runs").fetchone()[0]
+        assert c.request("/runs", {"csrf": c.csrf("/runs")}).status == 303
+        deadline = time.monotonic() + 120
+        while "running" in (page := c.request("/runs").body) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert re.search(r"run started here at [\d:]+: (noop|success)", page), page[-1500:]
+        assert raw.execute("select count(*) from cppa_ops.runs").fetchone()[0] == before + 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(20) == 0
 
 
 def test_a_reader_may_look_but_not_decide(built: dbmod.Database, raw: Any) -> None:

@@ -3,6 +3,7 @@ and roles."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import secrets
@@ -101,4 +102,7 @@ def serve(
     typer.echo(f"serving on {url}", err=False)
     if not no_browser:
         webbrowser.open(url)
-    server.run(sockets=[sock])
+    # uvicorn stops cleanly, then re-raises Ctrl-C: stopping is how serve ends
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])
+    typer.echo("stopped")

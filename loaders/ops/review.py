@@ -4,8 +4,8 @@ values, SQL in sql/review.sql. Formatting belongs to the CLI."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 

@@ -1,7 +1,7 @@
 {{ config(indexes=[{'columns': ['term']}, {'columns': ['identity_id']}]) }}
 -- What a partial search matches: each name, login and address of an identity's
 -- profiles, folded (cppa_lib.fold_search: case, accents, compatibility forms),
--- whole and word by word, one row per identity, term and value. A query
+-- whole and word by word, one row per identity, kind, value and term. A query
 -- matches a term it begins (a range scan of the index on term).
 with
 
@@ -32,19 +32,27 @@ searched as (
     inner join profiles on emails.base_profile_id = profiles.id
 ),
 
+distinct_values as (
+    select distinct
+        identity_id,
+        kind,
+        value
+    from searched
+),
+
 folded as (
     select
         identity_id,
         kind,
         value,
         cppa_lib.fold_search(value) as folded
-    from searched
+    from distinct_values
 ),
 
 words as (
     -- an address's words are those of its local part: a domain's would match
-    -- everybody at it
-    select
+    -- everybody at it; a value of one word is already there whole
+    select distinct
         folded.identity_id,
         folded.kind,
         folded.value,
@@ -58,7 +66,7 @@ words as (
             end,
             '[ ._+@-]+'
         ) as word (word)
-    where word.word <> ''
+    where word.word <> '' and word.word <> folded.folded
 ),
 
 final as (
@@ -69,7 +77,7 @@ final as (
         folded collate "C" as term
     from folded
     where folded <> ''
-    union
+    union all
     select
         identity_id,
         kind,
