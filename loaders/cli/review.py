@@ -43,6 +43,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show identities matching QUERY with profiles, emails, evidence and history.
+    When nothing matches exactly: names, logins and addresses that begin with
+    QUERY (a whole value or a word of it), in any case and without accents.
 
     Example: cppa-identity show jane@example.org
     """

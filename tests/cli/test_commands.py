@@ -49,6 +49,7 @@ def test_version_and_help() -> None:
         "grants",
         "conflicts",
         "audit",
+        "serve",
     ):
         assert "Example" in invoke(command, "--help").stdout, command
     assert invoke("no-such-command", code=2)
