@@ -189,6 +189,14 @@ def test_forms_need_the_csrf_token_and_the_same_origin(client: Client, raw: Any)
     # DNS rebinding: a page asked for by another host name is refused
     assert client.request("/", headers={"Host": "evil.example"}).status == 400
     assert written(raw) == before
+    # after a form, the browser goes back to a page of this server only
+    for target in ("//evil.example/x", "/\\evil.example", "https://evil.example", "/\r\nX: y"):
+        moved = client.request("/undo", {"csrf": client.csrf(), "next": target})
+        assert moved.status == 303 and moved.headers["location"] == "/", target
+    assert (
+        client.request("/undo", {"csrf": client.csrf(), "next": "/runs"}).headers["location"]
+        == "/runs"
+    )
 
 
 def test_pages_load_nothing_from_another_host(client: Client) -> None:

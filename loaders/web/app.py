@@ -267,8 +267,10 @@ def _selection(params: Any) -> tuple[review.Selection, dict[str, str]]:
 
 
 def _next(form: FormData) -> str:
+    # a path on this server only: "//host" and "/\\host" are other hosts to a browser
     target = str(form.get("next", "/"))
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    local = target.startswith("/") and target[1:2] not in ("/", "\\")
+    return target if local and target.isprintable() else "/"
 
 
 @handled
