@@ -429,3 +429,31 @@ def test_unrelated_profiles_change_no_identity(database: dbmod.Database, conn: A
     build(database)
     after = dict(conn.execute(partition).fetchall())
     assert [(node, after[node]) for node, _ in before] == before
+
+
+def test_recut_levels_follow_the_seed(database: dbmod.Database, conn: Any) -> None:
+    """A "different" decision re-cuts a component on the evidence_kinds seed's
+    own strengths: with every strength ten times what it ships with, the cut
+    still keeps what a shared address joins and drops only the name link. (With
+    levels written into the model, every level held all edges, and the cut
+    left every profile alone.)"""
+    from loaders.ops.schemas import SEEDS
+
+    ann, _ = L.get_or_create_github_account(9_001, "aquorvex", "Ann Quorvex")
+    L.add_email(ann.id, "ann@quorvex-mail.example", is_primary=True)
+    slack, _ = L.get_or_create_slack_user(
+        {"id": "UQ1", "name": "annq", "real_name": "Ann Quorvex",
+         "profile": {"email": "ann@quorvex-mail.example"}}
+    )  # fmt: skip
+    namesake, _ = L.get_or_create_mailing_list_profile("Ann Quorvex", "aq@elsewhere.example")
+    build(database)
+    assert (
+        identity_of(conn, ann.id) == identity_of(conn, slack.id) == identity_of(conn, namesake.id)
+    )
+    conn.execute(f"update {SEEDS}.evidence_kinds set strength = strength * 10")
+    L.record_decision("different", ann.id, namesake.id, reason="two people")
+    build(database)
+    assert identity_of(conn, ann.id) == identity_of(conn, slack.id)
+    assert identity_of(conn, namesake.id) != identity_of(conn, ann.id)
+    cut = conn.execute("select min(cut_level) from cppa_identity.identity_conflict").fetchone()[0]
+    assert cut == 20  # the seed's second-weakest strength, as scaled

@@ -2,7 +2,6 @@
 -- smallest node id of its component. A component that would violate a
 -- "different" decision is re-cut with only stronger evidence, level by level,
 -- keeping the weakest cut that satisfies every decision.
-{%- set levels = [2, 3, 4, 5, 6] %}
 with
 
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
@@ -27,36 +26,60 @@ nodes as (
     from identities
 ),
 
-{% for level in levels %}
-    level_{{ level }} as (
-        select
-            node_id,
-            component_id
-        from cppa_lib.connected_components(
-        $$select e.node_a, e.node_b
-        from {{ ref('int_evidence_edges_collected') }} as e
-        inner join {{ ref('int_conflicts_detected') }} as ca on e.node_a = ca.node_id
-        inner join {{ ref('int_conflicts_detected') }} as cb on e.node_b = cb.node_id
-        where e.strength >= {{ level }}$$
-        )
-    ),
-{% endfor %}
+evidence_kinds as (select * from {{ ref('evidence_kinds') }}),
+
+-- the re-cut levels: every strength above the weakest, from the seed, so a
+-- strength changed or added there is a level here; above the strongest, every
+-- node stands alone
+bounds as (
+    select
+        min(strength) as weakest,
+        max(strength) as strongest
+    from evidence_kinds
+),
+
+levels as (
+    select distinct evidence_kinds.strength as cut_level
+    from evidence_kinds
+    cross join bounds
+    where evidence_kinds.strength > bounds.weakest
+),
+
+level_components as (
+    select
+        levels.cut_level,
+        cc.node_id,
+        cc.component_id
+    from levels
+    cross join
+        lateral cppa_lib.connected_components(format(
+            $$select e.node_a, e.node_b
+            from {{ ref('int_evidence_edges_collected') }} as e
+            inner join {{ ref('int_conflicts_detected') }} as ca on e.node_a = ca.node_id
+            inner join {{ ref('int_conflicts_detected') }} as cb on e.node_b = cb.node_id
+            where e.strength >= %s$$,
+            levels.cut_level
+        )) as cc
+),
 
 conflict_levels as (
-    {%- for level in levels %}
-        select
-            conflicts.node_id,
-            {{ level }} as cut_level,
-            coalesce(level_{{ level }}.component_id, conflicts.node_id) as component_id
-        from conflicts
-        left join level_{{ level }} on conflicts.node_id = level_{{ level }}.node_id
-        union all
-    {%- endfor %}
     select
-        node_id,
-        7,
-        node_id
+        conflicts.node_id,
+        levels.cut_level,
+        coalesce(level_components.component_id, conflicts.node_id) as component_id
     from conflicts
+    cross join levels
+    left join level_components
+        on
+            conflicts.node_id = level_components.node_id
+            and levels.cut_level = level_components.cut_level
+    union all
+    select
+        conflicts.node_id,
+        bounds.strongest + 1 as cut_level,
+        conflicts.node_id as component_id
+    from conflicts
+    cross join bounds
 ),
 
 violations as (
