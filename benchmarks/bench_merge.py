@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -88,6 +89,19 @@ def generate(n: int, seed: int = 1) -> tuple[dict[str, list[dict[str, object]]],
     return rows, second_emails
 
 
+def load(rows: dict[str, list[dict[str, object]]]) -> list[Any]:
+    """The generated rows through the bulk loaders, 50,000 at a time; their ids."""
+    import loaders as L
+
+    ids: list[Any] = []
+    for i in range(0, max(len(r) for r in rows.values()), 50_000):
+        ids += L.load_github_accounts(rows["github"][i : i + 50_000])
+        ids += L.load_slack_users(rows["slack"][i : i + 50_000])
+        ids += L.load_mailing_list_profiles(rows["mail"][i : i + 50_000])
+        ids += L.load_discord_profiles(rows["discord"][i : i + 50_000])
+    return ids
+
+
 def bench(n: int, keep: bool = False, baseline: str | None = None) -> None:
     took = {}
     if baseline:
@@ -134,12 +148,7 @@ def measure(n: int, conninfo: str, label: str = "") -> float:
 
     rows, extra = generate(n)
     start = time.perf_counter()
-    ids = []
-    for i in range(0, max(len(r) for r in rows.values()), 50_000):
-        ids += L.load_github_accounts(rows["github"][i : i + 50_000])
-        ids += L.load_slack_users(rows["slack"][i : i + 50_000])
-        ids += L.load_mailing_list_profiles(rows["mail"][i : i + 50_000])
-        ids += L.load_discord_profiles(rows["discord"][i : i + 50_000])
+    ids = load(rows)
     pairs = [{"profile": ids[i % len(ids)], "email": e} for i, e in enumerate(extra)]
     for i in range(0, len(pairs), 100_000):
         L.load_emails(pairs[i : i + 100_000])

@@ -25,6 +25,7 @@ from typing import Any
 import psycopg
 
 from benchmarks.bench_merge import generate
+from benchmarks.bench_merge import load as load_rows
 from benchmarks.scratch_database import scratch_database
 from loaders import db as dbmod
 
@@ -41,9 +42,7 @@ def names(count: int, seed: int) -> list[str]:
 
 
 def load(n: int) -> None:
-    import loaders as L
-
-    rows, extra = generate(n)
+    rows, _ = generate(n)
     given, surnames = names(1000, 1), names(1000, 2)
     rng = random.Random(3)
     people: dict[str, str] = {}
@@ -58,12 +57,7 @@ def load(n: int) -> None:
         row["display_name"] = name_of(str(row["display_name"]))
     for row in rows["slack"]:
         row["real_name"] = name_of(str(row["real_name"]))
-    for i in range(0, max(len(r) for r in rows.values()), 50_000):
-        ids = L.load_github_accounts(rows["github"][i : i + 50_000])
-        ids += L.load_slack_users(rows["slack"][i : i + 50_000])
-        ids += L.load_mailing_list_profiles(rows["mail"][i : i + 50_000])
-        ids += L.load_discord_profiles(rows["discord"][i : i + 50_000])
-    del extra
+    load_rows(rows)
 
 
 def served(database: dbmod.Database) -> tuple[str, Any]:
