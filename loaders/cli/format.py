@@ -168,4 +168,5 @@ def conflict(c: Conflict) -> str:
     return (
         f"conflict {c.component_id}: strong evidence joins {c.node_count} profiles, but "
         f"decision(s) {', '.join(map(str, c.decision_ids))} keep them apart as {names}"
+        f" (cut {c.cut_link_count} link(s): {', '.join(c.cut_evidence) or 'none'})"
     )

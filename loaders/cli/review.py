@@ -205,7 +205,8 @@ def audit(
 @handled
 def conflicts(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Unresolved contradictions: identities that strong evidence joins but a
-    "different" decision keeps apart (cut on their weakest evidence).
+    "different" decision keeps apart, and the links the cut took (the fewest
+    that part them, weakest evidence first).
 
     Example: cppa-identity conflicts
     """
@@ -262,6 +263,9 @@ def merge(a: int, b: int, reason: Reason = "", run_now: RunNow = False) -> None:
 @handled
 def different(a: int, b: int, reason: Reason = "", run_now: RunNow = False) -> None:
     """Declare that A and B are different people: never merged, whatever the evidence.
+
+    The next run cuts the fewest links that part them (the weakest evidence
+    first); the rest of their identity stays together.
 
     Example: cppa-identity different 12 40 --reason "father and son"
     """

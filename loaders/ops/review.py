@@ -465,13 +465,16 @@ def accept_candidates(
 @dataclass(frozen=True)
 class Conflict:
     """Strong evidence joins these identities, a "different" decision keeps them
-    apart: the component was cut on its weakest evidence."""
+    apart: the component lost a minimum cut of its links, the weakest evidence
+    first (`cut_link_count` links, of the kinds in `cut_evidence`)."""
 
     component_id: int
     decision_ids: list[int]
     node_count: int
     identity_ids: list[int]
     names: list[str]
+    cut_link_count: int
+    cut_evidence: list[str]
 
 
 def conflicts(conn: psycopg.Connection[Any]) -> list[Conflict]:

@@ -53,3 +53,86 @@ def test_sorted_chain_and_separate_components(cc_conn: Any) -> None:
     assert {labels[n] for n in range(100, 2101)} == {100}
     assert labels[9] == labels[7] == 5 and labels[50] == 40
     assert rounds <= 20
+
+
+def separate(
+    conn: Any, edges: list[tuple[int, int, int]], pairs: list[tuple[int, int]]
+) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """cppa_lib.separate on these links and "different" pairs: each node's
+    component after the cuts, and the nodes it was cut from."""
+    conn.execute("drop table if exists cut_edges, cut_pairs")
+    conn.execute("create table cut_edges (node_a bigint, node_b bigint, capacity numeric)")
+    conn.execute("create table cut_pairs (node_a bigint, node_b bigint)")
+    with conn.cursor().copy("copy cut_edges from stdin") as copy:
+        for edge in edges:
+            copy.write_row(edge)
+    with conn.cursor().copy("copy cut_pairs from stdin") as copy:
+        for pair in pairs:
+            copy.write_row(pair)
+    rows = conn.execute(
+        "select node_id, component_id, cut_with from cppa_lib.separate("
+        "'select node_a, node_b, capacity from cut_edges',"
+        " 'select node_a, node_b from cut_pairs')"
+    ).fetchall()
+    return {r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows if r[2]}
+
+
+def test_separate_cuts_only_the_link_between_the_sides(cc_conn: Any) -> None:
+    """A, B, C, D share one address (a star on A), A and E another: "different
+    A E" cuts the one link A-E, and A, B, C, D stay together."""
+    labels, cut = separate(cc_conn, [(1, 2, 1), (1, 3, 1), (1, 4, 1), (1, 5, 1)], [(1, 5)])
+    assert labels == {1: 1, 2: 1, 3: 1, 4: 1, 5: 5}
+    assert cut == {1: [5], 5: [1]}
+    # the same with the address drawn as a clique and the pair given backwards
+    clique = [(a, b, 1) for a in range(1, 5) for b in range(a + 1, 5)]
+    labels, cut = separate(cc_conn, [*clique, (1, 5, 1)], [(5, 1)])
+    assert labels == {1: 1, 2: 1, 3: 1, 4: 1, 5: 5} and cut == {1: [5], 5: [1]}
+
+
+def test_separate_takes_weak_links_before_a_strong_one(cc_conn: Any) -> None:
+    """Two weak paths (weight 1 each) and one strong link (weight 10) on the way
+    from 1 to 9: the cut is the two weak links, not the strong one; pairs already
+    apart and nodes in no pair are left as they are."""
+    edges = [(1, 2, 10), (2, 9, 1), (1, 3, 1), (3, 9, 10), (20, 21, 1)]
+    labels, cut = separate(cc_conn, edges, [(1, 9), (20, 99)])
+    assert labels[1] == labels[2] == 1 and labels[3] == labels[9] == 3
+    assert labels[20] == labels[21] == 20
+    assert cut == {2: [9], 9: [2], 1: [3], 3: [1]}
+
+
+def test_separate_many_pairs_in_one_component(cc_conn: Any) -> None:
+    """A star 10-{11, 12, 13} with 11 told apart from 12 and from 13: one cut
+    (10-11) serves both decisions."""
+    labels, cut = separate(cc_conn, [(10, 11, 1), (10, 12, 1), (10, 13, 1)], [(11, 12), (11, 13)])
+    assert labels == {10: 10, 11: 11, 12: 10, 13: 10} and cut == {10: [11], 11: [10]}
+    labels, cut = separate(cc_conn, [], [(1, 2)])
+    assert labels == {} and cut == {}
+
+
+def test_separate_equals_the_brute_force_minimum(cc_conn: Any) -> None:
+    """On 40 random graphs of up to 8 nodes, the cut separates the pair and
+    weighs exactly the least any separating set of links weighs (every subset
+    of nodes holding one side but not the other, tried)."""
+    rng = random.Random(21)
+    for _ in range(40):
+        n = rng.randint(3, 8)
+        edges = {
+            (a, b): rng.choice([1, 1, 2, 5, 100])
+            for a in range(1, n + 1)
+            for b in range(a + 1, n + 1)
+            if rng.random() < 0.5
+        }
+        links = [(a, b, w) for (a, b), w in edges.items()]
+        labels, cut = separate(cc_conn, links, [(1, n)])
+        if 1 not in labels or n not in labels:
+            continue
+        assert labels[1] != labels[n]
+        cut_weight = sum(w for (a, b), w in edges.items() if b in cut.get(a, []))
+        others = range(2, n)
+        best = min(
+            sum(w for (a, b), w in edges.items() if (a in side) != (b in side))
+            for k in range(n - 1)
+            for chosen in itertools.combinations(others, k)
+            for side in [{1, *chosen}]
+        )
+        assert cut_weight == best, (links, cut)

@@ -431,12 +431,16 @@ def test_unrelated_profiles_change_no_identity(database: dbmod.Database, conn: A
     assert [(node, after[node]) for node, _ in before] == before
 
 
-def test_recut_levels_follow_the_seed(database: dbmod.Database, conn: Any) -> None:
-    """A "different" decision re-cuts a component on the evidence_kinds seed's
-    own strengths: with every strength ten times what it ships with, the cut
-    still keeps what a shared address joins and drops only the name link. (With
-    levels written into the model, every level held all edges, and the cut
-    left every profile alone.)"""
+def test_different_cuts_the_fewest_links_on_the_seed_strengths(
+    database: dbmod.Database, conn: Any
+) -> None:
+    """A "different" decision takes a minimum cut of the links, weighed by the
+    evidence_kinds seed's own strengths (here ten times what it ships with):
+    - a GitHub account, its Slack user (one address) and a namesake on a list:
+      the cut is the one name link, and the account keeps its Slack user;
+    - A, B, C and D share one address, A and E another: "different A E" cuts
+      the link A-E only, and A, B, C, D stay one identity. (Cut level by level,
+      as before, left all five alone.)"""
     from loaders.ops.schemas import SEEDS
 
     ann, _ = L.get_or_create_github_account(9_001, "aquorvex", "Ann Quorvex")
@@ -446,14 +450,35 @@ def test_recut_levels_follow_the_seed(database: dbmod.Database, conn: Any) -> No
          "profile": {"email": "ann@quorvex-mail.example"}}
     )  # fmt: skip
     namesake, _ = L.get_or_create_mailing_list_profile("Ann Quorvex", "aq@elsewhere.example")
+    a, _ = L.get_or_create_github_account(9_002, "bxylofor", "Bo Xylofor")
+    L.add_email(a.id, "bo@xylofor-mail.example", is_primary=True)
+    L.add_email(a.id, "shared-desk@xylofor-lab.example")
+    b, c, d = (
+        L.get_or_create_mailing_list_profile(name, "bo@xylofor-mail.example")[0]
+        for name in ("Bo X.", "B. Xylofor (work)", "bx")
+    )
+    e, _ = L.get_or_create_mailing_list_profile("Cy Vantorrel", "shared-desk@xylofor-lab.example")
     build(database)
     assert (
         identity_of(conn, ann.id) == identity_of(conn, slack.id) == identity_of(conn, namesake.id)
     )
+    assert len({identity_of(conn, p.id) for p in (a, b, c, d, e)}) == 1
     conn.execute(f"update {SEEDS}.evidence_kinds set strength = strength * 10")
     L.record_decision("different", ann.id, namesake.id, reason="two people")
+    L.record_decision("different", a.id, e.id, reason="a shared desk address")
     build(database)
     assert identity_of(conn, ann.id) == identity_of(conn, slack.id)
     assert identity_of(conn, namesake.id) != identity_of(conn, ann.id)
-    cut = conn.execute("select min(cut_level) from cppa_identity.identity_conflict").fetchone()[0]
-    assert cut == 20  # the seed's second-weakest strength, as scaled
+    assert len({identity_of(conn, p.id) for p in (a, b, c, d)}) == 1
+    assert identity_of(conn, e.id) != identity_of(conn, a.id)
+    cuts = conn.execute(
+        "select identity_ids, cut_link_count, cut_evidence from cppa_identity.identity_conflict"
+        " where %s = any(identity_ids) or %s = any(identity_ids) order by component_id",
+        (ann.id, a.id),
+    ).fetchall()
+    assert [(n, kinds) for _, n, kinds in cuts] == [
+        (1, ["distinctive_name"]),
+        (1, ["shared_email"]),
+    ]
+    listed = runner.invoke(app, ["conflicts"])
+    assert "cut 1 link(s): distinctive_name" in listed.stdout

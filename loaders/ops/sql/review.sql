@@ -110,11 +110,17 @@ select id, display_name, profile_count from cppa_identity.identity
 order by profile_count desc, id limit %(limit)s;
 
 -- name: conflicts
+-- (the cut's columns read through jsonb: marts published before they existed
+-- have none, and show a cut of nothing)
 select c.component_id, c.decision_ids, c.node_count, c.identity_ids,
     array(
         select i.display_name from cppa_identity.identity as i
         where i.id = any(c.identity_ids) order by i.id
-    ) as names
+    ) as names,
+    coalesce((to_jsonb(c) ->> 'cut_link_count')::integer, 0) as cut_link_count,
+    array(
+        select jsonb_array_elements_text(coalesce(to_jsonb(c) -> 'cut_evidence', '[]'))
+    ) as cut_evidence
 from cppa_identity.identity_conflict as c
 order by c.component_id;
 
