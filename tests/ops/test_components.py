@@ -24,12 +24,17 @@ def cc_conn(module_database: dbmod.Database) -> Any:
         yield conn
 
 
+def table(conn: Any, name: str, columns: str, rows: list[tuple[int, ...]]) -> None:
+    """A fresh table of these rows (COPY)."""
+    conn.execute(f"drop table if exists {name}")
+    conn.execute(f"create table {name} ({columns})")
+    with conn.cursor().copy(f"copy {name} from stdin") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def components(conn: Any, edges: list[tuple[int, int]]) -> tuple[dict[int, int], int]:
-    conn.execute("drop table if exists chain_edges")
-    conn.execute("create table chain_edges (node_a bigint, node_b bigint)")
-    with conn.cursor().copy("copy chain_edges from stdin") as copy:
-        for edge in edges:
-            copy.write_row(edge)
+    table(conn, "chain_edges", "node_a bigint, node_b bigint", edges)
     rows = conn.execute(
         "select node_id, component_id, rounds from"
         " cppa_lib.connected_components("
@@ -60,15 +65,8 @@ def separate(
 ) -> tuple[dict[int, int], dict[int, list[int]]]:
     """cppa_lib.separate on these links and "different" pairs: each node's
     component after the cuts, and the nodes it was cut from."""
-    conn.execute("drop table if exists cut_edges, cut_pairs")
-    conn.execute("create table cut_edges (node_a bigint, node_b bigint, capacity numeric)")
-    conn.execute("create table cut_pairs (node_a bigint, node_b bigint)")
-    with conn.cursor().copy("copy cut_edges from stdin") as copy:
-        for edge in edges:
-            copy.write_row(edge)
-    with conn.cursor().copy("copy cut_pairs from stdin") as copy:
-        for pair in pairs:
-            copy.write_row(pair)
+    table(conn, "cut_edges", "node_a bigint, node_b bigint, capacity numeric", edges)
+    table(conn, "cut_pairs", "node_a bigint, node_b bigint", pairs)
     rows = conn.execute(
         "select node_id, component_id, cut_with from cppa_lib.separate("
         "'select node_a, node_b, capacity from cut_edges',"
