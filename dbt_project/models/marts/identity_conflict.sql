@@ -15,7 +15,10 @@ cut_links as (
         greatest(clustered.node_id, cut.other_id) as node_b
     from conflicts
     inner join clustered on conflicts.node_id = clustered.node_id
-    cross join lateral unnest(clustered.conflict_cut_with) as cut (other_id)
+    cross join
+        lateral unnest(
+            string_to_array(clustered.conflict_cut_with, ' ')::bigint[]
+        ) as cut (other_id)
 ),
 
 cuts as (

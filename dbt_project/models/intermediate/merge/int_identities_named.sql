@@ -63,11 +63,8 @@ name_options as (
         case when named_profiles.is_platform_account then 1 else 2 end,
         -support.carriers,
         -- most real words (letters, not initials), then no "(remark)"
-        -(
-            select count(*)
-            from unnest(regexp_split_to_array(named_profiles.name_folded, ' ')) as w (word)
-            where length(w.word) >= 2 and w.word ~ '^[[:alpha:]]+$'
-        ) * 2 + (named_profiles.person_name ~ '[()]')::int,
+        -cardinality({{ name_words('named_profiles.name_folded') }}) * 2
+        + (named_profiles.person_name ~ '[()]')::int,
         array_position(
             array['wg21', 'mailing_list', 'github', 'slack', 'youtube', 'discord'],
             named_profiles.platform

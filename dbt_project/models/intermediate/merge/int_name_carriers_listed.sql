@@ -40,17 +40,11 @@ cores as (
         base_profile_id,
         person_name,
         name_folded,
-        array(
-            select token
-            from unnest(regexp_split_to_array(name_folded, ' ')) with ordinality as t (token, n)
-            where length(token) >= 2 and token ~ '^[[:alpha:]]+$'
-            order by n
-        ) as tokens
+        {{ name_words('name_folded') }} as tokens
     from people
     where
         name_folded is not null
-        -- a word that is neither letters, an initial nor "(a remark)": no core name
-        and name_folded !~ '(^|\s)[^\s(]*[^[:alpha:]\s(][^\s]*'
+        and not {{ has_odd_word('name_folded') }}  -- no core name
 ),
 
 carried as (

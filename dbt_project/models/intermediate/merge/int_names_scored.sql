@@ -38,14 +38,8 @@ names as (
         name_folded,
         count(distinct base_profile_id) as profile_count,
         bool_or(person_name ~ '[[:lower:]][[:upper:]]') as has_inner_capital,
-        array(
-            select token
-            from unnest(regexp_split_to_array(name_folded, ' ')) with ordinality as t (token, n)
-            where length(token) >= 2 and token ~ '^[[:alpha:]]+$'
-            order by n
-        ) as tokens,
-        -- a word that is neither letters, an initial nor "(a remark)": no full name
-        name_folded ~ '(^|\s)[^\s(]*[^[:alpha:]\s(][^\s]*' as has_odd_word
+        {{ name_words('name_folded') }} as tokens,
+        {{ has_odd_word('name_folded') }} as has_odd_word  -- no full name
     from people
     group by name_folded
 ),

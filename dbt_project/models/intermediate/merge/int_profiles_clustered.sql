@@ -60,7 +60,9 @@ final as (
     select
         nodes.node_id,
         nodes.node_type,
-        resolved.cut_with as conflict_cut_with,
+        -- the nodes it lost a direct link to, as text (dbt's unit tests cannot
+        -- mock an array column of an input)
+        nullif(array_to_string(resolved.cut_with, ' '), '') as conflict_cut_with,
         coalesce(resolved.component_id, components.component_id, nodes.node_id) as identity_id
     from nodes
     left join components on nodes.node_id = components.node_id
