@@ -174,22 +174,26 @@ begin
     end loop;
 
     return query
-    with nodes as (
+    with
+    nodes as (
         select e.a as node from sep_edges as e
         union
         select e.b from sep_edges as e
+    ),
+    cut_ends as (
+        select c.a as node, c.b as other from sep_edges as c where c.cut
+        union all
+        select c.b, c.a from sep_edges as c where c.cut
+    ),
+    cut_with as (
+        select cut_ends.node, array_agg(cut_ends.other order by cut_ends.other) as others
+        from cut_ends
+        group by cut_ends.node
     )
-    select
-        nodes.node,
-        coalesce(l.component_id, nodes.node),
-        array(
-            select case when c.a = nodes.node then c.b else c.a end
-            from sep_edges as c
-            where c.cut and nodes.node in (c.a, c.b)
-            order by 1
-        )
+    select nodes.node, coalesce(l.component_id, nodes.node), coalesce(cut_with.others, '{}')
     from nodes
     left join sep_labels as l on nodes.node = l.node_id
+    left join cut_with on nodes.node = cut_with.node
     order by nodes.node;
     drop table if exists pg_temp.sep_edges, pg_temp.sep_pairs, pg_temp.sep_labels,
         pg_temp.sep_index;
