@@ -6,7 +6,7 @@ computed in the same run on the same profiles:
 - email + name, transitive (as SortingHat's unify): a shared address or a shared
   folded full name joins two profiles, transitively.
 
-    python -m benchmarks.merge_quality [--people 200,600]
+    python -m benchmarks.merge_quality [--people 200,600] [--name-join second_signal]
     python -m benchmarks.merge_quality --git-dir /path/to/repo.git [--git-dir …]
 
 With --git-dir, each distinct commit identity (author name, author email) of the
@@ -31,6 +31,7 @@ import loaders as L
 from benchmarks.scratch_database import scratch_database
 from loaders import db as dbmod
 from loaders.ops import sample
+from loaders.ops.catalog import DEFAULT_NAME_POLICY, NAME_POLICIES, NAME_POLICY_KEY, put_setting
 from loaders.ops.runs import run
 
 Pair = tuple[int, int]
@@ -100,6 +101,7 @@ def score(predicted: set[Pair], truth: set[Pair]) -> Scores:
 
 
 EXPLAIN = 0  # --explain N: print N false merges and N missed pairs
+NAME_JOIN = DEFAULT_NAME_POLICY  # --name-join: the policy the scratch database merges by
 
 
 def explain(
@@ -135,6 +137,8 @@ def explain(
 def evaluate(label: str, conninfo: str, truth_of: dict[int, Hashable]) -> None:
     """Run the merge on what is loaded and print the figures against `truth_of`
     (profile id -> person key)."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        put_setting(conn, NAME_POLICY_KEY, NAME_JOIN)
     summary = run(dbmod.Database("dsn", conninfo), full=True)
     assert summary.outcome == "success", summary.failures or summary.error
     with psycopg.connect(conninfo) as conn:
@@ -236,9 +240,13 @@ def main(argv: Any = None) -> None:
     parser.add_argument("--people", default="200,600", help="sample sizes (comma-separated)")
     parser.add_argument("--git-dir", action="append", default=[], help="a git repository")
     parser.add_argument("--explain", type=int, default=0, help="print N errors of each kind")
+    parser.add_argument(
+        "--name-join", choices=NAME_POLICIES, default=DEFAULT_NAME_POLICY, help="the name policy"
+    )
     args = parser.parse_args(argv)
-    global EXPLAIN
+    global EXPLAIN, NAME_JOIN
     EXPLAIN = args.explain
+    NAME_JOIN = args.name_join
     if args.git_dir:
         for git_dir in args.git_dir:
             measure_git(git_dir)

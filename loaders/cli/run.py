@@ -160,3 +160,59 @@ def demo(
     for r in largest:
         typer.echo(f"  {r['id']:>6}  {r['display_name']:<28} {r['profile_count']} profiles")
     typer.echo("\nnext: cppa-identity show <id> · cppa-identity candidates")
+
+
+@app.command()
+@handled
+def policy(
+    name_join: Annotated[
+        str | None,
+        typer.Option(
+            "--name-join",
+            help="name_alone (default) or second_signal: how a name or handle joins an"
+            " identity that holds a platform account.",
+        ),
+    ] = None,
+) -> None:
+    """Show or set this database's merge policy; the next run rebuilds with it.
+
+    name_alone: a distinctive name or handle joins any identity. second_signal:
+    into an identity holding a platform account (GitHub, Slack, Discord, YouTube)
+    or a declared identity, only with a second value both sides share (a login,
+    an address's local part, another full name); otherwise it is a candidate.
+
+    Example: cppa-identity policy --name-join second_signal
+    """
+    from ..errors import InvalidInput, PermissionDenied
+    from ..ops.catalog import (
+        NAME_POLICIES,
+        NAME_POLICY_BUILT_KEY,
+        NAME_POLICY_KEY,
+        name_policy,
+        put_setting,
+        setting,
+    )
+    from ..ops.roles import READER, TRANSFORMER, grants_applied, role_for, take_role
+
+    if name_join is not None and name_join not in NAME_POLICIES:
+        raise InvalidInput(
+            "policy", "--name-join", name_join, f"must be one of {', '.join(NAME_POLICIES)}"
+        )
+    with wrap_db_errors("policy"), connect(resolve(), autocommit=True) as conn:
+        migrate(conn)
+        was = name_policy(conn)
+        if name_join is not None and name_join != was:
+            if role_for(conn, TRANSFORMER) is None and grants_applied(conn):
+                raise PermissionDenied(
+                    "this login may not set the merge policy: it is not a member of the"
+                    " transformer role; nothing was written",
+                    "ask the owner to grant the transformer role to this login",
+                )
+            take_role(conn, TRANSFORMER)
+            put_setting(conn, NAME_POLICY_KEY, name_join)
+            typer.echo(f"name_join: {name_join} (was {was}); the next run rebuilds with it")
+            return
+        take_role(conn, READER)
+        built = setting(conn, NAME_POLICY_BUILT_KEY)
+        note = "" if built in (None, was) else f"; the published marts were built with {built}"
+        typer.echo(f"name_join: {was}{note}")

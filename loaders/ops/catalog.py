@@ -141,13 +141,28 @@ def put_setting(conn: psycopg.Connection[Any], key: str, value: str) -> None:
     )
 
 
+NAME_POLICY_KEY = "name_join_policy"  # cppa_ops.settings: the merge's name policy
+NAME_POLICY_BUILT_KEY = "name_join_policy_built"  # the policy of the last build
+NAME_POLICIES = ("name_alone", "second_signal")
+DEFAULT_NAME_POLICY = "name_alone"
+
+
+def setting(conn: psycopg.Connection[Any], key: str) -> str | None:
+    row = conn.execute("select value from cppa_ops.settings where key = %s", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def name_policy(conn: psycopg.Connection[Any]) -> str:
+    """The name policy this database's runs merge by (dbt var name_join_policy):
+    what `cppa-identity policy --name-join` set, name_alone otherwise."""
+    value = setting(conn, NAME_POLICY_KEY)
+    return value if value in NAME_POLICIES else DEFAULT_NAME_POLICY
+
+
 def seeds_loaded(conn: psycopg.Connection[Any], checksum: str) -> bool:
     """True when the seeds in the database are the ones shipped now (same checksum
     recorded, tables present): the run can skip reloading them."""
-    row = conn.execute(
-        "select value from cppa_ops.settings where key = %s", (SEEDS_KEY,)
-    ).fetchone()
-    return bool(row and row[0] == checksum and relation_exists(conn, SEEDS, "evidence_kinds"))
+    return setting(conn, SEEDS_KEY) == checksum and relation_exists(conn, SEEDS, "evidence_kinds")
 
 
 def record_seeds(conn: psycopg.Connection[Any], checksum: str) -> None:

@@ -18,15 +18,19 @@ from psycopg.types.json import Jsonb
 from ..db import Database, connect, mask
 from ..errors import CppaIdentityError, RunCancelled, RunLocked, wrap_db_errors
 from .catalog import (
+    NAME_POLICY_BUILT_KEY,
     SQL,
     changes,
     mart_counts,
+    name_policy,
     new_candidates,
     pending_rows,
+    put_setting,
     record_seeds,
     refuse_foreign_objects,
     rows_left_out,
     seeds_loaded,
+    setting,
 )
 from .dbt_runner import run_dbt
 from .migrations import migrate
@@ -183,6 +187,7 @@ def _locked_run(
         and previous is not None
         and "identities" in before
         and pending_rows(conn, previous[1]) == 0
+        and setting(conn, NAME_POLICY_BUILT_KEY) == name_policy(conn)
     ):
         row = conn.execute(SQL["log_noop"], (previous[1], Jsonb(before))).fetchone()
         assert row is not None
@@ -236,6 +241,7 @@ def _build(
     prepare_history(conn, owners)
     checksum = seeds_checksum()
     reload_seeds = not seeds_loaded(conn, checksum)
+    policy = name_policy(conn)
     progress(RunStep("build", "building models and running tests (dbt build)"))
     command = ["build"]
     if not reload_seeds:
@@ -252,7 +258,11 @@ def _build(
     result = run_dbt(
         database,
         command,
-        {"marts_schema": NEXT, "history_schema": HISTORY_NEXT},
+        {
+            "marts_schema": NEXT,
+            "history_schema": HISTORY_NEXT,
+            "name_join_policy": policy,
+        },
         on_node=on_node,
         watermark=watermark,
         role=role,
@@ -270,6 +280,7 @@ def _build(
         )
     if reload_seeds:
         record_seeds(conn, checksum)
+    put_setting(conn, NAME_POLICY_BUILT_KEY, policy)
     after = mart_counts(conn, NEXT)
     counts.update(after)
     counts["new_profiles"] = after.get("profiles", 0) - before.get("profiles", 0)

@@ -482,3 +482,70 @@ def test_different_cuts_the_fewest_links_on_the_seed_strengths(
     ]
     listed = runner.invoke(app, ["conflicts"])
     assert "cut 1 link(s): distinctive_name" in listed.stdout
+
+
+def test_second_signal_policy_keeps_claimed_names_out_of_accounts(
+    database: dbmod.Database, conn: Any
+) -> None:
+    """`policy --name-join second_signal`: a Discord profile carrying the
+    victim's login, a list poster using it as a name and a Slack user with the
+    victim's real name and the attacker's address no longer join the victim's
+    account (under the default name_alone they do); each is a scored candidate.
+    A Slack user sharing both name and login with a GitHub account still joins
+    it, list posters who share a name still join each other, and the next run
+    rebuilds even with no new row."""
+    victim, _ = L.get_or_create_github_account(9_101, "GalaxySnail42", "Zbigniew Xylander")
+    L.add_email(victim.id, "zx@xylander-home.example", is_primary=True)
+    victim_slack, _ = L.get_or_create_slack_user(
+        {"id": "UZX", "name": "zbig", "real_name": "Zbigniew Xylander",
+         "profile": {"email": "zx@xylander-home.example"}}
+    )  # fmt: skip
+    discord, _ = L.get_or_create_discord_profile(
+        7_101, username="GalaxySnail42", display_name="Mallory"
+    )
+    poster, _ = L.get_or_create_mailing_list_profile("galaxysnail42", "evil@attacker.example")
+    impostor, _ = L.get_or_create_slack_user(
+        {"id": "UEVIL", "name": "mallory", "real_name": "Zbigniew Xylander",
+         "profile": {"email": "mallory@attacker.example"}}
+    )  # fmt: skip
+    account, _ = L.get_or_create_github_account(9_102, "qortho", "Vel Qortho")
+    colleague, _ = L.get_or_create_slack_user(
+        {"id": "UVQ", "name": "qortho", "real_name": "Vel Qortho",
+         "profile": {"email": "vel@qortho-desk.example"}}
+    )  # fmt: skip
+    wren = [
+        L.get_or_create_mailing_list_profile("Wren Ystradgynlais", f"wren{i}@ystrad.example")[0]
+        for i in range(2)
+    ]
+    attackers = (discord, poster, impostor)
+    build(database)
+    assert {identity_of(conn, p.id) for p in attackers} == {identity_of(conn, victim.id)}
+
+    bad = runner.invoke(app, ["policy", "--name-join", "strict"])
+    assert bad.exit_code == 2 and "--name-join" in bad.output and "strict" in bad.output
+    assert runner.invoke(app, ["policy"]).stdout.strip() == "name_join: name_alone"
+    try:
+        set_it = runner.invoke(app, ["policy", "--name-join", "second_signal"])
+        assert set_it.exit_code == 0 and "was name_alone" in set_it.stdout
+        rebuilt = run(database)  # no new row: the changed policy alone rebuilds
+        assert rebuilt.outcome == "success", rebuilt.failures or rebuilt.error
+        assert identity_of(conn, victim.id) == identity_of(conn, victim_slack.id)
+        for attacker in attackers:
+            assert identity_of(conn, attacker.id) != identity_of(conn, victim.id), attacker
+            pair = sorted((identity_of(conn, attacker.id), identity_of(conn, victim.id)))
+            assert conn.execute(
+                "select count(*) from cppa_identity.identity_merge_candidate"
+                " where identity_a = %s and identity_b = %s",
+                pair,
+            ).fetchone()[0] == 1, f"{attacker} is a candidate"
+        assert identity_of(conn, account.id) == identity_of(conn, colleague.id)
+        assert identity_of(conn, wren[0].id) == identity_of(conn, wren[1].id)
+        detail = conn.execute(
+            "select detail from cppa_identity_work.int_evidence_edges_collected"
+            " where evidence = 'distinctive_name' and %s in (node_a, node_b)",
+            (colleague.id,),
+        ).fetchone()
+        assert detail is not None and "also qortho" in detail[0]
+        assert runner.invoke(app, ["policy"]).stdout.strip() == "name_join: second_signal"
+    finally:
+        runner.invoke(app, ["policy", "--name-join", "name_alone"])

@@ -10,8 +10,8 @@ typos as (select * from {{ ref('int_candidate_name_typos_paired') }}),
 reasons as (select * from {{ ref('candidate_reasons') }}),
 
 -- which sides pair: like with like for names, core names and logins; a core
--- name with a full name; a local part, squashed name or initial + surname with
--- a handle
+-- name with a full name; a login with a one-word name; a local part, squashed
+-- name or initial + surname with a handle
 pairs as (
     select
         reason,
@@ -35,6 +35,8 @@ pairs as (
                 (a.side = b.side and a.side in ('name', 'core', 'login'))
                 or (a.side = 'core' and b.side = 'core_full')
                 or (a.side = 'core_full' and b.side = 'core')
+                or (a.side = 'login' and b.side = 'handle_name')
+                or (a.side = 'handle_name' and b.side = 'login')
                 or (a.side in ('local', 'squashed', 'initial_surname') and b.side = 'handle')
             )
 ),

@@ -65,6 +65,17 @@ signals as (
     from people
     where username_folded is not null
     union all
+    -- a one-word name that is someone's login ("galaxysnail42" posting to a
+    -- list): what name_alone merges as a handle, a candidate otherwise
+    select
+        clustered.identity_id,
+        'same_username',
+        carriers.name_folded,
+        'handle_name'
+    from carriers
+    inner join clustered on carriers.base_profile_id = clustered.node_id
+    where carriers.carried_as = 'name' and carriers.name_folded !~ ' '
+    union all
     select
         people.identity_id,
         'email_local_part',
