@@ -403,3 +403,34 @@ def test_embedded_server_is_private(tmp_path: Path) -> None:
         assert listen == "", "the embedded server must not listen on TCP"
     finally:
         embedded.stop_embedded(tmp_path / "state")
+
+
+def test_only_a_transformer_sets_the_merge_policy(
+    database: dbmod.Database,
+    conn: Any,
+    role_conninfo: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`policy --name-join` changes what every later run merges: the loader, the
+    reviewer and the reader logins are refused (exit 4, nothing written); a
+    transformer sets it, and the reader may look."""
+
+    def policy(login: str, *args: str) -> Any:
+        monkeypatch.setenv(dbmod.DSN_ENV, role_conninfo[login])
+        dbmod.close_pool()
+        try:
+            return CliRunner().invoke(app, ["policy", *args])
+        finally:
+            dbmod.close_pool()
+
+    settings = "select key, value from cppa_ops.settings order by key"
+    before = conn.execute(settings).fetchall()
+    for login in ("loader", "reviewer", "reader"):
+        refused = policy(login, "--name-join", "second_signal")
+        assert refused.exit_code == 4, (login, refused.output)
+        assert "Traceback" not in refused.output
+    assert conn.execute(settings).fetchall() == before
+    assert policy("transformer", "--name-join", "second_signal").exit_code == 0
+    shown = policy("reader")
+    assert shown.exit_code == 0 and shown.stdout.strip() == "name_join: second_signal"
+    conn.execute("delete from cppa_ops.settings where key = 'name_join_policy'")

@@ -50,6 +50,7 @@ def test_version_and_help() -> None:
         "conflicts",
         "audit",
         "serve",
+        "policy",
     ):
         assert "Example" in invoke(command, "--help").stdout, command
     assert invoke("no-such-command", code=2)
