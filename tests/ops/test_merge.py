@@ -533,11 +533,14 @@ def test_second_signal_policy_keeps_claimed_names_out_of_accounts(
         for attacker in attackers:
             assert identity_of(conn, attacker.id) != identity_of(conn, victim.id), attacker
             pair = sorted((identity_of(conn, attacker.id), identity_of(conn, victim.id)))
-            assert conn.execute(
-                "select count(*) from cppa_identity.identity_merge_candidate"
-                " where identity_a = %s and identity_b = %s",
-                pair,
-            ).fetchone()[0] == 1, f"{attacker} is a candidate"
+            assert (
+                conn.execute(
+                    "select count(*) from cppa_identity.identity_merge_candidate"
+                    " where identity_a = %s and identity_b = %s",
+                    pair,
+                ).fetchone()[0]
+                == 1
+            ), f"{attacker} is a candidate"
         assert identity_of(conn, account.id) == identity_of(conn, colleague.id)
         assert identity_of(conn, wren[0].id) == identity_of(conn, wren[1].id)
         detail = conn.execute(
