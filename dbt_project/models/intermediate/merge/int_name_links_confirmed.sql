@@ -34,16 +34,7 @@ relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
 
 blocked_names as (select * from {{ ref('blocked_names') }}),
 
--- anchors: the components of every link but the names
-anchored as (
-    select
-        node_id,
-        component_id as anchor_id
-    from cppa_lib.connected_components(
-        $$select node_a, node_b from {{ ref('int_evidence_edges_drawn') }}
-        where evidence <> 'distinctive_name'$$
-    )
-),
+anchored as (select * from {{ ref('int_evidence_anchors_labelled') }}),
 
 members as (
     select
