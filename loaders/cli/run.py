@@ -215,4 +215,5 @@ def policy(
         take_role(conn, READER)
         built = setting(conn, NAME_POLICY_BUILT_KEY)
         note = "" if built in (None, was) else f"; the published marts were built with {built}"
-        typer.echo(f"name_join: {was}{note}")
+        same = " (unchanged)" if name_join is not None else ""
+        typer.echo(f"name_join: {was}{same}{note}")

@@ -527,6 +527,10 @@ def test_second_signal_policy_keeps_claimed_names_out_of_accounts(
     try:
         set_it = runner.invoke(app, ["policy", "--name-join", "second_signal"])
         assert set_it.exit_code == 0 and "was name_alone" in set_it.stdout
+        again = runner.invoke(app, ["policy", "--name-join", "second_signal"])
+        assert again.exit_code == 0 and "(unchanged)" in again.stdout
+        marts = runner.invoke(app, ["policy"]).stdout
+        assert "the published marts were built with name_alone" in marts
         rebuilt = run(database)  # no new row: the changed policy alone rebuilds
         assert rebuilt.outcome == "success", rebuilt.failures or rebuilt.error
         assert identity_of(conn, victim.id) == identity_of(conn, victim_slack.id)
@@ -550,5 +554,7 @@ def test_second_signal_policy_keeps_claimed_names_out_of_accounts(
         ).fetchone()
         assert detail is not None and "also qortho" in detail[0]
         assert runner.invoke(app, ["policy"]).stdout.strip() == "name_join: second_signal"
+        empty = runner.invoke(app, ["policy", "--name-join", ""])
+        assert empty.exit_code == 2 and "--name-join" in empty.output
     finally:
         runner.invoke(app, ["policy", "--name-join", "name_alone"])
