@@ -116,8 +116,26 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
     # a family email shared by two people, then told apart by a decision
     mom, _ = L.get_or_create_mailing_list_profile("Ann Family", "family@home.example")
     son, _ = L.get_or_create_mailing_list_profile("Tom Family", "family@home.example")
+    # a name that is someone's noreply login is their handle: lower case and
+    # short ("ulmozed"), or hyphenated ("qzork-dev", which folding would split)
+    handles = [
+        (
+            L.get_or_create_unknown_github_account("Zed Ulmo", "ulmozed@users.noreply.github.com")[
+                0
+            ],
+            L.get_or_create_mailing_list_profile("ulmozed", "uz@mail-ulmo.example")[0],
+        ),
+        (
+            L.get_or_create_unknown_github_account(
+                "Yq Tester", "55102089+qzork-dev@users.noreply.github.com"
+            )[0],
+            L.get_or_create_mailing_list_profile("qzork-dev", "qz@elsewhere-qz.example")[0],
+        ),
+    ]
 
     build(database)
+    for committer, poster in handles:
+        assert identity_of(conn, committer.id) == identity_of(conn, poster.id), poster
     jane_identity = identity_of(conn, gh.id)
     assert {identity_of(conn, p) for p in jane} == {jane_identity}
     assert jane_identity == min([*jane, ident.id]), "identity id = smallest node id"

@@ -83,14 +83,35 @@ carried as (
     from people
     inner join emails on people.base_profile_id = emails.base_profile_id
     where emails.github_noreply_login is not null
+    union all
+    -- a one-token name with hyphens that is a login somewhere ("ashutosh619-sudo"
+    -- committing as its noreply login's owner): folding would split it at the
+    -- hyphens, so it is carried whole as well
+    select
+        people.base_profile_id,
+        {{ fold_case('btrim(people.person_name)') }},
+        btrim(people.person_name),
+        'name'
+    from people
+    where
+        btrim(people.person_name) ~ '^[[:alnum:]]+(-[[:alnum:]]+)+$'
+        and {{ fold_case('btrim(people.person_name)') }} in (
+            select emails.github_noreply_login from emails
+            union all
+            select {{ fold_case('btrim(logins.username)') }} from logins
+        )
 ),
 
 final as (
+    -- is_login: the value is one of the profile's logins (as well, perhaps)
     select distinct on (base_profile_id, name_folded)
         base_profile_id,
         name_folded,
         shown_as,
-        carried_as
+        carried_as,
+        bool_or(carried_as in ('login', 'noreply_login'))
+            over (partition by base_profile_id, name_folded)
+            as is_login
     from carried
     order by base_profile_id, name_folded, carried_as
 )

@@ -10,8 +10,8 @@
 -- var('name_handle_frequency') for a distinctive handle. A full name has at
 -- least two real words (letters only: initials and "(work)" do not count); a
 -- handle is one token of 6+
--- characters with a digit, an inner capital or 10+ characters, and no given name
--- or surname.
+-- characters with a digit, an inner capital or 10+ characters, or that a
+-- profile carries as its login, and no given name or surname.
 with
 
 carriers as (select * from {{ ref('int_name_carriers_listed') }}),
@@ -24,7 +24,8 @@ people as (
     select
         base_profile_id,
         name_folded,
-        shown_as as person_name
+        shown_as as person_name,
+        is_login
     from carriers
     where name_folded not in (select blocked_names.name_folded from blocked_names)
 ),
@@ -38,6 +39,7 @@ names as (
         name_folded,
         count(distinct base_profile_id) as profile_count,
         bool_or(person_name ~ '[[:lower:]][[:upper:]]') as has_inner_capital,
+        coalesce(bool_or(is_login), false) as is_login,
         {{ name_words('name_folded') }} as tokens,
         {{ has_odd_word('name_folded') }} as has_odd_word  -- no full name
     from people
@@ -57,6 +59,7 @@ shaped as (
                 and (
                     names.name_folded ~ '[0-9]'
                     or names.has_inner_capital
+                    or names.is_login
                     or length(names.name_folded) >= 10
                 )
                 and names.name_folded not in (select frequencies.token from frequencies)
