@@ -10,8 +10,8 @@
 -- var('name_handle_frequency') for a distinctive handle. A full name has at
 -- least two real words (letters only: initials and "(work)" do not count); a
 -- handle is one token of 6+
--- characters with a digit, an inner capital or 10+ characters, or that a
--- profile carries as its login, and no given name or surname.
+-- characters with a digit, an inner capital or 10+ characters, or a name one
+-- profile shows that is another's login, and no given name or surname.
 with
 
 carriers as (select * from {{ ref('int_name_carriers_listed') }}),
@@ -39,7 +39,10 @@ names as (
         name_folded,
         count(distinct base_profile_id) as profile_count,
         bool_or(person_name ~ '[[:lower:]][[:upper:]]') as has_inner_capital,
-        coalesce(bool_or(is_login), false) as is_login,
+        -- a name on one profile that is a login on another ("iamsoto" beside
+        -- iamsoto@users.noreply...): a handle, whatever its shape; two logins
+        -- alike are not (that is what same_username candidates are for)
+        coalesce(bool_or(is_login) and bool_or(not is_login), false) as is_login_and_name,
         {{ name_words('name_folded') }} as tokens,
         {{ has_odd_word('name_folded') }} as has_odd_word  -- no full name
     from people
@@ -59,7 +62,7 @@ shaped as (
                 and (
                     names.name_folded ~ '[0-9]'
                     or names.has_inner_capital
-                    or names.is_login
+                    or names.is_login_and_name
                     or length(names.name_folded) >= 10
                 )
                 and names.name_folded not in (select frequencies.token from frequencies)
