@@ -7,7 +7,25 @@ computed in the same run on the same profiles:
   folded full name joins two profiles, transitively.
 
     python -m benchmarks.merge_quality [--people 200,600] [--name-join second_signal]
+    python -m benchmarks.merge_quality --community 12000 [--seed 29]
     python -m benchmarks.merge_quality --git-dir /path/to/repo.git [--git-dir …]
+
+--community N generates N people with the world's name distribution
+(benchmarks/community.py): common names are carried by several people.
+
+Besides precision and recall, each data set prints:
+- calibration of the candidates: per score band, how many candidates, the share
+  that are true (their two identities hold profiles of one person) and the mean
+  score; the expected calibration error is the count-weighted mean of
+  |share true - mean score|;
+- identities holding the GitHub accounts of two or more people, and those holding
+  verified platform accounts (GitHub, Slack, Discord, YouTube) of two or more;
+- the same-person pairs split by what links them: more than a common name (a
+  shared address, login or handle, GitHub id or noreply address, or a name only
+  one person carries; directly or through the person's other such links), only a
+  name several people carry, or nothing; recall of merges + candidates over the
+  first, and how many of the second are merged or offered. A value counts as a
+  link only when one person (in the truth) carries it.
 
 With --git-dir, each distinct commit identity (author name, author email) of the
 repository becomes a mailing-list profile; the truth is the repository's own
@@ -19,15 +37,19 @@ is written anywhere but the scratch database, which is dropped afterwards.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
+import time
 import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 import loaders as L
+from benchmarks import community
 from benchmarks.scratch_database import scratch_database
 from loaders import db as dbmod
 from loaders.ops import sample
@@ -139,7 +161,9 @@ def evaluate(label: str, conninfo: str, truth_of: dict[int, Hashable]) -> None:
     (profile id -> person key)."""
     with psycopg.connect(conninfo, autocommit=True) as conn:
         put_setting(conn, NAME_POLICY_KEY, NAME_JOIN)
+    started = time.monotonic()
     summary = run(dbmod.Database("dsn", conninfo), full=True)
+    elapsed = time.monotonic() - started
     assert summary.outcome == "success", summary.failures or summary.error
     with psycopg.connect(conninfo) as conn:
         identity_of = dict(
@@ -153,8 +177,18 @@ def evaluate(label: str, conninfo: str, truth_of: dict[int, Hashable]) -> None:
             "select base_profile_id, email_normalized from cppa_identity.email where is_valid_email"
         ):
             emails.setdefault(pid, []).append(("email", address))
-        candidates = conn.execute(
-            "select identity_a, identity_b from cppa_identity.identity_merge_candidate"
+        column = score_column(conn)
+        scored: list[tuple[int, int, float]] = conn.execute(
+            sql.SQL(
+                "select identity_a, identity_b, {}::float8"
+                " from cppa_identity.identity_merge_candidate"
+            ).format(sql.Identifier(column))
+        ).fetchall()
+        candidates = [(a, b) for a, b, _ in scored]
+        profile_rows = conn.execute(
+            "select p.id, p.type, p.username, p.display_name, g.github_account_id"
+            " from cppa_identity.identity_profile p"
+            " left join cppa_identity.github_account g on g.id = p.id"
         ).fetchall()
     profiles = sorted(p for p in identity_of if p in truth_of)
     truth = groups_to_pairs({p: truth_of[p] for p in profiles})
@@ -179,13 +213,203 @@ def evaluate(label: str, conninfo: str, truth_of: dict[int, Hashable]) -> None:
         with psycopg.connect(conninfo) as conn:
             explain(conn, names, merged, truth, identity_of)
     print(
-        f"{label}: {len(profiles)} profiles, {len(truth)} same-person pairs\n"
+        f"{label}: {len(profiles)} profiles, {len(truth)} same-person pairs"
+        f" (merge run {elapsed:.0f} s)\n"
         f"  automatic merge          {score(merged, truth)}\n"
         f"  merges + candidates      R {reach.recall:.3f}; {len(candidates)} candidates,"
         f" {useful} of them true ({len(candidates) / max(useful, 1):.2f}× the true ones)\n"
         f"  baseline exact email     {score(exact, truth)}\n"
         f"  baseline email + name    {score(transitive, truth)}"
     )
+    truth_sub = {p: truth_of[p] for p in profiles}
+    print_calibration(scored, members, truth_sub, column)
+    print_mixed(profile_rows, identity_of, truth_sub)
+    print_links(profile_rows, emails, truth_sub, merged, merged | offered)
+
+
+SCORE_COLUMNS = ("probability", "match_probability", "score")
+
+
+def score_column(conn: psycopg.Connection[Any]) -> str:
+    """The candidate's score column: the first of SCORE_COLUMNS the mart has."""
+    have = {
+        row[0]
+        for row in conn.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'cppa_identity' and table_name = 'identity_merge_candidate'"
+        )
+    }
+    for name in SCORE_COLUMNS:
+        if name in have:
+            return name
+    raise SystemExit(f"identity_merge_candidate has none of {SCORE_COLUMNS}: {sorted(have)}")
+
+
+def calibration(
+    scored: Iterable[tuple[int, int, float]],
+    members: dict[int, list[int]],
+    truth_of: dict[int, Hashable],
+) -> tuple[list[tuple[int, int, float]], float]:
+    """Per score band 0.0-0.1 … 0.9-1.0: (candidates, true ones, sum of scores), and
+    the expected calibration error. A candidate is true when its two identities
+    hold profiles of one person."""
+    bands = [[0, 0, 0.0] for _ in range(10)]
+    for a, b, value in scored:
+        people_a = {truth_of[p] for p in members.get(a, [])}
+        is_true = any(truth_of[p] in people_a for p in members.get(b, []))
+        band = bands[min(max(int(value * 10), 0), 9)]
+        band[0] += 1
+        band[1] += is_true
+        band[2] += value
+    total = sum(n for n, _, _ in bands)
+    error = sum(abs(t / n - s / n) * n for n, t, s in bands if n) / total if total else 0.0
+    return [(int(n), int(t), float(s)) for n, t, s in bands], error
+
+
+def print_calibration(
+    scored: list[tuple[int, int, float]],
+    members: dict[int, list[int]],
+    truth_of: dict[int, Hashable],
+    column: str,
+) -> None:
+    bands, error = calibration(scored, members, truth_of)
+    print(f"  calibration of the {len(scored)} candidates ({column}):")
+    print("    band        candidates  share true  mean score")
+    for i, (n, t, s) in enumerate(bands):
+        if n:
+            print(f"    {i / 10:.1f}-{(i + 1) / 10:.1f}  {n:>12}  {t / n:>10.3f}  {s / n:>10.3f}")
+    print(f"    expected calibration error {error:.3f}")
+
+
+VERIFIED = ("github", "slack", "discord", "youtube")
+
+
+def print_mixed(
+    profile_rows: list[tuple[Any, ...]],
+    identity_of: dict[int, int],
+    truth_of: dict[int, Hashable],
+) -> None:
+    """Identities holding the GitHub accounts (or any verified accounts) of 2+ people."""
+    github: dict[int, set[Hashable]] = {}
+    verified: dict[int, set[Hashable]] = {}
+    anything: dict[int, set[Hashable]] = {}
+    for pid, platform, _, _, gid in profile_rows:
+        if pid not in truth_of:
+            continue
+        person, identity = truth_of[pid], identity_of[pid]
+        anything.setdefault(identity, set()).add(person)
+        is_account = platform in VERIFIED and (platform != "github" or (gid or 0) > 0)
+        if is_account:
+            verified.setdefault(identity, set()).add(person)
+        if platform == "github" and (gid or 0) > 0:
+            github.setdefault(identity, set()).add(person)
+
+    def mixed(held: dict[int, set[Hashable]]) -> int:
+        return sum(len(people) > 1 for people in held.values())
+
+    print(
+        f"  identities mixing people: {mixed(anything)} of {len(anything)};"
+        f" holding GitHub accounts of 2+ people: {mixed(github)};"
+        f" verified accounts of 2+ people: {mixed(verified)}"
+    )
+
+
+NOREPLY = re.compile(r"^(?:([0-9]{1,18})\+)?([^@+]+)@users\.noreply\.github\.com$")
+
+
+def link_keys(
+    profile_rows: list[tuple[Any, ...]], emails: dict[int, list[Hashable]]
+) -> tuple[dict[int, set[Hashable]], dict[int, set[Hashable]]]:
+    """Per profile: the values that can link it to another (addresses, GitHub ids and
+    logins, handles, noreply ids and logins), and its folded names."""
+    keys: dict[int, set[Hashable]] = {}
+    names: dict[int, set[Hashable]] = {}
+    for pid, platform, username, display_name, gid in profile_rows:
+        own = keys.setdefault(pid, set())
+        if platform == "github" and (gid or 0) > 0:
+            own.add(("github id", gid))
+        if username and platform in VERIFIED:
+            own.add(("login", username.lower()))
+        if display_name and fold(display_name):
+            names[pid] = {("name", fold(display_name))}
+    for pid, addresses in emails.items():
+        for _, address in addresses:  # type: ignore[misc]
+            keys.setdefault(pid, set()).add(("email", address))
+            noreply = NOREPLY.match(str(address))
+            if noreply:
+                if noreply.group(1):
+                    keys[pid].add(("github id", int(noreply.group(1))))
+                keys[pid].add(("login", noreply.group(2).lower()))
+    return keys, names
+
+
+def print_links(
+    profile_rows: list[tuple[Any, ...]],
+    emails: dict[int, list[Hashable]],
+    truth_of: dict[int, Hashable],
+    merged: set[Pair],
+    found: set[Pair],
+) -> None:
+    """Same-person pairs by what links them, and how many the merge found."""
+    keys, names = link_keys(profile_rows, emails)
+    carriers: dict[Hashable, set[Hashable]] = {}
+    for pid, person in truth_of.items():
+        for key in keys.get(pid, set()) | names.get(pid, set()):
+            carriers.setdefault(key, set()).add(person)
+    strong = {
+        pid: {k for k in keys.get(pid, set()) | names.get(pid, set()) if len(carriers[k]) == 1}
+        for pid in truth_of
+    }
+    by_person: dict[Hashable, list[int]] = {}
+    for pid, person in truth_of.items():
+        by_person.setdefault(person, []).append(pid)
+    linked = name_only = unlinked = 0
+    linked_found = linked_merged = name_merged = name_offered = 0
+    for pids in by_person.values():
+        if len(pids) < 2:
+            continue
+        component = unify(pids, {p: list(strong[p]) for p in pids})
+        for i, a in enumerate(sorted(pids)):
+            for b in sorted(pids)[i + 1 :]:
+                pair = (a, b)
+                if component[a] == component[b]:
+                    linked += 1
+                    linked_found += pair in found
+                    linked_merged += pair in merged
+                    continue
+                names_a = set().union(
+                    *(names.get(p, set()) for p in pids if component[p] == component[a])
+                )
+                names_b = set().union(
+                    *(names.get(p, set()) for p in pids if component[p] == component[b])
+                )
+                if names_a & names_b:
+                    name_only += 1
+                    name_merged += pair in merged
+                    name_offered += pair in found and pair not in merged
+                else:
+                    unlinked += 1
+    print(
+        f"  same-person pairs linked by more than a common name: {linked};"
+        f" merged {linked_merged / max(linked, 1):.3f},"
+        f" merges + candidates R {linked_found / max(linked, 1):.3f}\n"
+        f"  linked only by a name several people carry: {name_only};"
+        f" {name_merged} merged, {name_offered} candidates;"
+        f" with no shared value: {unlinked}"
+    )
+
+
+def measure_community(people: int, seed: int) -> None:
+    generated = community.generate(people, seed)
+    with scratch_database(f"cppa_quality_community_{people}") as conninfo:
+        started = time.monotonic()
+        truth = community.load(generated)
+        loaded = time.monotonic() - started
+        evaluate(
+            f"community, {people} people (seed {seed}), loaded in {loaded:.0f} s",
+            conninfo,
+            truth,
+        )
 
 
 def measure_sample(people: int) -> None:
@@ -237,7 +461,11 @@ def measure_git(git_dir: str) -> None:
 
 def main(argv: Any = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", default="200,600", help="sample sizes (comma-separated)")
+    parser.add_argument(
+        "--people", default=None, help="sample sizes (comma-separated; 200,600 when alone)"
+    )
+    parser.add_argument("--community", type=int, action="append", default=[], help="N people")
+    parser.add_argument("--seed", type=int, default=29, help="the community's seed")
     parser.add_argument("--git-dir", action="append", default=[], help="a git repository")
     parser.add_argument("--explain", type=int, default=0, help="print N errors of each kind")
     parser.add_argument(
@@ -247,12 +475,13 @@ def main(argv: Any = None) -> None:
     global EXPLAIN, NAME_JOIN
     EXPLAIN = args.explain
     NAME_JOIN = args.name_join
-    if args.git_dir:
-        for git_dir in args.git_dir:
-            measure_git(git_dir)
-        return
-    for people in args.people.split(","):
+    sizes = args.people or ("" if args.git_dir or args.community else "200,600")
+    for people in filter(None, sizes.split(",")):
         measure_sample(int(people))
+    for people in args.community:
+        measure_community(people, args.seed)
+    for git_dir in args.git_dir:
+        measure_git(git_dir)
 
 
 if __name__ == "__main__":
