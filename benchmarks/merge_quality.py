@@ -23,7 +23,8 @@ Besides precision and recall, each data set prints:
 - the same-person pairs split by what links them: more than a common name (a
   shared address, login or handle, GitHub id or noreply address, or a name only
   one person carries; directly or through the person's other such links), only a
-  name several people carry, or nothing; recall of merges + candidates over the
+  name several people carry, or nothing (a name compares as its core_name: case,
+  accents, punctuation, initials and word order aside); recall of merges + candidates over the
   first, and how many of the second are merged or offered. A value counts as a
   link only when one person (in the truth) carries it.
 
@@ -314,6 +315,13 @@ def print_mixed(
     )
 
 
+def core_name(name: str) -> str:
+    """The name a careful reader compares: folded, punctuation and initials dropped,
+    words in order ("Wang, Wei", "wei wang" and "Wei J. Wang" are one name)."""
+    words = re.sub(r"[^\w\s]", " ", re.sub(r"['’-]", "", fold(name))).split()
+    return " ".join(sorted(w for w in words if len(w) > 1))
+
+
 NOREPLY = re.compile(r"^(?:([0-9]{1,18})\+)?([^@+]+)@users\.noreply\.github\.com$")
 
 
@@ -330,8 +338,9 @@ def link_keys(
             own.add(("github id", gid))
         if username and platform in VERIFIED:
             own.add(("login", username.lower()))
-        if display_name and fold(display_name):
-            names[pid] = {("name", fold(display_name))}
+        core = core_name(display_name or "")
+        if core:
+            names[pid] = {("name", core)}
     for pid, addresses in emails.items():
         for _, address in addresses:  # type: ignore[misc]
             keys.setdefault(pid, set()).add(("email", address))

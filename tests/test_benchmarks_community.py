@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from benchmarks import community
-from benchmarks.merge_quality import fold
+from benchmarks.merge_quality import calibration, core_name, fold
 from loaders import db as dbmod
 
 
@@ -92,3 +92,21 @@ def test_the_truth_covers_every_loaded_profile(database: dbmod.Database) -> None
     assert set(truth) == loaded
     assert {p for p in truth.values() if isinstance(p, int)} == set(range(400))
     assert {p for p in truth.values() if isinstance(p, str)} >= {"bot:dependabot[bot]"}
+
+
+def test_calibration_bands_and_error() -> None:
+    members = {1: [10], 2: [20], 3: [30], 4: [40]}
+    truth: dict[int, Hashable] = {10: "a", 20: "a", 30: "b", 40: "c"}
+    scored = [(1, 2, 0.95), (3, 4, 0.92), (1, 3, 0.15), (2, 4, 1.0)]
+    bands, error = calibration(scored, members, truth)
+    assert bands[9] == (3, 1, pytest.approx(2.87))
+    assert bands[1] == (1, 0, pytest.approx(0.15))
+    # |1/3 - 0.9567| * 3 + |0 - 0.15| * 1, over 4 candidates
+    assert error == pytest.approx((abs(1 / 3 - 2.87 / 3) * 3 + 0.15) / 4)
+
+
+def test_a_name_compares_as_a_careful_reader_would() -> None:
+    same = {core_name(n) for n in ("Wang, Wei", "wei wang", "Wei J. Wang", "WANG Wei")}
+    assert same == {"wang wei"}
+    assert core_name("García López, José") == "garcia jose lopez"
+    assert core_name("Min-jun Kim") == core_name("Minjun Kim") != core_name("Min Jun Kim")
