@@ -311,7 +311,8 @@ def print_mixed(
     print(
         f"  identities mixing people: {mixed(anything)} of {len(anything)};"
         f" holding GitHub accounts of 2+ people: {mixed(github)};"
-        f" verified accounts of 2+ people: {mixed(verified)}"
+        f" verified accounts of 2+ people: {mixed(verified)};"
+        f" the largest holds {max(map(len, anything.values()), default=0)} people"
     )
 
 
