@@ -2,23 +2,34 @@
 with real foreign keys into `cppa_user_tracker.GitHubAccount`, the old app's
 models on tables Django owns, and every ORM write appended to the raw log by
 the triggers `migrate` installs. A run merges the log and writes identities
-back; the old tables' rows move in with one command."""
+back; the old tables' rows move in with one command.
+
+As in production, the owner migrates and runs `grants`; the project's Django
+login is then a collector's (a member of the loader role) for every test: the
+merge runs as the operator's own login, through the operator's executable."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 from typer.testing import CliRunner
 
 from loaders import db as dbmod
 from loaders.cli import app
 from loaders.errors import RunFailed
+from loaders.ops import roles
 from loaders.ops.runs import run
 
 from .conftest import FIGURES
@@ -47,22 +58,71 @@ def invoke(*args: str, code: int = 0) -> Any:
     return result
 
 
+@contextmanager
+def django_login(user: str) -> Iterator[None]:
+    """Django's connection as `user` for a while (the owner's jobs: migrate, move in)."""
+    from django.db import connections
+
+    wrapper = connections["default"]
+    before = wrapper.settings_dict["USER"]
+    wrapper.close()
+    wrapper.settings_dict["USER"] = user
+    try:
+        yield
+    finally:
+        wrapper.close()
+        wrapper.settings_dict["USER"] = before
+
+
 @pytest.fixture(scope="module")
-def orm(module_database: dbmod.Database) -> Iterator[Any]:
-    """Django set up on the module's database, `migrate` run as a project runs it."""
+def owner_login(module_database: dbmod.Database) -> str:
+    return conninfo_to_dict(module_database.conninfo).get("user") or "postgres"
+
+
+@pytest.fixture(scope="module")
+def collector_login(module_database: dbmod.Database) -> str:
+    return f"cppa_{conninfo_to_dict(module_database.conninfo)['dbname']}_collector"
+
+
+@pytest.fixture(scope="module")
+def orm(module_database: dbmod.Database, collector_login: str, owner_login: str) -> Iterator[Any]:
+    """Django set up on the module's database: the owner runs `migrate` as a project
+    runs it, then `grants`; the project's login is then a member of the loader role
+    (with the rights the project gives it on its own apps' tables)."""
     os.environ[dbmod.DSN_ENV] = module_database.conninfo
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.django_project.settings"
+    with psycopg.connect(module_database.conninfo, autocommit=True) as conn:
+        # as in production, the transformer's first run loads the seeds itself
+        conn.execute("drop schema if exists cppa_identity_config, cppa_identity_work cascade")
+        conn.execute("delete from cppa_ops.settings where key like 'seeds%'")
     django.setup()
     from django.core.management import call_command
 
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    FIGURES["django migrate (tables, raw log, triggers)"] = (
-        f"{time.monotonic() - started:.2f} s on a migrated raw schema"
-    )
-    yield django
+    with django_login(owner_login):
+        started = time.monotonic()
+        call_command("migrate", verbosity=0)
+        FIGURES["django migrate (tables, raw log, triggers)"] = (
+            f"{time.monotonic() - started:.2f} s on a migrated raw schema"
+        )
+    with psycopg.connect(module_database.conninfo, autocommit=True) as conn:
+        names = roles.apply_grants(conn)
+        login = sql.Identifier(collector_login)
+        conn.execute(sql.SQL("create role {} login").format(login))
+        conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(names["loader"]), login))
+        # what the project grants its collectors on its other apps' tables
+        for (table,) in conn.execute(
+            "select relname from pg_class where relnamespace = 'public'::regnamespace"
+            " and relkind = 'r' and relname not like 'cppa\\_user\\_tracker\\_%'"
+        ).fetchall():
+            conn.execute(
+                sql.SQL("grant all on {} to {}").format(sql.Identifier("public", table), login)
+            )
+        conn.execute(sql.SQL("grant all on all sequences in schema public to {}").format(login))
     from django.db import connections
 
+    connections["default"].close()
+    connections["default"].settings_dict["USER"] = collector_login
+    yield django
     connections.close_all()
 
 
@@ -108,6 +168,63 @@ def test_migrate_creates_the_old_tables_and_the_log(orm: Any, raw: psycopg.Conne
     before = raw.execute(installed).fetchone()
     call_command("migrate", verbosity=0)  # again: nothing to install, nothing rewritten
     assert raw.execute(installed).fetchone() == before
+
+
+def test_write_back_before_any_run_says_no_run_was_published(orm: Any, owner_login: str) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="the run's job"):
+        call_command("run_cppa_user_tracker", "--write-back-only")  # the collector's login
+    out = StringIO()
+    with django_login(owner_login):
+        call_command("run_cppa_user_tracker", "--write-back-only", stdout=out)
+    assert "no run has published identities yet" in out.getvalue()
+    assert "profiles moved" not in out.getvalue()
+
+
+def test_a_collector_login_cannot_silence_the_log(orm: Any, raw: psycopg.Connection[Any]) -> None:
+    """The flag the run's write-back sets pauses the triggers for the run's role
+    only: a collector's login that sets it is logged as ever."""
+    from django.db import connection
+
+    from loaders.django_app import models as m
+
+    with connection.cursor() as cursor:
+        cursor.execute("select set_config('cppa_identity.django_write_back', 'on', false)")
+    try:
+        account = m.GitHubAccount.objects.create(github_account_id=60606, username="quiet")
+        m.BaseProfile.objects.filter(pk=account.pk).update(identity=None)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("select set_config('cppa_identity.django_write_back', '', false)")
+    logged = raw.execute(
+        "select count(*) from cppa_raw.github_accounts where base_profile_id = %s", (account.pk,)
+    )
+    assert logged.fetchone() == (1,)
+    assert raw.execute(
+        "select natural_key from cppa_raw.profiles where base_profile_id = %s", (account.pk,)
+    ).fetchone() == ("60606",)
+
+
+def test_a_collector_login_records_no_decision(orm: Any, raw: psycopg.Connection[Any]) -> None:
+    """Decisions are the reviewers': through Django's connection a collector's login
+    can write none, whatever login it names."""
+    from django.db import DatabaseError, connection, transaction
+
+    before = raw.execute("select count(*) from cppa_raw.manual_decisions").fetchone()
+    with (
+        pytest.raises(DatabaseError, match="permission denied"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "insert into cppa_raw.manual_decisions (action, node_a, node_b, decided_by,"
+            " decided_by_login) values ('different', 1, 2, 'x', 'a_reviewer')"
+        )
+    assert raw.execute("select count(*) from cppa_raw.manual_decisions").fetchone() == before
 
 
 def test_orm_writes_of_every_kind_are_in_the_log(orm: Any, raw: psycopg.Connection[Any]) -> None:
@@ -304,16 +421,159 @@ def test_a_run_merges_and_writes_identities_back(
     assert status["django_tables"] == "public"
 
 
-def test_the_management_command_runs_the_merge(orm: Any) -> None:
+def cli_script() -> str:
+    """The `cppa-identity` of the environment these tests run in (the operator's)."""
+    return str(Path(sys.executable).parent / "cppa-identity")
+
+
+def test_the_schedule_runs_the_merge_through_the_operators_executable(
+    orm: Any, module_database: dbmod.Database, raw: psycopg.Connection[Any]
+) -> None:
+    """What the project's scheduler does (`call_command(name, *args)` for a YAML
+    entry): the operator's `cppa-identity run`, named by a setting, merges as the
+    operator's login; its output is passed through, and the run writes back."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from loaders.django_app import services
+    from loaders.django_app.models import Identity
+
+    account, _ = services.get_or_create_github_account(github_account_id=3131, username="sched")
+    services.add_email(account, "zed.declared@zed-example.dev", is_primary=True)
+    # a collector declares an identity for a newer profile; the merge joins it to the account
+    declared, created = services.get_or_create_identity(display_name="Zed Declared")
+    assert created
+    slack, _ = services.get_or_create_slack_user(
+        {"id": "U3131", "name": "zed", "profile": {"email": "zed.declared@zed-example.dev"}}
+    )
+    slack.identity = declared
+    slack.save()
+    out, err = StringIO(), StringIO()
+    with override_settings(
+        CPPA_IDENTITY_EXECUTABLE=cli_script(), CPPA_IDENTITY_MERGE_DSN=module_database.conninfo
+    ):
+        call_command("run_cppa_user_tracker", stdout=out, stderr=err)
+    last = raw.execute("select run_id, outcome from cppa_ops.runs order by run_id desc limit 1")
+    run_id, outcome = last.fetchone()
+    assert outcome == "success"
+    assert f"run {run_id}" in out.getvalue() and "completed: the merge ran" in out.getvalue()
+    account.refresh_from_db()
+    slack.refresh_from_db()
+    assert account.identity_id is not None  # written back by the operator's run
+    assert slack.identity_id == account.identity_id != declared.pk
+    # the declared row the merge joined to the account is gone, not left empty
+    assert not Identity.objects.filter(pk=declared.pk).exists()
+    assert not Identity.objects.filter(display_name="Zed Declared", profiles__isnull=True).exists()
+    again, _ = services.get_or_create_identity(display_name="Zed Declared")
+    assert services.get_or_create_identity(display_name="Zed Declared") == (again, False)
+    assert raw.execute(
+        "select count(*) from cppa_raw.identities where identity_id = %s and action = 'remove'",
+        (declared.pk,),
+    ).fetchone() == (0,)  # the log keeps the declaration
+
+
+def test_the_merges_exit_status_and_output_are_passed_through(
+    orm: Any, module_database: dbmod.Database, collector_login: str
+) -> None:
+    """A merge that fails fails the scheduled command with the executable's own
+    status and message (here: the collector's login may not run the merge)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.test import override_settings
+
+    as_collector = psycopg.conninfo.make_conninfo(module_database.conninfo, user=collector_login)
+    err = StringIO()
+    with (
+        override_settings(
+            CPPA_IDENTITY_EXECUTABLE=cli_script(), CPPA_IDENTITY_MERGE_DSN=as_collector
+        ),
+        pytest.raises(CommandError, match="exited with status") as failed,
+    ):
+        call_command("run_cppa_user_tracker", stderr=err)
+    alone = subprocess.run(
+        [cli_script(), "run"],
+        env=os.environ | {dbmod.DSN_ENV: as_collector},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert alone.returncode != 0 and "permission denied for table runs" in alone.stderr
+    assert (failed.value.returncode, err.getvalue()) == (alone.returncode, alone.stderr)
+
+
+def test_without_the_merge_installed_the_command_says_what_to_install(
+    orm: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.test import override_settings
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    out = StringIO()
+    call_command("run_cppa_user_tracker", stdout=out)
+    said = out.getvalue()
+    assert "completed without a merge" in said and "pip install 'cppa-identity[cli]'" in said
+    assert "CPPA_IDENTITY_EXECUTABLE" in said and "profiles moved" not in said
+    with (
+        override_settings(CPPA_IDENTITY_EXECUTABLE="/opt/nowhere/bin/cppa-identity"),
+        pytest.raises(CommandError, match=r"CPPA_IDENTITY_EXECUTABLE = '/opt/nowhere"),
+    ):
+        call_command("run_cppa_user_tracker")
+
+
+def test_the_command_is_one_of_the_projects_collector_commands(
+    orm: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Where the project has a collector base command, the drop-in's command is one
+    of them (its phases, its error logging); where it has none, it is a plain
+    BaseCommand and nothing of a project is imported."""
+    import importlib
+
+    from django.core.management import call_command
+    from django.core.management.base import BaseCommand, CommandError
+    from django.test import override_settings
+
+    from loaders.django_app.management.commands import run_cppa_user_tracker as module
+    from tests.django_project.collector import command_base
+
+    assert module.Command.__mro__[1] is BaseCommand  # the test project has no `core`
+    assert "core.collectors" not in sys.modules
+    try:
+        with override_settings(
+            CPPA_IDENTITY_COMMAND_BASE="tests.django_project.collector.command_base.BaseCollectorCommand",
+            CPPA_IDENTITY_COLLECTOR_BASE="tests.django_project.collector.command_base.AbstractCollector",
+            CPPA_IDENTITY_EXECUTABLE="/opt/nowhere/bin/cppa-identity",
+        ):
+            importlib.reload(module)
+            command = module.Command()
+            assert isinstance(command, command_base.BaseCollectorCommand)
+            assert isinstance(command.get_collector(), command_base.AbstractCollector)
+            with pytest.raises(CommandError), caplog.at_level("ERROR"):
+                call_command(command)
+            failure = [r for r in caplog.records if hasattr(r, "failure_category")]
+            assert [(r.failure_category, r.collector_phase) for r in failure] == [
+                ("command", "run")
+            ]
+            assert command_base.PHASES_RUN[-1:] == ["run"]
+    finally:
+        importlib.reload(module)
+    assert module.Command.__mro__[1] is BaseCommand
+
+
+def test_write_back_alone_after_a_run(orm: Any, owner_login: str) -> None:
     from io import StringIO
 
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("run_cppa_user_tracker", stdout=out)
-    assert "completed" in out.getvalue().lower()
-    out = StringIO()
-    call_command("run_cppa_user_tracker", "--write-back-only", stdout=out)
+    with django_login(owner_login):
+        call_command("run_cppa_user_tracker", "--write-back-only", stdout=out)
     assert "0 profiles moved" in out.getvalue()
 
 
@@ -336,13 +596,16 @@ def test_publishing_never_moves_what_is_not_ours(
     raw.execute("alter table cppa_identity.collector_notes set schema public")
 
 
-def test_moving_in_the_old_tables_rows(orm: Any, raw: psycopg.Connection[Any]) -> None:
+def test_moving_in_the_old_tables_rows(
+    orm: Any, raw: psycopg.Connection[Any], owner_login: str
+) -> None:
     """Rows written while no trigger listened (a database the old app filled,
     numbered per table): one command appends them, keeps profile ids, renumbers
     an identity id that a profile's id takes, and a second call adds nothing."""
     from io import StringIO
 
     from django.core.management import call_command
+    from django.core.management.base import CommandError
 
     with raw.transaction():
         raw.execute("set local cppa_identity.django_write_back = 'on'")  # triggers silent
@@ -367,8 +630,12 @@ def test_moving_in_the_old_tables_rows(orm: Any, raw: psycopg.Connection[Any]) -
             (pid,),
         )
     before = raw_counts(raw)
+    with pytest.raises(CommandError, match="the owner's job"):
+        call_command("cppa_identity_move_in")  # the collector's login
+    assert raw_counts(raw) == before
     out = StringIO()
-    call_command("cppa_identity_move_in", stdout=out)
+    with django_login(owner_login):
+        call_command("cppa_identity_move_in", stdout=out)
     assert "identities_renumbered 1" in out.getvalue() and "github 1" in out.getvalue()
     moved = raw_counts(raw)
     assert moved["profiles"] == before["profiles"] + 1 and moved["emails"] == before["emails"] + 1
@@ -384,7 +651,8 @@ def test_moving_in_the_old_tables_rows(orm: Any, raw: psycopg.Connection[Any]) -
         "select identity_id from cppa_raw.github_accounts where base_profile_id = %s", (pid,)
     ).fetchone() == (new_identity,)
     out = StringIO()
-    call_command("cppa_identity_move_in", stdout=out)
+    with django_login(owner_login):
+        call_command("cppa_identity_move_in", stdout=out)
     assert out.getvalue().strip() == "moved in: nothing new"
     assert raw_counts(raw) == moved
 
@@ -408,7 +676,7 @@ def test_flush_clears_the_tables_and_keeps_the_log(orm: Any, raw: psycopg.Connec
         " where exists (select from cppa_raw.identities as r where r.identity_id = i.id)"
     ).fetchone()[0]
     assert profiles and emails and declared
-    call_command("flush", interactive=False, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
     assert set(django_rows(raw).values()) == {0}
     after = raw_counts(raw)
     assert after["removals"] == log["removals"] + profiles + tmp
@@ -424,3 +692,83 @@ def test_flush_clears_the_tables_and_keeps_the_log(orm: Any, raw: psycopg.Connec
     _, created = services.get_or_create_github_account(github_account_id=4242)
     assert created  # the flushed account is gone for Django
     assert raw_counts(raw)["github_accounts"] == log["github_accounts"] + 1
+
+
+def fixture_file(raw: psycopg.Connection[Any], path: Path) -> tuple[Path, int]:
+    """A fixture whose ids are the next ones the shared sequences would hand out."""
+    node = raw.execute("select last_value + 1 from cppa_raw.node_id_seq").fetchone()[0]
+    email = raw.execute("select last_value + 1 from cppa_raw.email_id_seq").fetchone()[0]
+    rows: list[dict[str, Any]] = [
+        {"model": "cppa_user_tracker.identity", "pk": node, "fields": {"display_name": "Fix"}},
+        {
+            "model": "cppa_user_tracker.baseprofile",
+            "pk": node + 1,
+            "fields": {"identity": node, "type": "github"},
+        },
+        {
+            "model": "cppa_user_tracker.githubaccount",
+            "pk": node + 1,
+            "fields": {"github_account_id": 880000 + node, "username": f"fix{node}"},
+        },
+        {
+            "model": "cppa_user_tracker.email",
+            "pk": email,
+            "fields": {"base_profile": node + 1, "email": f"fix{node}@example.com"},
+        },
+        {"model": "cppa_user_tracker.tmpidentity", "pk": node + 2, "fields": {"display_name": "t"}},
+    ]
+    stamps = {"created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z"}
+    for row in rows:
+        if row["model"] != "cppa_user_tracker.baseprofile":
+            row["fields"] |= stamps
+    path.write_text(json.dumps(rows))
+    return path, node
+
+
+def create_one_of_each(tag: int) -> None:
+    from loaders.django_app import services
+
+    services.create_identity(display_name=f"after {tag}")
+    account, _ = services.get_or_create_github_account(github_account_id=890000 + tag)
+    services.add_email(account, f"after{tag}@example.com")
+    services.create_tmp_identity(f"after {tag}")
+
+
+def test_loaddata_then_create(orm: Any, raw: psycopg.Connection[Any], tmp_path: Path) -> None:
+    """Fixtures name their ids; the next ids the drop-in hands out are past them."""
+    from django.core.management import call_command
+
+    from loaders.django_app.models import GitHubAccount
+
+    path, node = fixture_file(raw, tmp_path / "people.json")
+    call_command("loaddata", str(path), verbosity=0)
+    assert GitHubAccount.objects.get(pk=node + 1).identity_id == node
+    create_one_of_each(node)  # IntegrityError ... _pkey where the sequences lag behind
+    assert raw.execute(
+        "select natural_key from cppa_raw.profiles where base_profile_id = %s", (node + 1,)
+    ).fetchone() == (str(880000 + node),)
+
+
+def test_a_reset_sequences_test_case_with_fixtures(
+    orm: Any, raw: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    """A project's TransactionTestCase with reset_sequences and fixtures, under the
+    collector's login: Django resets what it knows, loads, the test creates."""
+    import unittest
+    from io import StringIO
+
+    from django.test import TransactionTestCase
+
+    path, node = fixture_file(raw, tmp_path / "people.json")
+
+    class WithFixtures(TransactionTestCase):
+        reset_sequences = True
+        fixtures = (str(path),)
+
+        def test_create(self) -> None:
+            create_one_of_each(node)
+
+    stream = StringIO()
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(WithFixtures)
+    result = unittest.TextTestRunner(stream=stream).run(suite)
+    assert result.wasSuccessful(), stream.getvalue()

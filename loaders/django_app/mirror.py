@@ -67,7 +67,28 @@ def installed(conn: psycopg.Connection[Any]) -> bool:
 
     if schema_version(conn) < latest_version():
         return False
-    return _setting(conn, INSTALLED_KEY) == install_checksum(tables_schema(conn))
+    schema = tables_schema(conn)
+    if not _reads_settings(conn):
+        # a collector's login (the loader role) installs nothing: the triggers are there or not
+        return _has_triggers(conn, schema)
+    return _setting(conn, INSTALLED_KEY) == install_checksum(schema)
+
+
+def _reads_settings(conn: psycopg.Connection[Any]) -> bool:
+    row = conn.execute(
+        "select to_regclass('cppa_ops.settings') is null"
+        " or has_table_privilege('cppa_ops.settings', 'select')"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _has_triggers(conn: psycopg.Connection[Any], schema: str) -> bool:
+    row = conn.execute(
+        "select exists (select from pg_trigger where tgname = 'cppa_identity_log'"
+        " and tgrelid = to_regclass(%s))",
+        (f'"{schema}".{PROBE}',),
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def install(conn: psycopg.Connection[Any]) -> bool:
@@ -90,7 +111,17 @@ def install(conn: psycopg.Connection[Any]) -> bool:
 
 def move_in(conn: psycopg.Connection[Any]) -> dict[str, int]:
     """Append to the log what the Django tables hold and the log has not seen;
-    the counts per kind. Idempotent: a second call appends nothing."""
+    the counts per kind. Idempotent: a second call appends nothing. The owner's
+    job (the login that ran `migrate`): a collector's login is refused."""
+    from ..errors import PermissionDenied
+
+    if not _reads_settings(conn):
+        row = conn.execute("select session_user").fetchone()
+        raise PermissionDenied(
+            f"moving rows in is the owner's job, and {row[0] if row else 'this login'} is a"
+            " collector's login (the loader role); nothing was moved",
+            "run `manage.py cppa_identity_move_in` with the login that runs `migrate`",
+        )
     install(conn)
     row = conn.execute(
         "select cppa_raw.django_move_in(%s)::text", (tables_schema(conn),)
@@ -111,14 +142,28 @@ def tables_written_back(conn: psycopg.Connection[Any]) -> str | None:
 def write_back(conn: psycopg.Connection[Any], marts: str) -> dict[str, int] | None:
     """Point each Django profile at the identity the run in `marts` gave it (and
     create the identity rows it needs); None when this database has no Django
-    tables. Call inside a transaction: the triggers pause for it alone."""
+    tables. Call inside a transaction: the triggers pause for it alone, and only
+    for the run's role. A collector's login is refused (PermissionDenied)."""
+    if not _reads_settings(conn):
+        from ..errors import PermissionDenied
+
+        raise PermissionDenied(
+            "writing identities back is the run's job, and this is a collector's login"
+            " (the loader role); nothing was written",
+            "run it with the merge's login (CPPA_IDENTITY_MERGE_DSN), or let the run do it",
+        )
     schema = tables_written_back(conn)
     if schema is None:
         return None
     row = conn.execute("select to_regclass(%s)", (f'"{marts}".identity',)).fetchone()
     if row is None or row[0] is None:
         return {}  # no run has published yet
-    names = {"django": sql.Identifier(schema), "marts": sql.Identifier(marts)}
+    names = {
+        "django": sql.Identifier(schema),
+        "marts": sql.Identifier(marts),
+        "django_name": sql.Literal(schema),
+        "marts_name": sql.Literal(marts),
+    }
     counts: dict[str, int] = {}
     for statement in WRITE_BACK_SQL.read_text().split(";\n"):
         if not statement.strip():

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Min
+from django.db.models import Count, Min
 from psycopg.pq import TransactionStatus
 
 from ..errors import ConfigError
@@ -69,7 +69,21 @@ def get_or_create_identity(
     """The Identity named `display_name`, created when there is none; an existing
     one takes the description of `defaults` when it differs."""
     defaults = defaults or {"description": description}
-    identity, created = Identity.objects.get_or_create(display_name=display_name, defaults=defaults)
+    try:
+        identity, created = Identity.objects.get_or_create(
+            display_name=display_name, defaults=defaults
+        )
+    except Identity.MultipleObjectsReturned:
+        # a run wrote a merged identity of that name beside one a collector declared
+        # (and another app's row keeps the declared one): the one with profiles
+        identity = (
+            Identity.objects.filter(display_name=display_name)
+            .annotate(profile_count=Count("profiles"))
+            .order_by("-profile_count", "id")
+            .first()
+        )
+        assert identity is not None
+        created = False
     if (
         not created
         and "description" in defaults

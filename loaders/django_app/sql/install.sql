@@ -9,6 +9,30 @@
 --
 -- {schema} is the schema of the Django tables.
 
+-- An id given explicitly (loaddata, a fixture, a reset_sequences test case) keeps
+-- the shared sequence past it, so the next default id is free whatever Django's
+-- own sequence reset did (it knows only sequences a column owns). The owner's
+-- function (a loader login may use a sequence, not set it), for the Django
+-- tables and these two sequences only.
+create or replace function cppa_raw.django_id_floor() returns trigger
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+begin
+    if tg_argv[0] not in ('cppa_raw.node_id_seq', 'cppa_raw.email_id_seq')
+        or tg_table_name not like 'cppa\_user\_tracker\_%'
+        or tg_table_schema is distinct from (
+            select value from cppa_ops.settings where key = 'django_schema'
+        )
+    then
+        raise exception using errcode = '42501',
+            message = format('django_id_floor is not for %I.%I', tg_table_schema, tg_table_name);
+    end if;
+    if new.id > coalesce(pg_sequence_last_value(tg_argv[0]::regclass), 0) then
+        perform setval(tg_argv[0]::regclass, new.id);
+    end if;
+    return new;
+end
+$$;
+
 -- One id space with the loaders: profiles, identities and tmp identities draw
 -- their ids from the node sequence, emails from the email sequence.
 do $$
@@ -33,6 +57,10 @@ begin
         execute format(
             'alter table {schema}.%I alter column id set default nextval(%L)', t.tbl, t.seq
         );
+        execute format(
+            'create or replace trigger cppa_identity_id_floor before insert on {schema}.%I'
+            ' for each row execute function cppa_raw.django_id_floor(%L)', t.tbl, t.seq
+        );
         -- ids already in the table (a database the old app filled) are never handed out again
         execute format(
             'select setval(%L, m) from (select max(id) as m from {schema}.%I) as t'
@@ -45,10 +73,19 @@ end
 $$;
 
 -- Triggers do nothing while a run writes identities back (the write-back is not
--- something a collector said).
+-- something a collector said): only where the session works as the run's role
+-- (once `grants` ran; before, one login does every job). A collector's login
+-- setting the flag is logged as any other write.
 create or replace function cppa_raw.django_mirror_paused() returns boolean
 language sql stable as $$
     select coalesce(current_setting('cppa_identity.django_write_back', true), '') = 'on'
+        and coalesce(
+            (select pg_has_role(current_user, r.role_name, 'MEMBER')
+             from cppa_ops.roles as r
+             where r.job = 'transformer'
+                 and exists (select from pg_roles where rolname = r.role_name)),
+            true
+        )
 $$;
 
 -- The profile key: the platform's own id, or one of the profile's own when
@@ -565,14 +602,53 @@ begin
 end
 $$;
 
+-- A declared Identity row whose declared identity a run merged into another
+-- (a collector named it, the merge joined it to an older profile) is left with
+-- no profile: the write-back removes it (the log keeps the declaration), unless
+-- a row of another app points at it. Returns the ids removed.
+create or replace function cppa_raw.django_drop_merged_identities(p_django text, p_marts text)
+returns setof bigint
+language plpgsql as $$
+declare
+    merged bigint;
+begin
+    for merged in execute format($q$
+        select i.id from %1$I.cppa_user_tracker_identity as i
+        inner join %2$I.identity_node as n on n.node_id = i.id and n.node_type = 'identity'
+        where n.identity_id <> i.id
+            and not exists (select from %2$I.identity as m where m.id = i.id)
+            and not exists (
+                select from %1$I.cppa_user_tracker_baseprofile as b where b.identity_id = i.id
+            )
+        order by i.id
+    $q$, p_django, p_marts)
+    loop
+        begin
+            execute format('delete from %I.cppa_user_tracker_identity where id = $1', p_django)
+            using merged;
+            set constraints all immediate;  -- Django's foreign keys are deferred: check now
+            set constraints all deferred;
+            return next merged;
+        exception when foreign_key_violation then
+            null;  -- another app's row points at it: it stays
+        end;
+    end loop;
+end
+$$;
+
 -- The run writes identities back as the transformer role (where the roles
--- exist): it may read, add and re-point these rows, nothing else. Called here
--- and by `cppa-identity grants`.
+-- exist): it may read, add, re-point and drop these rows, nothing else. The
+-- collectors' login (the loader role) reads and writes every table of the app,
+-- and each of its writes is logged by the triggers. Called here and by
+-- `cppa-identity grants`.
 create or replace function cppa_raw.django_grant_write_back() returns void
 language plpgsql as $$
 declare
     s text := (select value from cppa_ops.settings where key = 'django_schema');
     t text := (select role_name from cppa_ops.roles where job = 'transformer');
+    l text := (select role_name from cppa_ops.roles where job = 'loader');
+    tbl record;
+    seq text;
 begin
     if s is null or t is null or not exists (select from pg_roles where rolname = t)
         or to_regclass(format('%I.cppa_user_tracker_baseprofile', s)) is null
@@ -584,5 +660,28 @@ begin
         'grant select, insert, update on %1$I.cppa_user_tracker_identity,'
         ' %1$I.cppa_user_tracker_baseprofile to %2$I', s, t
     );
+    execute format('grant delete on %I.cppa_user_tracker_identity to %I', s, t);
+    if l is null or not exists (select from pg_roles where rolname = l) then
+        return;
+    end if;
+    execute format('grant usage on schema %I to %I', s, l);
+    for tbl in
+        select c.oid, c.relname from pg_class as c
+        where c.relnamespace = s::regnamespace and c.relkind = 'r'
+            and c.relname like 'cppa\_user\_tracker\_%'
+    loop
+        execute format(
+            'grant select, insert, update, delete, truncate on %I.%I to %I', s, tbl.relname, l
+        );
+        -- the sequences its columns own (Django resets them: reset_sequences, flush)
+        for seq in
+            select d.objid::regclass::text from pg_depend as d
+            inner join pg_class as q on q.oid = d.objid and q.relkind = 'S'
+            where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
+                and d.refobjid = tbl.oid and d.deptype in ('a', 'i')
+        loop
+            execute format('grant select, usage, update on sequence %s to %I', seq, l);
+        end loop;
+    end loop;
 end
 $$;

@@ -34,4 +34,8 @@ set identity_id = profile.identity_id
 from {marts}.base_profile as profile
 where profile.id = django.id and django.identity_id is distinct from profile.identity_id;
 
+-- identities_dropped: declared Identity rows the merge joined to another, left
+-- with no profile (the log keeps the declaration)
+select cppa_raw.django_drop_merged_identities({django_name}, {marts_name});
+
 select set_config('cppa_identity.django_write_back', 'off', true);

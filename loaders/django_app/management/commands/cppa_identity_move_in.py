@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, transaction
 
+from ....errors import CppaIdentityError
 from ... import mirror
 from ...services import connection
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with transaction.atomic(using=options["database"]):
-            counts = mirror.move_in(connection(options["database"]))
+        try:
+            with transaction.atomic(using=options["database"]):
+                counts = mirror.move_in(connection(options["database"]))
+        except CppaIdentityError as refused:
+            raise CommandError(str(refused)) from refused
         done = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
         self.stdout.write(f"moved in: {done}" if done else "moved in: nothing new")
