@@ -119,7 +119,8 @@ def test_the_production_section_works_as_written(
     assert (["run"], recipe.logins["scheduler"]) in ran
     assert (["run"], recipe.logins["scheduler_standby"]) in ran
     runs = conn.execute("select run_by, outcome from cppa_ops.runs order by run_id").fetchall()
-    # the owner's smoke run, the scheduler's, and the standby's (nothing new: a no-op)
+    # the owner's smoke run (before `grants`), the scheduler's, and the standby's
+    # (nothing new: a no-op)
     assert [r[1] for r in runs] == ["success", "success", "noop"], runs
     assert [r[0] for r in runs] == [
         recipe.owner,
@@ -153,6 +154,9 @@ def test_the_production_section_works_as_written(
     refused("dashboard", "lock", "1")
     refused("dashboard", "run")
     refused("ann_reviewer", "run")
+    monkeypatch.setenv(dbmod.DSN_ENV, f"{recipe.target} user={recipe.owner}")
+    owner = CliRunner().invoke(app, ["run", "--full"])
+    assert owner.exit_code == 4 and recipe.logins["scheduler"] in owner.output, owner.output
     after = conn.execute("select count(*) from cppa_raw.manual_decisions").fetchone()
     assert before == after
 

@@ -17,7 +17,7 @@ import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
 from loaders.errors import PermissionDenied
-from loaders.ops import embedded, roles
+from loaders.ops import embedded, roles, sample
 from loaders.ops.runs import run
 from loaders.ops.schemas import RUN_SCHEMAS
 
@@ -184,7 +184,9 @@ def test_doctor_says_which_jobs_each_login_can_do(
         assert can == ({job} if job in ("loader", "reader") else {job, "reader"}), (job, can)
         assert role_names[job] in checks["roles"]["detail"]
     owner = doctor(database.conninfo, 0)
-    assert all(owner[f"job {j}"]["can"] for j in roles.JOBS)
+    # every job but running: a run executes only with the transformer's rights
+    assert [j for j in roles.JOBS if not owner[f"job {j}"]["can"]] == ["transformer"]
+    assert "cppa_t_transformer" in owner["job transformer"]["fix"]
     # a login with no role here: every job refused, with the fix, exit 1
     conn.execute(
         "do $$ begin if not exists (select from pg_roles where rolname = 'cppa_t_nobody')"
@@ -322,9 +324,9 @@ def test_nothing_a_transformer_can_change_runs_in_a_more_privileged_session(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    """As it was broken: the owner's smoke run, then a transformer login's run;
-    the transformer replaces whatever it can, and every CLI command runs as the
-    owner and as a reviewer without running a line of its code."""
+    """As it was broken: a transformer login's run; the transformer replaces
+    whatever it can, and every CLI command runs as the owner and as a reviewer
+    without running a line of its code; the owner's run is refused."""
     owner = str(conn.execute("select current_user").fetchone()[0])
 
     def cli(conninfo: str, *args: str, code: int = 0) -> str:
@@ -334,7 +336,8 @@ def test_nothing_a_transformer_can_change_runs_in_a_more_privileged_session(
         assert PLANTED not in result.output, (args, result.output)
         return result.output
 
-    cli(database.conninfo, "demo", "--people", "12")  # loads and runs, as the owner
+    sample.load(sample.generate(12), source="demo")  # as the owner
+    dbmod.close_pool()
     summary = run(dbmod.Database("dsn", role_conninfo["cppa_t_transformer"]), full=True)
     assert summary.outcome == "success", summary.failures or summary.error
     a, b = (
@@ -366,9 +369,9 @@ def test_nothing_a_transformer_can_change_runs_in_a_more_privileged_session(
         cli(dsn, "lock", str(a))
         cli(dsn, "unlock", str(a))
     cli(role_conninfo["cppa_t_reviewer"], "run", code=4)
-    # the owner's run starts from empty work schemas: it runs none of it either
     cli(database.conninfo, "doctor")
-    cli(database.conninfo, "run", "--full")
+    # the owner's run would read what the transformer planted: refused
+    assert "run it as cppa_t_transformer" in cli(database.conninfo, "run", "--full", code=4)
     super_ = conn.execute(
         "select rolname from pg_roles where rolsuper and rolname like 'cppa%'"
     ).fetchall()

@@ -151,7 +151,7 @@ def export(
     if fmt not in ("jsonl", "csv", "mailmap"):
         raise UsageError(f"--format must be jsonl, csv or mailmap, not {fmt!r}")
     with wrap_db_errors("export"), connect(resolve()) as conn:
-        take_role(conn, READER)
+        take_role(conn, READER, required=fmt != "jsonl")  # a loader may dump raw rows
         if fmt != "jsonl":  # the dump reads raw rows: it needs no run
             review.require_marts(conn)
         redactor = transfer.Redactor.of(conn, redact_key) if redact_emails else None

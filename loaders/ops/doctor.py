@@ -13,7 +13,17 @@ import psycopg
 from ..db import Database, connect, latest_version, schema_version
 from ..errors import CppaIdentityError
 from .dbt_runner import state_dir
-from .roles import JOBS, LOADER, READER, REVIEWER, TRANSFORMER, role_for, role_names
+from .roles import (
+    JOBS,
+    LOADER,
+    READER,
+    REVIEWER,
+    TRANSFORMER,
+    outranks_transformer,
+    role_for,
+    role_names,
+    transformer_logins,
+)
 from .schemas import MARTS, OPS, RAW
 
 
@@ -39,12 +49,22 @@ JOB_CHECKS = {
     " has_database_privilege(%(r)s, current_database(), 'CREATE'))"
     " and has_table_privilege(%(r)s, 'cppa_ops.runs', 'INSERT')"
     " and has_table_privilege(%(r)s, 'cppa_raw.profiles', 'SELECT')",
-    REVIEWER: "select has_any_column_privilege(%(r)s, 'cppa_raw.manual_decisions', 'INSERT')",
+    # decisions go through the owner's function (migration 0013)
+    REVIEWER: "select has_function_privilege(%(r)s, 'cppa_ops.record_decision(text, bigint,"
+    " bigint, bigint[], bigint, text, text, text, bigint)', 'EXECUTE')",
+    # the marts looked up in the catalog: naming them would need USAGE on their
+    # schema, which a collector's login does not have
     READER: "select has_table_privilege(%(r)s, 'cppa_raw.profiles', 'SELECT')"
     " and has_table_privilege(%(r)s, 'cppa_ops.runs', 'SELECT')"
-    " and (to_regclass('cppa_identity.identity') is null"
-    " or has_table_privilege(%(r)s, 'cppa_identity.identity', 'SELECT'))",
+    " and coalesce((select has_schema_privilege(%(r)s, n.oid, 'USAGE')"
+    " and has_table_privilege(%(r)s, c.oid, 'SELECT')"
+    " from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
+    " where n.nspname = %(marts)s and c.relname = 'identity'), true)",
 }
+MARTS_PUBLISHED = (
+    "select exists (select from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
+    " where n.nspname = %s and c.relname = 'identity')"
+)
 JOB_FIX = {
     LOADER: "grant the loader role to this login",
     TRANSFORMER: "grant the transformer role to this login",
@@ -136,19 +156,19 @@ def _database_checks(conn: psycopg.Connection[Any]) -> list[Check]:
     for job in JOBS:
         role = role_for(conn, job) if names else None
         as_role = role or login
-        allowed = bool(_scalar(conn, JOB_CHECKS[job], {"r": as_role}))
+        allowed = bool(_scalar(conn, JOB_CHECKS[job], {"r": as_role, "marts": MARTS}))
+        detail, fix = f"{'can' if allowed else 'cannot'} (as {as_role})", JOB_FIX[job]
+        more = outranks_transformer(conn) if job == TRANSFORMER and allowed and names else []
+        if more:  # runs refuse it (roles.refuse_privileged_run)
+            allowed = False
+            detail = f"cannot: runs only as a login that holds {as_role} and nothing more;"
+            detail += f" this one is {' and '.join(more)}"
+            usable = transformer_logins(conn)
+            fix = f"run as {' or '.join(usable)}" if usable else "ask the owner for such a login"
         if allowed:
             can.append(job)
-        checks.append(
-            Check(
-                f"job {job}",
-                True,
-                f"{'can' if allowed else 'cannot'} (as {as_role})",
-                "" if allowed else JOB_FIX[job],
-                allowed,
-            )
-        )
-    marts = _scalar(conn, "select to_regclass(%s) is not null", (f"{MARTS}.identity",))
+        checks.append(Check(f"job {job}", True, detail, "" if allowed else fix, allowed))
+    marts = _scalar(conn, MARTS_PUBLISHED, (MARTS,))
     last = (
         conn.execute(
             f"select run_id, outcome, finished_at from {OPS}.runs order by run_id desc limit 1"

@@ -69,40 +69,135 @@ def role_for(conn: psycopg.Connection[Any], job: str) -> str | None:
     return role if row and row[0] else None
 
 
-def outranks_transformer(conn: psycopg.Connection[Any]) -> bool:
-    """Whether this login may do more than the transformer role (a superuser,
-    the owner, a loader or reviewer too): a run by such a login first drops what
-    a transformer could have planted where runs build, so that its dbt sessions
-    read only what the run itself built."""
+# What a login holds beyond the transformer role that a run must not lend to the
+# code it executes (SET ROLE and SET SESSION AUTHORIZATION are no boundary: code
+# running in a session can take back whatever the session's login holds).
+OUTRANKS_SQL = """
+select why from (
+    select 'a superuser' as why from pg_roles where rolname = %(login)s and rolsuper
+    union all
+    select 'the owner of this database' from pg_database
+    where datname = current_database() and pg_has_role(%(login)s::name, datdba, 'MEMBER')
+    union all
+    select 'allowed to create roles' from pg_roles
+    where rolname = %(login)s and rolcreaterole and not rolsuper
+    union all
+    select format('able to act as %%I, the owner of %%s', n.nspowner::regrole,
+                  string_agg(quote_ident(n.nspname), ', ' order by n.nspname))
+    from pg_namespace as n
+    where n.nspowner <> %(transformer)s::regrole and n.nspname not like 'pg\\_%%'
+        and n.nspname <> 'information_schema'
+        and pg_has_role(%(login)s::name, n.nspowner, 'MEMBER')
+    group by n.nspowner
+    union all
+    select format('a member of %%I', r.rolname) from pg_roles as r
+    where (r.rolname = any(%(others)s) or r.rolname in (
+            'pg_read_all_data', 'pg_write_all_data', 'pg_execute_server_program',
+            'pg_read_server_files', 'pg_write_server_files'))
+        and pg_has_role(%(login)s::name, r.oid, 'MEMBER')
+) as reasons
+"""
+
+
+def outranks_transformer(conn: psycopg.Connection[Any], login: str | None = None) -> list[str]:
+    """What `login` (this session's by default) may do beyond the transformer role
+    once `grants` ran (a superuser, the owner of a schema here, a loader or
+    reviewer too, ...), in words; empty when it holds nothing more (or before
+    `grants`)."""
     names = role_names(conn)
     if names is None:
-        return False
-    row = conn.execute(
-        "select r.rolsuper or pg_has_role(session_user, n.nspowner, 'MEMBER')"
-        " or pg_has_role(session_user, %s, 'MEMBER') or pg_has_role(session_user, %s, 'MEMBER')"
-        " from pg_roles as r, pg_namespace as n"
-        " where r.rolname = session_user and n.nspname = %s",
-        (names[LOADER], names[REVIEWER], schemas.RAW),
-    ).fetchone()
-    return bool(row and row[0])
+        return []
+    if login is None:
+        row = conn.execute("select session_user").fetchone()
+        login = str(row[0]) if row else ""
+    params = {
+        "login": login,
+        "transformer": names[TRANSFORMER],
+        "others": [names[LOADER], names[REVIEWER]],
+    }
+    rows = conn.execute(OUTRANKS_SQL, params).fetchall()
+    return list(dict.fromkeys(str(r[0]) for r in rows))
 
 
-def take_role(conn: psycopg.Connection[Any], job: str) -> str | None:
+def transformer_logins(conn: psycopg.Connection[Any]) -> list[str]:
+    """Logins that hold the transformer role and nothing a run must not lend: the
+    ones `run` may be started as."""
+    names = role_names(conn)
+    if names is None:
+        return []
+    rows = conn.execute(
+        "select rolname from pg_roles where rolcanlogin and pg_has_role(oid, %s, 'MEMBER')"
+        " order by rolname",
+        (names[TRANSFORMER],),
+    ).fetchall()
+    return [str(r[0]) for r in rows if not outranks_transformer(conn, str(r[0]))]
+
+
+def refuse_privileged_run(conn: psycopg.Connection[Any]) -> None:
+    """Once `grants` ran, a run works only with the transformer's rights: a login
+    that holds more (the owner, a superuser, a reviewer too) is refused
+    (PermissionDenied) with the logins to run as, because a run executes what
+    transformer logins can create (its work tables, their policies, triggers
+    and defaults), and code running in a session can take back any right its
+    login holds. A login that holds no transformer role is refused too."""
+    names = role_names(conn)
+    if names is None or not grants_applied(conn):
+        return
+    row = conn.execute("select session_user").fetchone()
+    login = str(row[0]) if row else "this login"
+    transformer = names[TRANSFORMER]
+    if role_for(conn, TRANSFORMER) is None:
+        raise PermissionDenied(
+            f"{login} may not run the merge here: it is not a member of {transformer};"
+            " nothing was run",
+            f"ask the owner: grant {transformer} to {login}",
+        )
+    reasons = outranks_transformer(conn, login)
+    if not reasons:
+        return
+    usable = transformer_logins(conn)
+    use = (
+        f"run it as {' or '.join(usable)}"
+        if usable
+        else f"ask the owner for a login that holds {transformer} and nothing more:"
+        f" create role scheduler login in role {transformer}"
+    )
+    raise PermissionDenied(
+        f"{login} may not run the merge here: it is {' and '.join(reasons)}, and a run"
+        f" executes what logins of {transformer} can create, so it runs only as a login"
+        " that holds that role and nothing more; nothing was run",
+        use,
+    )
+
+
+# What a job's refusal says the login may not do.
+REFUSED = {
+    REVIEWER: "record or revoke decisions",
+    READER: "read the marts or the run log",
+    TRANSFORMER: "run the merge or set its policy",
+}
+DONE = {REVIEWER: "written", READER: "read", TRANSFORMER: "run"}
+
+
+def take_role(conn: psycopg.Connection[Any], job: str, required: bool = True) -> str | None:
     """Work as the role of `job` (SET ROLE) where this login may: a session of the
-    owner that only reads does so as the reader. A login that may not take the
-    reviewer role is refused (PermissionDenied) before a decision is looked at.
-    Returns the role taken."""
+    owner that only reads does so as the reader, a transformer login reads as
+    the transformer. Once `grants` ran, a login that holds no such role is
+    refused (PermissionDenied, naming the role to ask for) before anything is
+    looked at, unless not `required` (an export of raw rows, which a loader may
+    read). Returns the role taken."""
     role = role_for(conn, job)
+    if role is None and job == READER:
+        role = role_for(conn, TRANSFORMER)  # it reads what runs publish
     if role is None:
-        if job == REVIEWER and grants_applied(conn):
-            # refused before anything is looked at: a decision is the reviewers' alone
-            names = role_names(conn) or {}
+        names = role_names(conn) or {}
+        if required and job in REFUSED and grants_applied(conn):
             row = conn.execute("select session_user").fetchone()
             login = str(row[0]) if row else "this login"
             raise PermissionDenied(
-                f"{login} may not record or revoke decisions here: it is not a member of"
-                f" {names[REVIEWER]}; nothing was written",
-                f"ask the owner: grant {names[REVIEWER]} to {login}",
+                f"{login} may not {REFUSED[job]} here: it is not a member of"
+                f" {names[job]}; nothing was {DONE[job]}",
+                f"ask the owner: grant {names[job]} to {login}",
             )
         return None
     conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))

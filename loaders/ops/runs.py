@@ -36,7 +36,7 @@ from .dbt_runner import run_dbt
 from .migrations import migrate
 from .project import seeds_checksum
 from .publish import drop_retired, prepare_history, publish, run_schema
-from .roles import TRANSFORMER, grants_applied, outranks_transformer, role_for
+from .roles import TRANSFORMER, grants_applied, refuse_privileged_run, role_for
 from .schemas import HISTORY_NEXT, NEXT, SEEDS, WORK
 
 RUN_LOCK = 74_657_302
@@ -132,16 +132,14 @@ def run(
     with wrap_db_errors("run"), connect(database, autocommit=True) as conn:
         progress(RunStep("migrate", "applying migrations"))
         migrate(conn)
+        refuse_privileged_run(conn)
         role = run_role(conn)
-        privileged = role is not None and outranks_transformer(conn)
         if role:
             conn.execute(sql.SQL("set role {}").format(sql.Identifier(role)))
         progress(RunStep("lock", "taking the run lock"))
         acquire_run_lock(conn, wait)
         try:
-            return _locked_run(
-                conn, database, full, progress, started, unit_tests, role, privileged
-            )
+            return _locked_run(conn, database, full, progress, started, unit_tests, role)
         finally:
             if not conn.closed and not conn.broken:
                 conn.execute(SQL["unlock"], (RUN_LOCK,))
@@ -172,7 +170,6 @@ def _locked_run(
     started: float,
     unit_tests: bool,
     role: str | None,
-    privileged: bool,
 ) -> RunSummary:
     conn.execute(SQL["mark_interrupted"])  # we hold the lock: no other run is alive
     previous = last_success(conn)
@@ -203,7 +200,6 @@ def _locked_run(
             started,
             unit_tests,
             role,
-            privileged,
             run_id,
             started_at,
             watermark,
@@ -225,17 +221,16 @@ def _build(
     started: float,
     unit_tests: bool,
     role: str | None,
-    privileged: bool,
     run_id: int,
     started_at: Any,
     watermark: str,
     before: dict[str, int],
 ) -> RunSummary:
     refuse_foreign_objects(conn)
-    # NEXT starts empty; a login that outranks the transformer also starts from
-    # empty WORK and SEEDS (reloaded), so its dbt sessions read nothing planted
+    # NEXT starts empty; WORK and SEEDS are the transformer's, and once `grants`
+    # ran only a transformer login runs (roles.refuse_privileged_run)
     owners = grants_applied(conn)  # asked once: the owner's functions do the DDL
-    for schema, fresh in ((NEXT, True), (WORK, privileged), (SEEDS, privileged)):
+    for schema, fresh in ((NEXT, True), (WORK, False), (SEEDS, False)):
         run_schema(conn, schema, fresh, owners)
     drop_retired(conn, owners)
     prepare_history(conn, owners)

@@ -29,7 +29,8 @@ revoke insert, update, delete, truncate on all tables in schema cppa_raw from {l
 -- Appends name their columns: every one but loaded_at, loaded_xid and
 -- decided_by_login, which only the server's defaults fill (a forged transaction
 -- id would break the run's watermark; a forged login, the record of who
--- decided). Decisions are the reviewers' alone.
+-- decided). Decisions are the reviewers' alone, recorded through the owner's
+-- function, which checks them and records the login and the batch's owner.
 do $$
 declare
     t record;
@@ -45,17 +46,18 @@ begin
         group by c.table_name
     loop
         if t.table_name = 'manual_decisions' then
-            execute format(
-                'revoke insert on cppa_raw.manual_decisions from {reviewer};'
-                ' grant insert (%s) on cppa_raw.manual_decisions to {reviewer}', t.columns
-            );
+            -- only through cppa_ops.record_decision (migration 0013), below
+            revoke insert on cppa_raw.manual_decisions from {reviewer};
         else
             execute format('grant insert (%s) on cppa_raw.%I to {loader}', t.columns, t.table_name);
         end if;
     end loop;
 end
 $$;
-grant usage on sequence cppa_raw.decision_batch_seq to {reviewer};
+revoke usage on sequence cppa_raw.decision_batch_seq from {reviewer};
+grant execute on function cppa_ops.new_decision_batch(), cppa_ops.record_decision(
+    text, bigint, bigint, bigint [], bigint, text, text, text, bigint
+) to {reviewer};
 
 -- get-or-create functions lock a key row, which needs UPDATE on the table:
 -- they run with their owner's rights instead, on a fixed search_path.
@@ -146,12 +148,34 @@ begin
     select string_agg(what, ', ' order by what) into found from (
         select format('%s %I', case c.relkind when 'v' then 'view'
                 when 'm' then 'materialized view' when 'f' then 'foreign table'
-                when 'c' then 'type' when 'S' then 'sequence' else 'relation' end,
+                when 'c' then 'type' when 'S' then 'sequence'
+                when 'p' then 'partitioned table' when 'I' then 'partitioned index'
+                else 'relation' end,
             c.relname) as what
-        from pg_class as c where c.relnamespace = ns and c.relkind not in ('r', 'p', 'i', 'I', 't')
+        from pg_class as c where c.relnamespace = ns and c.relkind not in ('r', 'i', 't')
         union all
         select format('row security or rules on %I', c.relname) from pg_class as c
         where c.relnamespace = ns and (c.relrowsecurity or c.relforcerowsecurity or c.relhasrules)
+        union all
+        select format('policy %I on %I', p.polname, c.relname)
+        from pg_policy as p join pg_class as c on c.oid = p.polrelid
+        where c.relnamespace = ns
+        union all
+        select format('rule %I on %I', r.rulename, c.relname)
+        from pg_rewrite as r join pg_class as c on c.oid = r.ev_class
+        where c.relnamespace = ns
+        union all
+        -- a child table or a partition (anywhere) adds its rows to a parent here;
+        -- a parent elsewhere could change a table here
+        select format('inheritance: %s inherits from %s', i.inhrelid::regclass,
+                      i.inhparent::regclass)
+        from pg_inherits as i
+        join pg_class as c on c.oid in (i.inhrelid, i.inhparent)
+        where c.relnamespace = ns
+        union all
+        select format('foreign key %I on %s', k.conname, k.conrelid::regclass)
+        from pg_constraint as k join pg_class as c on c.oid = k.confrelid
+        where c.relnamespace = ns and k.contype = 'f'
         union all
         select format('trigger %I on %I', t.tgname, c.relname)
         from pg_trigger as t join pg_class as c on c.oid = t.tgrelid
@@ -253,7 +277,13 @@ declare
     s text;
 begin
     foreach s in array {run_schemas} loop
-        if exists (select from pg_namespace where nspname = s) then
+        -- what a login built before `grants` (the owner's first runs): built again
+        if exists (
+            select from pg_class where relnamespace = to_regnamespace(s)
+                and relowner <> {transformer_name}::regrole
+        ) then
+            perform cppa_ops.run_schema(s, true);
+        elsif exists (select from pg_namespace where nspname = s) then
             execute format('alter schema %I owner to {transformer}', s);
         else
             perform cppa_ops.run_schema(s, false);
