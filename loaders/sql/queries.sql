@@ -163,13 +163,13 @@ where
 order by d.decision_id;
 
 -- name: decision_insert
-insert into cppa_raw.manual_decisions
-    (action, node_a, node_b, members, revokes_decision_id, reason, decided_by, source, batch_id)
-values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
-returning decision_id, decided_by_login;
+-- Through the owner's function (migration 0013): the server checks the ids, the
+-- batch's login, and records this login.
+select decision_id, decided_by_login
+from cppa_ops.record_decision(%s, %s, %s, %s, %s, %s, %s, %s, %s);
 
 -- name: decision_batch_new
-select nextval('cppa_raw.decision_batch_seq');
+select cppa_ops.new_decision_batch();
 
 -- name: decision_batch_members
 -- The decisions of a batch, each with the revoke that undid it (or NULL).
