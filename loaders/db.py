@@ -164,9 +164,20 @@ def connect(database: Database | None = None, autocommit: bool = False) -> psyco
             application_name="cppa-identity",
         )
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable(
-            f"cannot connect to {database.display}: {mask(str(exc).strip(), database)}"
-        ) from exc
+        text = mask(str(exc).strip(), database)
+        if REFUSED_LOGIN_RE.search(text):
+            raise ConfigError(
+                f"cannot connect to {database.display}: {text}",
+                "check the database and login in CPPA_IDENTITY_DSN; retrying will not help",
+            ) from exc
+        raise DatabaseUnavailable(f"cannot connect to {database.display}: {text}") from exc
+
+
+# What a server says when the database or the login is wrong: no retry mends it.
+REFUSED_LOGIN_RE = re.compile(
+    r'(database|role) "[^"]*" does not exist|password authentication failed'
+    r"|no pg_hba\.conf entry|is not permitted to log in|permission denied for database"
+)
 
 
 # --- shared pool for loaders called without conn= ---------------------------------

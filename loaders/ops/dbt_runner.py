@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,8 +117,11 @@ def run_dbt(
         options += f" -c role={role}"
     os.environ["PGOPTIONS"] = options.strip()
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    _cancel_by_request()
+    interrupted = _Interrupts()
     try:
-        outcome = dbtRunner(callbacks=[_node_callback(on_node)] if on_node else []).invoke(args)
+        with interrupted:
+            outcome = dbtRunner(callbacks=[_node_callback(on_node)] if on_node else []).invoke(args)
     finally:
         if previous is None:
             os.environ.pop(PASSWORD_ENV, None)
@@ -140,10 +145,60 @@ def run_dbt(
                     "execution_time": r.execution_time,
                 }
             )
-    if isinstance(outcome.exception, KeyboardInterrupt):
+    if interrupted.seen or isinstance(outcome.exception, KeyboardInterrupt):
         raise KeyboardInterrupt  # dbt caught it; the caller decides what a cancel means
     error = mask(str(outcome.exception), database) if outcome.exception else None
     return DbtResult(bool(outcome.success), " ".join(command), results, error)
+
+
+class _Interrupts:
+    """Remembers a Ctrl-C (SIGINT) that reaches the process while dbt runs, then
+    lets it go on as a KeyboardInterrupt: whatever dbt makes of it, the run
+    ends cancelled, never published. Only the main thread can hear signals;
+    elsewhere (a run started from the review pages) it does nothing."""
+
+    def __init__(self) -> None:
+        self.seen = False
+        self.previous: Any = None
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+            if callable(previous):  # not ignored, not the C default
+                self.previous = previous
+                signal.signal(signal.SIGINT, self._heard)
+
+    def __exit__(self, *_: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _heard(self, signum: int, frame: Any) -> None:
+        self.seen = True
+        self.previous(signum, frame)
+
+
+def _cancel_by_request() -> None:
+    """dbt-postgres cancels a build's queries on Ctrl-C with pg_terminate_backend
+    from a session of its own, which works as the run's role and so may not
+    signal the login's backends (`must be a member of the role whose process is
+    being terminated`): the run failed instead of stopping. Cancel each query
+    with the protocol's cancel request on its own connection instead, which
+    needs no privilege over another role."""
+    from dbt.adapters.postgres.connections import PostgresConnectionManager
+
+    if getattr(PostgresConnectionManager.cancel, "by_request", False):
+        return
+
+    def cancel(self: Any, connection: Any) -> None:
+        if connection.state != "open":
+            return  # never opened, or closed: nothing runs on it
+        try:
+            connection.handle.cancel()
+        except Exception:  # a connection closing under us: nothing left to stop
+            return
+
+    cancel.by_request = True  # type: ignore[attr-defined]
+    PostgresConnectionManager.cancel = cancel
 
 
 def _node_callback(on_node: Callable[[str, str, int], None]) -> Callable[[Any], None]:
