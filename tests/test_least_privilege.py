@@ -283,6 +283,8 @@ def test_the_database_refuses_decisions_the_cli_refuses(
     for statement in bad:
         with pytest.raises(psycopg.errors.CheckViolation):
             site.owner.execute(statement)
+    validated = "select convalidated from pg_constraint where conname = 'manual_decisions_shape'"
+    assert site.owner.execute(validated).fetchone() == (True,)  # no older row broke it
     with site.connect("reviewer") as reviewer:
         for statement in bad[:1]:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):

@@ -109,9 +109,9 @@ def last_success(conn: psycopg.Connection[Any]) -> tuple[int, str] | None:
 
 def run_role(conn: psycopg.Connection[Any]) -> str | None:
     """The role a run works as: this database's transformer role when `grants`
-    set it up and this login may take it (its members, the owner), so that
-    whatever a run builds belongs to that role and any of its logins can
-    replace it, whoever ran first."""
+    set it up (and the login holds it and nothing more: refuse_privileged_run),
+    so that whatever a run builds belongs to that role and any of its logins
+    can replace it, whoever ran first."""
     return role_for(conn, TRANSFORMER)
 
 

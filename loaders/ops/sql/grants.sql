@@ -8,9 +8,10 @@
 --                loaded_at / loaded_xid (the server sets them), no marts
 --   transformer  `cppa-identity run`: read raw, log runs; every run works
 --                as this role (SET ROLE), so it owns what runs build and
---                any member can run, whoever ran first
---   reviewer     decisions: read raw and the marts, append decisions (who
---                decided: the server records the login)
+--                any member can run, whoever ran first; only a login that
+--                holds nothing more may run (loaders/ops/roles.py)
+--   reviewer     decisions: read raw and the marts, record decisions through
+--                cppa_ops.record_decision (the server records the login)
 --   reader       readers and the read commands (status, show, candidates,
 --                audit, export): read raw and the marts
 -- Nobody but the owner can create or replace the functions in cppa_lib and
