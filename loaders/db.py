@@ -215,6 +215,10 @@ def _get_pool() -> Any:
         if _pool is None or _pool_key != key:
             from psycopg_pool import ConnectionPool
 
+            # one direct connection first: a database or login that does not
+            # exist is a ConfigError at once, not a pool timeout that says retry
+            with connect(database, autocommit=True) as first:
+                check_schema(first)
             if _pool is not None:
                 _pool.close()
             _pool = ConnectionPool(
@@ -231,8 +235,6 @@ def _get_pool() -> Any:
                 check=_check_idle,
             )
             _pool_key = key
-            with _pool.connection() as conn:
-                check_schema(conn)
         return _pool
 
 

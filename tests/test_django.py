@@ -118,12 +118,28 @@ def orm(module_database: dbmod.Database, collector_login: str, owner_login: str)
                 sql.SQL("grant all on {} to {}").format(sql.Identifier("public", table), login)
             )
         conn.execute(sql.SQL("grant all on all sequences in schema public to {}").format(login))
+        # the merge's login: the transformer's and nothing more (the owner's run is refused)
+        conn.execute(
+            sql.SQL("create role {} login in role {}").format(
+                sql.Identifier(f"{collector_login}_scheduler"),
+                sql.Identifier(names["transformer"]),
+            )
+        )
     from django.db import connections
 
     connections["default"].close()
     connections["default"].settings_dict["USER"] = collector_login
     yield django
     connections.close_all()
+
+
+@pytest.fixture(scope="module")
+def scheduler(module_database: dbmod.Database, collector_login: str) -> dbmod.Database:
+    """The merge's login (made by `orm`)."""
+    dsn = psycopg.conninfo.make_conninfo(
+        module_database.conninfo, user=f"{collector_login}_scheduler"
+    )
+    return dbmod.Database("dsn", dsn)
 
 
 @pytest.fixture
@@ -378,7 +394,7 @@ def test_services_answer_as_the_old_ones_did(orm: Any) -> None:
 
 
 def test_a_run_merges_and_writes_identities_back(
-    orm: Any, module_database: dbmod.Database, raw: psycopg.Connection[Any]
+    orm: Any, scheduler: dbmod.Database, raw: psycopg.Connection[Any]
 ) -> None:
     from loaders.django_app import models as m
     from loaders.django_app import services
@@ -394,7 +410,7 @@ def test_a_run_merges_and_writes_identities_back(
     odd = m.GitHubAccount.objects.create(github_account_id=6161, account_type="Bot")
     services.add_email(odd, "99999999999999999999+x@users.noreply.github.com")
     log_before = raw_counts(raw)
-    summary = run(module_database, full=True)
+    summary = run(scheduler, full=True)
     assert summary.outcome == "success", summary.failures
     assert summary.counts["profiles_moved"] >= 2
     account.refresh_from_db()
@@ -427,7 +443,7 @@ def cli_script() -> str:
 
 
 def test_the_schedule_runs_the_merge_through_the_operators_executable(
-    orm: Any, module_database: dbmod.Database, raw: psycopg.Connection[Any]
+    orm: Any, scheduler: dbmod.Database, raw: psycopg.Connection[Any]
 ) -> None:
     """What the project's scheduler does (`call_command(name, *args)` for a YAML
     entry): the operator's `cppa-identity run`, named by a setting, merges as the
@@ -452,7 +468,7 @@ def test_the_schedule_runs_the_merge_through_the_operators_executable(
     slack.save()
     out, err = StringIO(), StringIO()
     with override_settings(
-        CPPA_IDENTITY_EXECUTABLE=cli_script(), CPPA_IDENTITY_MERGE_DSN=module_database.conninfo
+        CPPA_IDENTITY_EXECUTABLE=cli_script(), CPPA_IDENTITY_MERGE_DSN=scheduler.conninfo
     ):
         call_command("run_cppa_user_tracker", stdout=out, stderr=err)
     last = raw.execute("select run_id, outcome from cppa_ops.runs order by run_id desc limit 1")
@@ -501,7 +517,7 @@ def test_the_merges_exit_status_and_output_are_passed_through(
         text=True,
         check=False,
     )
-    assert alone.returncode != 0 and "permission denied for table runs" in alone.stderr
+    assert alone.returncode != 0 and "may not run the merge here" in alone.stderr
     assert (failed.value.returncode, err.getvalue()) == (alone.returncode, alone.stderr)
 
 
@@ -586,12 +602,12 @@ def test_the_admin_registers_every_model(orm: Any) -> None:
 
 
 def test_publishing_never_moves_what_is_not_ours(
-    orm: Any, module_database: dbmod.Database, raw: psycopg.Connection[Any]
+    orm: Any, scheduler: dbmod.Database, raw: psycopg.Connection[Any]
 ) -> None:
     raw.execute("create table cppa_identity.collector_notes (note text)")
     raw.execute("insert into cppa_identity.collector_notes values ('keep me')")
     with pytest.raises(RunFailed, match=r"cppa_identity\.collector_notes \(table\)"):
-        run(module_database, full=True)
+        run(scheduler, full=True)
     assert raw.execute("select note from cppa_identity.collector_notes").fetchone() == ("keep me",)
     raw.execute("alter table cppa_identity.collector_notes set schema public")
 

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
-from loaders.errors import PermissionDenied
+from loaders.errors import ConfigError, PermissionDenied
 from loaders.ops import roles, runs
 from loaders.ops.runs import RunStep, run
 
@@ -350,11 +350,20 @@ def test_refusals_name_the_role_to_ask_for(as_login: Deployment) -> None:
 
 
 def test_a_missing_database_is_not_worth_a_retry(as_login: Deployment) -> None:
+    """A command and a collector's first call, on a database that does not
+    exist: a configuration error (exit 2), at once, never "retry"."""
     site = as_login
     os.environ[dbmod.DSN_ENV] = make_conninfo(site.database.conninfo, dbname="cppa_no_such_db")
+    dbmod.close_pool()
     result = CliRunner().invoke(app, ["status"])
     assert result.exit_code == 2, result.output
     assert "does not exist" in result.output and "retry (" not in result.output
+    started = time.monotonic()
+    with pytest.raises(ConfigError) as refused:
+        L.get_or_create_github_account(1, "octo")
+    assert not getattr(refused.value, "retryable", False) and "retry (" not in str(refused.value)
+    assert time.monotonic() - started < 5
+    dbmod.close_pool()
 
 
 def test_ctrl_c_cancels_a_run_under_a_transformer_login(

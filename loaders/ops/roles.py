@@ -74,19 +74,17 @@ def role_for(conn: psycopg.Connection[Any], job: str) -> str | None:
 # running in a session can take back whatever the session's login holds).
 OUTRANKS_SQL = """
 select why from (
-    select 'a superuser' as why from pg_roles where rolname = %(login)s and rolsuper
-    union all
-    select 'the owner of this database' from pg_database
+    select 'the owner of this database' as why from pg_database
     where datname = current_database() and pg_has_role(%(login)s::name, datdba, 'MEMBER')
     union all
-    select 'allowed to create roles' from pg_roles
-    where rolname = %(login)s and rolcreaterole and not rolsuper
+    select 'allowed to create roles' from pg_roles where rolname = %(login)s and rolcreaterole
     union all
-    select format('able to act as %%I, the owner of %%s', n.nspowner::regrole,
-                  string_agg(quote_ident(n.nspname), ', ' order by n.nspname))
+    select format(case when n.nspowner = %(login)s::regrole then 'the owner of %%2$s'
+            else 'able to act as %%1$I, the owner of %%2$s' end,
+        n.nspowner::regrole, string_agg(quote_ident(n.nspname), ', ' order by n.nspname))
     from pg_namespace as n
-    where n.nspowner <> %(transformer)s::regrole and n.nspname not like 'pg\\_%%'
-        and n.nspname <> 'information_schema'
+    where n.nspowner not in (%(transformer)s::regrole, 'pg_database_owner'::regrole)
+        and n.nspname not like 'pg\\_%%' and n.nspname <> 'information_schema'
         and pg_has_role(%(login)s::name, n.nspowner, 'MEMBER')
     group by n.nspowner
     union all
@@ -115,6 +113,9 @@ def outranks_transformer(conn: psycopg.Connection[Any], login: str | None = None
         "transformer": names[TRANSFORMER],
         "others": [names[LOADER], names[REVIEWER]],
     }
+    row = conn.execute("select rolsuper from pg_roles where rolname = %s", (login,)).fetchone()
+    if row and row[0]:
+        return ["a superuser"]  # which holds every other right too
     rows = conn.execute(OUTRANKS_SQL, params).fetchall()
     return list(dict.fromkeys(str(r[0]) for r in rows))
 
