@@ -11,6 +11,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -35,7 +36,7 @@ from loaders.cli import app as cli_app
 from loaders.ops import review, sample
 from loaders.ops.roles import apply_grants, role_names
 from loaders.ops.runs import run
-from loaders.web.app import create_app
+from loaders.web.app import create_app, server_config
 
 PAGES = ("/", "/search?q=jensen", "/decisions", "/runs", "/identity/1", "/accept")
 WRITTEN = ("cppa_raw.manual_decisions", "cppa_ops.runs")  # all the pages can write
@@ -44,9 +45,14 @@ WRITTEN = ("cppa_raw.manual_decisions", "cppa_ops.runs")  # all the pages can wr
 @dataclass
 class Served:
     url: str
-    token: str
+    app: Any
     server: uvicorn.Server
     thread: threading.Thread
+
+    @property
+    def token(self) -> str:
+        """A new token: each signs one browser in, once."""
+        return str(self.app.state.review.issue())
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -54,20 +60,18 @@ class Served:
 
 
 def start(database: dbmod.Database, password: str | None = None) -> Served:
-    token = f"t{os.getpid()}x{time.monotonic_ns()}"
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(database, token, password), log_level="warning")
-    )
+    application = create_app(database, None, password)
+    server = uvicorn.Server(server_config(application, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started
-    return Served(f"http://127.0.0.1:{sock.getsockname()[1]}", token, server, thread)
+    return Served(f"http://127.0.0.1:{sock.getsockname()[1]}", application, server, thread)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -149,9 +153,10 @@ def client(served: Served) -> Client:
 def test_nothing_answers_without_the_token(served: Served, raw: Any) -> None:
     before = written(raw)
     stranger = Client(served.url)
+    token = served.token
     for path in PAGES:
         assert stranger.request(path).status == 403, path
-    assert stranger.request(f"/?token={served.token}x").status == 403
+    assert stranger.request(f"/?token={token}x").status == 403
     assert stranger.request("/?token=").status == 403
     for path in ("/decide", "/undo", "/revoke", "/accept", "/runs"):
         assert stranger.request(path, {"action": "same", "a": 1, "b": 2}).status == 403
@@ -164,15 +169,104 @@ def test_nothing_answers_without_the_token(served: Served, raw: Any) -> None:
     )  # fmt: skip
     assert forged.request("/").status == 403
     # the token is exchanged for a session cookie and dropped from the address
-    signed = stranger.sign_in(served.token)
+    signed = stranger.sign_in(token)
     assert signed.status == 303 and signed.headers["location"] == "/"
     cookie = signed.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
-    assert stranger.request("/search?q=x&token=" + served.token).headers["location"] == (
-        "/search?q=x"
-    )
+    assert "max-age=43200" in cookie and "secure" not in cookie  # plain HTTP on loopback
+    assert stranger.request("/search?q=x&token=" + token).headers["location"] == ("/search?q=x")
     assert stranger.request("/").status == 200
+    # the token works once: from the browser's history or `ps`, it opens nothing
+    late = Client(served.url)
+    again = late.sign_in(token)
+    assert again.status == 403 and "used already" in again.body
+    assert "set-cookie" not in again.headers and late.request("/").status == 403
     assert written(raw) == before
+
+
+def raw_request(url: str, head: str, body: bytes = b"", wait: float = 10) -> bytes:
+    """Send a request's head (and what body is given) and return what the server
+    answers within `wait` seconds, without sending the rest of the body."""
+    host, port = urllib.parse.urlsplit(url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=wait) as sock:
+        sock.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
+        answer = b""
+        try:
+            while b"\r\n\r\n" not in answer:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        except TimeoutError:
+            pass
+    return answer
+
+
+def test_no_body_is_read_before_the_sender_is_known(served: Served, client: Client) -> None:
+    """A POST from a stranger is refused from its head: a 200 MB form is never
+    read; a signed-in form is read up to a cap, and Starlette's refusals are the
+    400 page, not a 500."""
+    huge = (
+        "POST /decide HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/x-www-form-urlencoded\n"
+    )
+    started = time.monotonic()
+    answer = raw_request(served.url, huge + "Content-Length: 200000000\n", b"a=" + b"x" * 1000)
+    assert answer.startswith(b"HTTP/1.1 403"), answer[:200]
+    assert time.monotonic() - started < 5
+    cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
+    signed = huge.replace("/decide", "/undo") + f"Cookie: {cookie}\n"
+    answer = raw_request(served.url, signed + "Content-Length: 200000000\n", b"next=/")
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    # a field over 1 MiB, declared in a chunked body (no length to refuse up front)
+    field = b"next=/&csrf=" + b"x" * (1024 * 1024 + 10)
+    chunked = b"".join(
+        b"%x\r\n%s\r\n" % (len(part), part)
+        for part in (field[i : i + 65536] for i in range(0, len(field), 65536))
+    )
+    answer = raw_request(
+        served.url, signed + "Transfer-Encoding: chunked\n", chunked + b"0\r\n\r\n"
+    )
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    # what Starlette's form parser refuses (a file in a form) is the 400 page
+    boundary = "b0undary"
+    multipart = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="f"; filename="x.txt"\r\n'
+        f"Content-Type: text/plain\r\n\r\n{'y' * 100}\r\n--{boundary}--\r\n"
+    ).encode()
+    req = urllib.request.Request(
+        client.base + "/undo",
+        data=multipart,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    try:
+        with client.opener.open(req, timeout=30) as response:
+            reply = Reply(response.status, response.headers, response.read().decode())
+    except urllib.error.HTTPError as exc:
+        reply = Reply(exc.code, exc.headers, exc.read().decode())
+    assert reply.status == 400 and "the form was refused" in reply.body, reply.body[-500:]
+    assert "Traceback" not in reply.body
+    unknown = client.request("/nowhere")
+    assert unknown.status == 404 and "<html" in unknown.body and "back to the queue" in unknown.body
+
+
+def test_a_long_query_string_is_answered(served: Served, client: Client) -> None:
+    """As a browser sends it: the address on the request line and again in
+    Referer, in pieces (h11's 16 KB head limit cut these connections off)."""
+    cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
+    port = urllib.parse.urlsplit(served.url).port
+    for size in (9000, 10000):
+        for path in ("/?x=", "/?band=0.7-0.9&x=", "/decisions?x=", "/search?q=ab&x="):
+            target = path + "y" * size
+            head = (
+                f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+                f"Referer: {served.url}{target}\r\nConnection: close\r\n\r\n"
+            ).encode()
+            with socket.create_connection(("127.0.0.1", port or 0), timeout=20) as sock:
+                for i in range(0, len(head), 1400):
+                    sock.sendall(head[i : i + 1400])
+                    time.sleep(0.002)
+                answer = sock.recv(100)
+            assert answer.startswith(b"HTTP/1.1 200"), (path, size, answer)
 
 
 def test_forms_need_the_csrf_token_and_the_same_origin(client: Client, raw: Any) -> None:
@@ -421,10 +515,85 @@ def test_a_remote_bind_needs_the_flag_and_a_password(built: dbmod.Database) -> N
         assert first.status == 303 and first.headers["location"] == "/login"
         assert c.request("/login", {"password": "wrong"}).status == 403
         assert c.request("/").status == 303
+        # guesses in parallel: one a second for the whole server, not per connection
+        replies: list[Reply] = []
+
+        def guess() -> None:
+            replies.append(Client(server.url).request("/login", {"password": "guess"}))
+
+        time.sleep(1.1)
+        started = time.monotonic()
+        guessing = [threading.Thread(target=guess) for _ in range(12)]
+        for t in guessing:
+            t.start()
+        for t in guessing:
+            t.join(30)
+        elapsed = time.monotonic() - started
+        taken = [r for r in replies if r.status == 403]
+        assert len(replies) == 12 and len(taken) <= 1 + elapsed, (len(taken), elapsed)
+        assert all(r.status == 429 and "one a second" in r.body for r in replies if r.status != 403)
+        time.sleep(1.1)
         signed = c.request("/login", {"password": "correct horse battery"})
         assert signed.status == 303 and c.request("/").status == 200
     finally:
         server.stop()
+
+
+def test_remote_pages_need_tls_and_their_cookie_is_secure(
+    built: dbmod.Database, tmp_path: Path
+) -> None:
+    """--allow-remote serves HTTPS only: the password and the cookie never cross
+    the network in clear, and the cookie is Secure and expires."""
+    password = {"CPPA_IDENTITY_SERVE_PASSWORD": "correct horse battery"}
+    remote = ["serve", "--host", "0.0.0.0", "--port", "0", "--allow-remote", "--no-browser"]
+    clear = CliRunner().invoke(cli_app, remote, env=password)
+    assert clear.exit_code == 2 and "--tls-cert and --tls-key" in clear.output
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "loaders.cli",
+            *remote,
+            "--tls-cert",
+            str(cert),
+            "--tls-key",
+            str(key),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **password, dbmod.DSN_ENV: built.conninfo},
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.fullmatch(r"serving on https://0\.0\.0\.0:(\d+)/\?token=([\w-]{40,})\n", line)
+        assert found, line
+        c = Client(f"https://127.0.0.1:{found.group(1)}")
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        c.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(c.jar),
+            NoRedirect(),
+            urllib.request.HTTPSHandler(context=context),
+        )
+        assert c.request("/").headers["location"] == "/login"
+        signed = c.request("/login", {"password": "correct horse battery"})
+        cookie = signed.headers["set-cookie"].lower()
+        assert signed.status == 303 and "; secure" in cookie and "max-age=43200" in cookie
+        assert c.request("/").status == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(20) == 0
 
 
 def system_chromium() -> tuple[str, str]:
@@ -560,3 +729,28 @@ def test_review_in_a_browser(
     finally:
         browser.save_screenshot(str(shots / "last.png"))
         browser.quit()
+
+
+def test_a_run_from_the_page_leaves_the_servers_environment_alone(
+    served: Served, client: Client, raw: Any
+) -> None:
+    """dbt's sessions take their role and watermark from PGOPTIONS: a run started
+    from the page does that in a process of its own, so the pages' connections
+    (opened meanwhile, in the server's threads) never see them."""
+    sample.load(sample.generate(2, seed=11), source="test")  # something for the run to do
+    dbmod.close_pool()
+    before = raw.execute("select count(*) from cppa_ops.runs").fetchone()[0]
+    watched = {k: os.environ.get(k) for k in ("PGOPTIONS", "CPPA_IDENTITY_DBT_PASSWORD")}
+    seen: set[tuple[tuple[str, str | None], ...]] = set()
+    assert client.request("/runs", {"csrf": client.csrf("/runs")}).status == 303
+    deadline = time.monotonic() + 300
+    page = ""
+    while time.monotonic() < deadline and len(seen) < 2:
+        seen.add(tuple((k, os.environ.get(k)) for k in watched))
+        page = client.request("/runs").body
+        if re.search(r"run started here at [\d:]+: (success|failed|noop)", page):
+            break
+        time.sleep(0.02)
+    assert seen == {tuple(watched.items())}
+    assert re.search(r"run started here at [\d:]+: success \(run \d+\)", page), page[-1500:]
+    assert raw.execute("select count(*) from cppa_ops.runs").fetchone()[0] == before + 1

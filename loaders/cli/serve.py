@@ -6,9 +6,9 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
-import secrets
 import socket
 import webbrowser
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -57,19 +57,25 @@ def serve(
         bool,
         typer.Option(
             "--allow-remote",
-            help=f"Listen on an address other hosts reach; needs a password in {PASSWORD_ENV}.",
+            help=f"Listen on an address other hosts reach; needs a password in {PASSWORD_ENV}"
+            " and --tls-cert/--tls-key.",
         ),
     ] = False,
+    tls_cert: Annotated[
+        Path | None,
+        typer.Option(help="PEM certificate chain: serve over HTTPS (with --tls-key)."),
+    ] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="PEM private key of --tls-cert.")] = None,
 ) -> None:
     """Review in a browser: the candidate queue, identities, search, decisions
     and runs, as this login's roles allow. Prints the address to open (it
-    carries a one-time token); Ctrl-C stops it.
+    carries a token that signs one browser in, once); Ctrl-C stops it.
 
     Example: cppa-identity serve --port 8765
     """
     import uvicorn
 
-    from ..web.app import create_app
+    from ..web.app import create_app, server_config
 
     password = None
     if not is_loopback(host):
@@ -84,24 +90,39 @@ def serve(
                 f"--allow-remote needs a password of at least {PASSWORD_MIN} characters"
                 f" in {PASSWORD_ENV}"
             )
+        if tls_cert is None or tls_key is None:
+            raise UsageError(
+                "--allow-remote needs --tls-cert and --tls-key: the password and the session"
+                " cookie must not cross the network in clear"
+            )
+    if (tls_cert is None) != (tls_key is None):
+        raise UsageError("--tls-cert and --tls-key go together")
+    for given in (tls_cert, tls_key):
+        if given is not None and not given.is_file():
+            raise UsageError(f"{given} is not a readable file")
+    tls = tls_cert is not None
     database = resolve()
     sock = bound_socket(host, port)
     actual = sock.getsockname()[1]
-    token = secrets.token_urlsafe(32)
     shown = f"[{host.strip('[]')}]" if ":" in host else host
-    url = f"http://{shown}:{actual}/?token={token}"
+    base = f"{'https' if tls else 'http'}://{shown}:{actual}"
     hosts = ["127.0.0.1", "localhost", "[::1]"] if is_loopback(host) else ["*"]
+    application = create_app(database, None, password, hosts, secure=tls)
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(database, token, password, hosts),
+        server_config(
+            application,
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=5,
+            ssl_certfile=str(tls_cert) if tls_cert else None,
+            ssl_keyfile=str(tls_key) if tls_key else None,
         )
     )
-    typer.echo(f"serving on {url}", err=False)
+    # each address signs one browser in, once: the one printed and the one the
+    # browser is given (its command line) are different tokens
+    typer.echo(f"serving on {base}/?token={application.state.review.issue()}", err=False)
     if not no_browser:
-        webbrowser.open(url)
+        webbrowser.open(f"{base}/?token={application.state.review.issue()}")
     # uvicorn stops cleanly, then re-raises Ctrl-C: stopping is how serve ends
     with contextlib.suppress(KeyboardInterrupt):
         server.run(sockets=[sock])

@@ -4,18 +4,24 @@ no asset from another host. Every page reads as the CLI's read commands do
 (`review.decide`, `review.accept_candidates`, `revoke_batch`) as the reviewer,
 so the refusals, batches and the recorded login are the same.
 
-Access: a random token in the printed URL, exchanged on the first visit for a
-session cookie (HttpOnly, SameSite=Strict); with `--allow-remote`, a password
-too. Every form carries a CSRF token bound to the session, and a POST from
-another origin is refused."""
+Access: a random token in the printed URL that works once, exchanged on the
+first visit for a session cookie (HttpOnly, SameSite=Strict, twelve hours;
+Secure over TLS); with `--allow-remote`, a password too, one guess a second for
+the whole server. No request body is read before the sender is known, and none
+past MAX_BODY. Every form carries a CSRF token bound to the session, and a POST
+from another origin is refused."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import math
+import os
 import secrets
+import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -29,6 +35,7 @@ from urllib.parse import urlencode
 import psycopg
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -37,8 +44,9 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import Message
 
-from ..db import Database, connect
+from ..db import DSN_ENV, Database, connect, mask
 from ..decisions import revoke_batch
 from ..errors import (
     CppaIdentityError,
@@ -59,6 +67,12 @@ HERE = Path(__file__).parent
 COOKIE = "cppa_identity_session"
 PAGE = 25  # candidates per queue page
 DECISIONS_PAGE = 100
+SESSION_SECONDS = 12 * 3600  # a working day, then the token or password again
+MAX_BODY = 64 * 1024  # a form here is a few hundred bytes; an accepted batch's note a few KB
+GUESS_SECONDS = 1.0  # one password guess a second, whoever sends them
+# a request's head: a browser sends a long address twice (the line and Referer),
+# and h11's 16 KB default cut a 9 KB query string off mid-send
+MAX_HEAD = 128 * 1024
 BANDS = {
     "0.9-1.0": (0.9, None),
     "0.7-0.9": (0.7, 0.9),
@@ -90,19 +104,59 @@ class State:
     """One server's settings and what it remembers between requests."""
 
     database: Database
-    token: str
     password: str | None = None
+    secure: bool = False  # served over TLS: the cookie is Secure
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    tokens: set[str] = field(default_factory=set)  # digests of the tokens not yet used
+    sessions: dict[str, float] = field(default_factory=dict)  # digest -> expiry (monotonic)
+    next_guess: float = 0.0  # when the next password guess is taken
     undo: list[Undo] = field(default_factory=list)
     flash: list[tuple[str, str]] = field(default_factory=list)
     run: dict[str, Any] = field(default_factory=dict)  # the run started from /runs
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def session(self) -> str:
-        return hmac.new(self.secret, b"session", hashlib.sha256).hexdigest()
+    def issue(self) -> str:
+        """A new token for an address: it signs one browser in, once."""
+        token = secrets.token_urlsafe(32)
+        with self.lock:
+            self.tokens.add(_digest(token))
+        return token
 
-    def csrf(self) -> str:
-        return hmac.new(self.secret, b"csrf:" + self.session().encode(), hashlib.sha256).hexdigest()
+    def redeem(self, token: str) -> bool:
+        with self.lock:
+            key = _digest(token)
+            if key not in self.tokens:
+                return False
+            self.tokens.discard(key)
+            return True
+
+    def open_session(self) -> str:
+        session = secrets.token_urlsafe(32)
+        now = time.monotonic()
+        with self.lock:
+            for key, expiry in list(self.sessions.items()):
+                if expiry <= now:
+                    del self.sessions[key]
+            self.sessions[_digest(session)] = now + SESSION_SECONDS
+        return session
+
+    def signed_in(self, session: str) -> bool:
+        with self.lock:
+            expiry = self.sessions.get(_digest(session))
+        return expiry is not None and expiry > time.monotonic()
+
+    def may_guess(self) -> bool:
+        """Whether a password guess is taken now: one a second for the server,
+        however many connections send them."""
+        now = time.monotonic()
+        with self.lock:
+            if now < self.next_guess:
+                return False
+            self.next_guess = now + GUESS_SECONDS
+            return True
+
+    def csrf(self, session: str) -> str:
+        return hmac.new(self.secret, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
 
     def say(self, kind: str, text: str) -> None:
         with self.lock:
@@ -112,6 +166,11 @@ class State:
         with self.lock:
             out, self.flash[:] = list(self.flash), []
         return out
+
+
+def _digest(secret: str) -> str:
+    # kept and looked up by digest: a lookup's timing tells nothing of the secret
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -124,8 +183,44 @@ def _state(request: Request) -> State:
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     state = _state(request)
-    context.update(csrf=state.csrf(), flash=state.said(), can_undo=bool(state.undo))
+    context.update(
+        csrf=state.csrf(request.cookies.get(COOKIE, "")),
+        flash=state.said(),
+        can_undo=bool(state.undo),
+    )
     return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def error_page(request: Request, status: int, message: str, hint: str = "") -> Response:
+    return render(request, "error.html", status, message=message, hint=hint, status=status)
+
+
+class BodyTooLarge(UsageError):
+    pass
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, read only once the sender is known, and at most
+    MAX_BODY bytes of it; Starlette's refusals become a UsageError."""
+    length = request.headers.get("content-length", "")
+    if length and (not length.isdigit() or int(length) > MAX_BODY):
+        raise BodyTooLarge(f"the form is larger than {MAX_BODY} bytes: nothing was read")
+    seen = 0
+
+    async def receive() -> Message:
+        nonlocal seen
+        message = await request.receive()
+        seen += len(message.get("body", b""))
+        if seen > MAX_BODY:
+            raise BodyTooLarge(f"the form is larger than {MAX_BODY} bytes: nothing was read")
+        return message
+
+    try:
+        return await Request(request.scope, receive).form(
+            max_files=0, max_fields=200, max_part_size=MAX_BODY
+        )
+    except HTTPException as exc:
+        raise UsageError(f"the form was refused: {exc.detail}") from None
 
 
 class Guard(BaseHTTPMiddleware):
@@ -145,40 +240,66 @@ class Guard(BaseHTTPMiddleware):
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         state = _state(request)
+        signed_in = state.signed_in(request.cookies.get(COOKIE, ""))
         token = request.query_params.get("token")
-        if token is not None and hmac.compare_digest(token.encode(), state.token.encode()):
+        if token is not None:
+            if not (signed_in or state.redeem(token)):
+                return _refused(
+                    "this address's token is wrong or was used already (a token signs one"
+                    " browser in, once): restart `cppa-identity serve` for a new address"
+                )
             rest = {k: v for k, v in request.query_params.items() if k != "token"}
             target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
             response: Response = RedirectResponse(target, status_code=303)
-            self._grant(response, state)
+            if not signed_in:
+                self.grant(response, state)
             return response
-        if request.method == "POST":
-            # the endpoints run in a thread, where the body cannot be awaited
-            request.state.form = await request.form()
-        signed_in = hmac.compare_digest(
-            request.cookies.get(COOKIE, "").encode(), state.session().encode()
-        )
-        if not signed_in:
-            if state.password is not None and request.url.path == "/login":
-                return await call_next(request)
-            if state.password is not None:
-                return RedirectResponse("/login", status_code=303)
-            return _refused("open the address `cppa-identity serve` printed (it carries the token)")
-        if request.method == "POST":
-            origin = request.headers.get("origin")
-            host = request.headers.get("host", "")
-            fetched = request.headers.get("sec-fetch-site", "same-origin")
-            foreign = origin is not None and origin not in (f"http://{host}", f"https://{host}")
-            if foreign or fetched not in ("same-origin", "none"):
-                return _refused("cross-origin form")
-            csrf = str(request.state.form.get("csrf", ""))
-            if not hmac.compare_digest(csrf.encode(), state.csrf().encode()):
-                return _refused("the form's CSRF token is wrong")
+        try:
+            if not signed_in:
+                if state.password is not None and request.url.path == "/login":
+                    if request.method == "POST":
+                        if not state.may_guess():
+                            return error_page(
+                                request,
+                                429,
+                                "too many password guesses: this server takes one a second",
+                                "wait a second and sign in again",
+                            )
+                        request.state.form = await read_form(request)
+                    return await call_next(request)
+                if state.password is not None:
+                    return RedirectResponse("/login", status_code=303)
+                return _refused(
+                    "open the address `cppa-identity serve` printed (it carries the token)"
+                )
+            if request.method == "POST":
+                origin = request.headers.get("origin")
+                host = request.headers.get("host", "")
+                fetched = request.headers.get("sec-fetch-site", "same-origin")
+                foreign = origin is not None and origin not in (f"http://{host}", f"https://{host}")
+                if foreign or fetched not in ("same-origin", "none"):
+                    return _refused("cross-origin form")
+                request.state.form = await read_form(request)
+                csrf = str(request.state.form.get("csrf", ""))
+                expected = state.csrf(request.cookies.get(COOKIE, ""))
+                if not hmac.compare_digest(csrf.encode(), expected.encode()):
+                    return _refused("the form's CSRF token is wrong")
+        except BodyTooLarge as exc:
+            return error_page(request, 413, str(exc))
+        except UsageError as exc:
+            return error_page(request, 400, str(exc))
         return await call_next(request)
 
     @staticmethod
-    def _grant(response: Response, state: State) -> None:
-        response.set_cookie(COOKIE, state.session(), httponly=True, samesite="strict")
+    def grant(response: Response, state: State) -> None:
+        response.set_cookie(
+            COOKIE,
+            state.open_session(),
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=state.secure,
+        )
 
 
 def _refused(why: str) -> Response:
@@ -217,26 +338,12 @@ def handled(
             return endpoint(request)
         except CppaIdentityError as exc:
             status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 500)
-            return render(
-                request,
-                "error.html",
-                status,
-                message=str(exc.args[0]) if exc.args else str(exc),
-                hint=exc.hint,
-                status=status,
-            )
+            return error_page(request, status, str(exc.args[0]) if exc.args else str(exc), exc.hint)
         except Exception:  # the page says so; the server's log has the traceback
             log.error(
                 "serve: %s %s failed\n%s", request.method, request.url.path, traceback.format_exc()
             )
-            return render(
-                request,
-                "error.html",
-                500,
-                message="internal error (the server's log has the details)",
-                hint="",
-                status=500,
-            )
+            return error_page(request, 500, "internal error (the server's log has the details)")
 
     page.__name__ = endpoint.__name__
     return page
@@ -482,8 +589,6 @@ def _may_run(state: State) -> bool:
 
 
 def _start_run(state: State) -> None:
-    from ..ops.runs import run
-
     if not _may_run(state):
         raise PermissionDenied("this login may not run the merge: it is not a transformer")
     with state.lock:
@@ -492,31 +597,57 @@ def _start_run(state: State) -> None:
         state.run = {"state": "running", "started": time.strftime("%H:%M:%S")}
 
     def go() -> None:
-        try:
-            summary = run(state.database)
-            outcome = {"state": summary.outcome, "run_id": summary.run_id}
-        except CppaIdentityError as exc:
-            outcome = {"state": "failed", "message": str(exc)}
+        outcome = run_in_child(state.database)
         with state.lock:
             state.run.update(outcome)
 
     threading.Thread(target=go, name="cppa-identity-run", daemon=True).start()
 
 
+def run_in_child(database: Database) -> dict[str, Any]:
+    """`cppa-identity run --json` in a process of its own: dbt's sessions take
+    their role and watermark from the environment (PGOPTIONS), which must not
+    change under the pages' own connections. Ctrl-C of serve reaches it too."""
+    env = {**os.environ, DSN_ENV: database.conninfo}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "loaders.cli", "run", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        return {"state": "failed", "message": f"cannot start the run: {exc.strerror}"}
+    try:
+        summary = json.loads(done.stdout.strip().splitlines()[-1])
+        return {"state": summary["outcome"], "run_id": summary["run_id"]}
+    except (IndexError, ValueError, KeyError, TypeError):
+        said = [line for line in done.stderr.splitlines() if line.strip()]
+        message = mask(said[-1] if said else f"exit code {done.returncode}", database)
+        return {"state": "failed", "message": message}
+
+
 @handled
 def login(request: Request) -> Response:
-    """The password form (only with --allow-remote)."""
+    """The password form (only with --allow-remote); the guard spaces the guesses."""
     state = _state(request)
     if request.method == "POST":
         form = _form(request)
         given = str(form.get("password", "")).encode()
         if state.password is not None and hmac.compare_digest(given, state.password.encode()):
             response = RedirectResponse("/", status_code=303)
-            Guard._grant(response, state)
+            Guard.grant(response, state)
             return response
-        time.sleep(1)  # a guess a second
         return render(request, "login.html", 403, wrong=True)
     return render(request, "login.html", wrong=False)
+
+
+async def refused_by_starlette(request: Request, exc: Exception) -> Response:
+    """What Starlette itself refuses (an unknown path, a wrong method) on the error page."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 400
+    detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
+    return error_page(request, status, f"{status}: {detail}")
 
 
 def _form(request: Request) -> FormData:
@@ -527,12 +658,24 @@ def _form(request: Request) -> FormData:
     return form
 
 
+def server_config(application: Starlette, **options: Any) -> Any:
+    """uvicorn's settings for the pages (`serve` and the tests use these)."""
+    import uvicorn
+
+    return uvicorn.Config(application, h11_max_incomplete_event_size=MAX_HEAD, **options)
+
+
 def create_app(
-    database: Database, token: str, password: str | None = None, hosts: list[str] | None = None
+    database: Database,
+    token: str | None = None,
+    password: str | None = None,
+    hosts: list[str] | None = None,
+    secure: bool = False,
 ) -> Starlette:
-    """The review application for one database. `hosts`: the Host headers
-    accepted (the bound address; loopback names by default), against DNS
-    rebinding."""
+    """The review application for one database. `token`: one that signs a
+    browser in once (more: `app.state.review.issue()`); `hosts`: the Host
+    headers accepted (the bound address; loopback names by default), against
+    DNS rebinding; `secure`: served over TLS."""
     app = Starlette(
         routes=[
             Route("/", queue),
@@ -554,6 +697,10 @@ def create_app(
             ),
             Middleware(Guard),
         ],
+        exception_handlers={HTTPException: refused_by_starlette},
     )
-    app.state.review = State(database, token, password)
+    state = State(database, password, secure)
+    if token is not None:
+        state.tokens.add(_digest(token))
+    app.state.review = state
     return app
