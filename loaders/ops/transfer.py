@@ -491,8 +491,7 @@ def import_mailmap(
 
     def load(proper: Entry, commit: Entry | None, number: int) -> None:
         if commit is None:
-            if proper[0] is not None:  # `<email>` alone maps nothing
-                profile(*proper)
+            profile(*proper)
             return
         canonical = profile(proper[0] or commit[0], proper[1])
         others = [profile(commit[0] or proper[0], commit[1])]
@@ -515,6 +514,8 @@ def import_mailmap(
 
     def parse(line: str, number: int) -> Callable[[], Any] | None:
         entries = parse_mailmap_line(line)
+        if entries and entries[1] is None and entries[0][0] is None:
+            raise ValueError("an address alone, with no name: git maps nothing with this line")
         return functools.partial(load, *entries, number) if entries else None
 
     report = _run_import(conn, lines, strict, tick, parse)
@@ -727,10 +728,12 @@ def _mailmap_lines(item: dict[str, Any]) -> str:
                     shared.append((plain(p["display_name"]), address))
             elif address not in own:
                 own.append(address)
-    if not own and not shared:
-        return ""
     name = plain(item["display_name"])
+    if not own and not shared:
+        # a .mailmap maps addresses only: said in a comment, not left out unsaid
+        return f"# identity {item['id']} {name}: no address, nothing for git to map\n"
     canonical = own[0] if own else shared[0][1]
+    name = name or canonical  # git reads ` <address>` as no name at all
     lines = [f"{name} <{canonical}>"] + [f"{name} <{canonical}> <{e}>" for e in own[1:]]
     lines += [f"{name} <{canonical}> {sender} <{e}>" for sender, e in shared if sender]
     return "\n".join(lines) + "\n"

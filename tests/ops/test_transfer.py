@@ -355,3 +355,63 @@ def test_the_mailmap_export_reads_in_git_as_we_merged(
     cleo, dov = after[3], after[4]
     assert cleo != dov, "one relay address, two people"
     assert cleo == after[5] and dov == after[6]
+
+
+def test_a_mailmap_export_reads_back_identity_by_identity(
+    database: dbmod.Database,
+    conn: psycopg.Connection[Any],
+    second_database: dbmod.Database,
+    tmp_path: Path,
+    figures: dict[str, str],
+) -> None:
+    """2,000 generated profiles, merged, exported as a .mailmap: every identity
+    with an address reads back whole and alone, under git and after `import`;
+    one without a name is named by its login (or its address), one without an
+    address is a comment line, and no line is a nameless ` <address>`."""
+    from benchmarks.bench_merge import generate, load
+    from benchmarks.mailmap_round_trip import round_trip
+
+    load(generate(2000)[0])
+    login, _ = L.get_or_create_github_account(900_001, "nameless-login", "", None, conn=conn)
+    L.add_email(login, "nameless@login.example", is_primary=True, conn=conn)
+    address, _ = L.get_or_create_github_account(900_002, "", "", None, conn=conn)
+    L.add_email(address, "only-an@address.example", is_primary=True, conn=conn)
+    L.get_or_create_slack_user({"id": "UNOADDRESS", "name": "no-address"}, conn=conn)
+    dbmod.close_pool()
+    assert run(database, full=True).outcome == "success"
+    names = dict(
+        conn.execute(
+            "select n.node_id, i.display_name from cppa_identity.identity_node as n"
+            " join cppa_identity.identity as i on i.id = n.identity_id where n.node_id = any(%s)",
+            ([login.id, address.id],),
+        ).fetchall()
+    )
+    assert names == {login.id: "nameless-login", address.id: "only-an@address.example"}
+    with (
+        psycopg.connect(database.conninfo) as source,
+        psycopg.connect(second_database.conninfo) as target,
+    ):
+        found = round_trip(source, target, tmp_path)
+    figures["mailmap round trip (2,000 profiles)"] = (
+        f"{found.with_address} identities with an address, {found.git_exact} read back by git,"
+        f" {found.import_exact} by import; {found.without_address} without one"
+    )
+    assert found.with_address > 500 and found.without_address >= 1
+    assert found.git_exact == found.import_exact == found.with_address, found.differ
+    assert found.unnamed_lines == 0 and found.import_errors == 0
+    exported = (tmp_path / "exported.mailmap").read_text()
+    assert "nameless-login <nameless@login.example>" in exported
+    assert re.search(r"^# identity \d+ no-address: no address", exported, re.M)
+
+
+def test_a_mailmap_line_import_cannot_use_is_reported(
+    database: dbmod.Database, conn: psycopg.Connection[Any]
+) -> None:
+    """Every line that writes nothing is reported by number, not counted as imported."""
+    text = "Ann <ann@x.example>\n<lonely@x.example>\n# a comment\nno address\n"
+    report = transfer.import_mailmap(conn, io.StringIO(text))
+    assert report.imported == 1 and report.ignored == 1
+    assert [(n, "address alone" in e or "no 'Name <email>'" in e) for n, e in report.errors] == [
+        (2, True),
+        (4, True),
+    ]

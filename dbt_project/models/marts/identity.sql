@@ -1,6 +1,8 @@
 {{ config(indexes=[{'columns': ['id'], 'unique': true}, {'columns': ['display_name']}]) }}
 -- One row per identity (person). id = smallest node id of its component;
--- display_name chosen by int_identities_named.
+-- display_name chosen by int_identities_named; an identity no profile names
+-- is called by a login, else an address, so that every listing and export
+-- names it (a .mailmap line needs a name).
 with
 
 clustered as (select * from {{ ref('int_profiles_clustered') }}),
@@ -12,6 +14,28 @@ declared as (select * from {{ ref('int_identities_collapsed') }}),
 decisions as (select * from {{ ref('int_manual_decisions_filtered') }}),
 
 chosen_name as (select * from {{ ref('int_identities_named') }}),
+
+emails as (select * from {{ ref('int_emails_collapsed') }}),
+
+called_by as (
+    select distinct on (clustered.identity_id)
+        clustered.identity_id,
+        coalesce(nullif(btrim(profiles.username), ''), btrim(emails.email)) as display_name
+    from clustered
+    inner join profiles on clustered.node_id = profiles.base_profile_id
+    left join emails
+        on
+            profiles.base_profile_id = emails.base_profile_id
+            and emails.is_active
+            and btrim(emails.email) <> ''
+    where coalesce(nullif(btrim(profiles.username), ''), btrim(emails.email)) is not null
+    order by
+        clustered.identity_id asc,
+        nullif(btrim(profiles.username), '') is null asc,
+        profiles.base_profile_id asc,
+        emails.is_primary desc,
+        emails.email_id asc
+),
 
 members as (
     select
@@ -38,11 +62,12 @@ final as (
         members.created_at,
         members.updated_at,
         members.profile_count,
-        coalesce(chosen_name.display_name, '') as display_name,
+        coalesce(chosen_name.display_name, called_by.display_name, '') as display_name,
         coalesce(members.description, '') as description,
         members.identity_id in (select locked.identity_id from locked) as is_locked
     from members
     left join chosen_name on members.identity_id = chosen_name.identity_id
+    left join called_by on members.identity_id = called_by.identity_id
 )
 
 select * from final
