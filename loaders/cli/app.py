@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperOption
 
 from .. import __version__
 from ..db import close_pool, default_to_embedded, mask_configured
@@ -54,6 +55,24 @@ EXIT_CODES: tuple[tuple[type[CppaIdentityError], int, str], ...] = (
     (NotFound, 1, "nothing matched (no identity, profile or decision; no marts yet)"),
     (CppaIdentityError, 1, "the database failed or could not be reached"),
 )
+
+
+def _flag_without_type(original: Callable[..., str | None]) -> Callable[..., str | None]:
+    """typer 0.29 prints `<bool>` after every flag in help (`--json <bool>`,
+    `--help <bool>`): a flag takes no value, so none is shown."""
+
+    def display(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag and self.metavar is None else original(self, ctx)
+
+    return display
+
+
+TyperOption.display_type_rich = _flag_without_type(TyperOption.display_type_rich)  # type: ignore[method-assign]
+
+# --json on every command that prints a result
+AsJson = Annotated[
+    bool, typer.Option("--json", help="Print the result as JSON (for scripts) instead of text.")
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _state = {"debug": False}

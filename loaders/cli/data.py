@@ -12,7 +12,7 @@ from ..db import check_schema, connect, resolve
 from ..errors import UsageError, wrap_db_errors
 from ..ops import calls, review, transfer
 from ..ops.roles import READER, take_role
-from .app import app, echo_json, handled
+from .app import AsJson, app, echo_json, handled
 
 IMPORT_FORMATS = ("jsonl", "mailmap")
 CSV_REFUSED = (
@@ -65,7 +65,7 @@ def import_(
     encoding: Annotated[
         str, typer.Option(help="The file's text encoding; a line not in it is reported.")
     ] = "utf-8",
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Import JSON Lines of loader calls (what `export` writes) or a git .mailmap;
     bad lines are reported by number and skipped (unless --strict).

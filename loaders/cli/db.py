@@ -13,7 +13,7 @@ from ..errors import ConfigError, wrap_db_errors
 from ..ops.embedded import stop_embedded
 from ..ops.migrations import migrate
 from ..ops.roles import apply_grants
-from .app import app, echo_json, handled
+from .app import AsJson, app, echo_json, handled
 
 db_app = typer.Typer(
     help="Where the database is; stop or reset the embedded server.\n\nExample: cppa-identity db stop",
@@ -114,7 +114,7 @@ def db_reset(
 
 @app.command()
 @handled
-def doctor(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def doctor(as_json: AsJson = False) -> None:
     """Check the database, schema, this login's roles and jobs, and dbt's state
     directory; say what to fix. Read-only. Exit 1 when something is wrong.
 

@@ -12,11 +12,19 @@ def run_summary(summary: RunSummary) -> str:
     if summary.outcome == "noop":
         return f"run {summary.run_id}: nothing new since the last run ({summary.seconds:.2f} s)"
     c = summary.counts
+    first = c.get("profiles", 0) > 0 and c.get("new_profiles") == c.get("profiles")
+    shape = (
+        # no marts before: every identity is new, none of them is a merge
+        f"{c.get('identities', 0)} identities formed from {c.get('profiles', 0)} profiles, "
+        if first
+        else f"{c.get('profiles', 0)} profiles (+{c.get('new_profiles', 0)}), "
+        f"{c.get('identities', 0)} identities, {c.get('merges', 0)} merges, "
+        f"{c.get('splits', 0)} splits, "
+    )
     return (
         f"run {summary.run_id}: {summary.outcome} in {summary.seconds:.1f} s — "
-        f"{c.get('profiles', 0)} profiles (+{c.get('new_profiles', 0)}), "
-        f"{c.get('identities', 0)} identities, {c.get('merges', 0)} merges, "
-        f"{c.get('splits', 0)} splits, {c.get('candidates', 0)} candidates "
+        + shape
+        + f"{c.get('candidates', 0)} candidates "
         f"(+{c.get('new_candidates', 0)}), {c.get('conflicts', 0)} conflicts, "
         f"{c.get('test_failures', 0)} test failures"
         + (

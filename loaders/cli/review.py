@@ -13,13 +13,13 @@ from ..errors import UsageError, wrap_db_errors
 from ..ops import review
 from ..ops.roles import READER, REVIEWER, take_role
 from . import format
-from .app import app, echo_json, handled
+from .app import AsJson, app, echo_json, handled
 from .run import report, run_with_progress
 
 
 @app.command()
 @handled
-def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def status(as_json: AsJson = False) -> None:
     """Where the database is, schema version, counts, pending rows, last run.
 
     Example: cppa-identity status --json
@@ -40,7 +40,7 @@ def show(
     query: Annotated[
         str, typer.Argument(help="Identity/profile id, email, login, Slack/Discord id or name.")
     ],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Show identities matching QUERY with profiles, emails, evidence and history.
     When nothing matches exactly: names, logins and addresses that begin with
@@ -86,7 +86,7 @@ app.add_typer(candidates_app, name="candidates")
 def candidates(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, help="How many to show (at least 1).")] = 20,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Merge candidates for review, best first, with their reasons.
 
@@ -135,7 +135,7 @@ def accept(
         bool, typer.Option("--dry-run", help="Show what would be accepted; write nothing.")
     ] = False,
     run_now: RunNow = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Declare every candidate scoring at least --min-score the same person: one
     decision each, all in one batch (undo: cppa-identity revoke --batch N).
@@ -180,7 +180,7 @@ def audit(
         str, typer.Option(help="Evidence kind, e.g. distinctive_name or shared_email.")
     ] = "distinctive_name",
     limit: Annotated[int, typer.Option(min=1, help="How many to show (at least 1).")] = 50,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Automatic merges made on one kind of evidence, for spot checks.
 
@@ -203,7 +203,7 @@ def audit(
 
 @app.command()
 @handled
-def conflicts(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def conflicts(as_json: AsJson = False) -> None:
     """Unresolved contradictions: identities that strong evidence joins but a
     "different" decision keeps apart, and the links the cut took (the fewest
     that part them, weakest evidence first).

@@ -93,7 +93,9 @@ def report(summary: RunSummary, as_json: bool = False, quiet: bool = False) -> N
 @app.command()
 @handled
 def run(
-    wait: Annotated[float, typer.Option(help="Seconds to wait for another run's lock.")] = 0.0,
+    wait: Annotated[
+        float, typer.Option(min=0, help="Seconds to wait for another run's lock (0 or more).")
+    ] = 0.0,
     full: Annotated[
         bool, typer.Option("--full", help="Rebuild even if no raw row is new.")
     ] = False,

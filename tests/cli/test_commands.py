@@ -55,6 +55,43 @@ def test_version_and_help() -> None:
         assert "Example" in invoke(command, "--help").stdout, command
     assert invoke("no-such-command", code=2)
     assert invoke("run", "--wait", "soon", code=2)
+    # refused before any database is asked (this one does not exist)
+    negative = runner.invoke(
+        app, ["run", "--wait", "-5"], env={dbmod.DSN_ENV: "host=/nonexistent dbname=none"}
+    )
+    assert negative.exit_code == 2 and "greater than or equal to 0" in negative.output
+
+
+def _commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, command in getattr(group, "commands", {}).items():
+        found += _commands(command, (*path, name))
+    return found
+
+
+def test_help_shows_flags_as_flags_and_says_what_json_does() -> None:
+    """No `<bool>` after a flag (it takes no value), and every --json says what it prints."""
+    import typer.main
+
+    commands = _commands(typer.main.get_command(app))
+    assert len(commands) > 20
+    for path in commands:
+        shown = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"}).stdout
+        assert "<bool>" not in shown, path
+        for line in shown.splitlines():
+            if "--json" in line and "Example" not in line:
+                assert "JSON" in line.split("--json", 1)[1], (path, line)
+
+
+def test_a_first_runs_summary_says_how_many_identities_formed() -> None:
+    from loaders.cli import format
+    from loaders.ops.runs import RunSummary
+
+    counts = {"profiles": 21000, "new_profiles": 21000, "identities": 10173, "merges": 0}
+    first = format.run_summary(RunSummary(1, "success", "1:1:", 12.0, counts))
+    assert "10173 identities formed from 21000 profiles" in first and "merges" not in first
+    later = {**counts, "new_profiles": 5, "merges": 2}
+    assert "2 merges" in format.run_summary(RunSummary(2, "success", "1:1:", 1.0, later))
 
 
 def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> None:
