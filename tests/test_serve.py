@@ -410,6 +410,56 @@ def test_queue_pages_filters_and_waterfalls_agree_with_the_marts(raw: Any) -> No
         assert abs(steps[-1][2] - c.score) <= 0.0005, (c, steps)
 
 
+def test_filters_count_pages_jump_and_search_reads_well(client: Client, raw: Any) -> None:
+    """Every filter option says how many candidates it selects (the platform's
+    too); search lists each identity and each matched value once, in English."""
+    page = client.request("/").body
+    for platform in review.PLATFORMS:
+        n = len(review.candidates(raw, None, review.Selection(platform=platform)))
+        assert re.search(rf'value="{platform}"[^>]*>{platform} \({n}\)</option>', page), platform
+    total = len(review.candidates(raw, None))
+    if total > 25:
+        second = client.request("/?page=2").body
+        assert 'id="jump"' in second and 'rel="prev"' in second
+    name = raw.execute(
+        "select i.display_name from cppa_identity.identity as i where i.display_name ~ ' '"
+        " and (select count(*) from cppa_identity.identity as o"
+        "      where o.display_name = i.display_name) = 1"
+        " order by i.profile_count desc, i.id limit 1"
+    ).fetchone()[0]
+    found = client.request("/search?q=" + urllib.parse.quote(name)).body
+    assert re.search(r"<strong id=\"hits\">\d+</strong> identit(y matches|ies match)", found)
+    if '<strong id="hits">1</strong>' in found:
+        assert "1 identity matches" in found.replace("</strong>", "")
+    for item in re.findall(r"<small>[^·<]*·([^<]*)</small>", found):
+        values = [v.strip().split(" ", 1)[1].casefold() for v in item.split("·") if v.strip()]
+        assert len(values) == len(set(values)), item
+    assert "No identity matches" in client.request("/search?q=zzzqqqxxx").body
+    assert review.distinct_matches(["name jdoe", "login jdoe", "name JDoe", "email j@x"]) == [
+        "name/login jdoe",
+        "email j@x",
+    ]
+
+
+def test_a_pending_lock_shows_on_the_identity_page(client: Client, raw: Any) -> None:
+    identity = raw.execute(
+        "select id from cppa_identity.identity where not is_locked order by id limit 1"
+    ).fetchone()[0]
+    form = {"action": "lock", "a": identity, "next": f"/identity/{identity}"}
+    assert client.request("/decide", {**form, "csrf": client.csrf()}).status == 303
+    page = client.request(f"/identity/{identity}").body
+    assert 'id="pending-lock"' in page and "lock recorded (decision" in page
+    assert "Lock this identity" not in page
+    assert client.request("/undo", {"csrf": client.csrf(), "next": "/"}).status == 303
+    assert "Lock this identity" in client.request(f"/identity/{identity}").body
+
+
+def test_the_runs_page_says_how_long_each_run_took(client: Client) -> None:
+    page = client.request("/runs").body
+    assert "<th>took</th>" in page
+    assert re.search(r'<td class="num duration">[\d.]+ s</td>', page), page[-2000:]
+
+
 def test_cli_accept_takes_the_same_filters(raw: Any) -> None:
     selection = review.Selection(0.45, 0.6, None, "mailing_list")
     wanted = {c.candidate_id for c in review.candidates(raw, None, selection)}
@@ -485,7 +535,10 @@ def test_a_reader_may_look_but_not_decide(built: dbmod.Database, raw: Any) -> No
         before = written(raw)
         c = Client(server.url)
         c.sign_in(server.token)
-        assert c.request("/").status == 200
+        queue = c.request("/")
+        assert queue.status == 200 and "this login reads only" in queue.body
+        assert 'data-key="a"' not in queue.body and 'id="batch"' not in queue.body
+        assert "Lock this identity" not in c.request("/identity/1").body
         assert "may not run the merge" in c.request("/runs").body
         candidate = review.candidates(raw, 1)[0]
         form = {"action": "same", "a": candidate.identity_a, "b": candidate.identity_b}
@@ -621,6 +674,7 @@ def test_review_in_a_browser(
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -646,9 +700,23 @@ def test_review_in_a_browser(
         wait.until(staleness_of(old))
         return str(wait.until(lambda b: b.find_element(By.CSS_SELECTOR, css).text or " "))
 
+    def in_view(element: Any) -> bool:
+        return bool(
+            browser.execute_script(
+                "const r = arguments[0].getBoundingClientRect();"
+                " return r.top >= 0 && r.bottom <= window.innerHeight;",
+                element,
+            )
+        )
+
     try:
         browser.get(f"{served.url}/?token={served.token}")
         assert browser.current_url == served.url + "/"
+        keys = browser.find_element(By.ID, "keys")
+        browser.find_element(By.TAG_NAME, "body").send_keys("?")
+        assert keys.get_attribute("open") is not None and "next undecided" in keys.text
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+        assert keys.get_attribute("open") is None
         pairs = browser.find_elements(By.CSS_SELECTOR, "article.pair")
         assert len(pairs) >= 2
         body = browser.find_element(By.TAG_NAME, "body")
@@ -671,7 +739,11 @@ def test_review_in_a_browser(
         assert decision[5] == raw.execute("select session_user").fetchone()[0]
         marked = browser.find_element(By.ID, f"c{a}-{b}")
         assert "decided" in marked.get_attribute("class")
-        assert "current" in marked.get_attribute("class")  # the review goes on from there
+        # the review goes on at the next undecided pair, and the message stays in view
+        now = browser.find_element(By.CSS_SELECTOR, "article.pair.current")
+        assert now.get_attribute("id") != marked.get_attribute("id")
+        assert "decided" not in now.get_attribute("class")
+        assert in_view(browser.find_element(By.CSS_SELECTOR, ".flash")) and in_view(now)
 
         undone = after(lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u"))
         assert f"undid decision {decision[0]}" in undone
@@ -721,6 +793,26 @@ def test_review_in_a_browser(
         assert browser.find_elements(By.CSS_SELECTOR, "svg.graph line")
         browser.save_screenshot(str(shots / "identity.png"))
 
+        # a run of decisions by keyboard alone: d, d, d…, each moving on; then u, u, u…
+        browser.get(served.url + "/")
+        decided_before = len(browser.find_elements(By.CSS_SELECTOR, "article.pair.decided"))
+        undecided = len(browser.find_elements(By.CSS_SELECTOR, "article.pair:not(.decided)"))
+        rounds = min(12, undecided - 1)
+        assert rounds >= 5
+        for _ in range(rounds):
+            was = browser.find_element(By.CSS_SELECTOR, "article.pair.current").get_attribute("id")
+            said = after(lambda: browser.find_element(By.TAG_NAME, "body").send_keys("d"))
+            assert "dismiss" in said
+            assert "decided" in browser.find_element(By.ID, was).get_attribute("class")
+            now = browser.find_element(By.CSS_SELECTOR, "article.pair.current")
+            assert now.get_attribute("id") != was and "decided" not in now.get_attribute("class")
+        browser.save_screenshot(str(shots / "keyboard.png"))
+        for _ in range(rounds):
+            assert "undid decision" in after(
+                lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
+            )
+        assert len(browser.find_elements(By.CSS_SELECTOR, "article.pair.decided")) == decided_before
+
         browser.get(served.url + "/decisions")
         assert browser.find_elements(By.CSS_SELECTOR, "tr.undone")
         browser.save_screenshot(str(shots / "decisions.png"))
@@ -744,13 +836,16 @@ def test_a_run_from_the_page_leaves_the_servers_environment_alone(
     seen: set[tuple[tuple[str, str | None], ...]] = set()
     assert client.request("/runs", {"csrf": client.csrf("/runs")}).status == 303
     deadline = time.monotonic() + 300
-    page = ""
+    page, refreshed = "", False
     while time.monotonic() < deadline and len(seen) < 2:
         seen.add(tuple((k, os.environ.get(k)) for k in watched))
         page = client.request("/runs").body
+        refreshed |= 'http-equiv="refresh"' in page and 'id="live"' in page
         if re.search(r"run started here at [\d:]+: (success|failed|noop)", page):
             break
         time.sleep(0.02)
     assert seen == {tuple(watched.items())}
     assert re.search(r"run started here at [\d:]+: success \(run \d+\)", page), page[-1500:]
+    assert refreshed, "while the run ran, the page refreshed itself"
+    assert 'http-equiv="refresh"' not in page
     assert raw.execute("select count(*) from cppa_ops.runs").fetchone()[0] == before + 1

@@ -250,7 +250,34 @@ def search(conn: psycopg.Connection[Any], query: str, limit: int = SHOW_LIMIT) -
         raise UsageError(f"a search is at most {SEARCH_MAX} characters, not {len(query)}")
     if not relation_exists(conn, MARTS, "identity_search_term"):
         return []  # marts published before search terms existed: the next run adds them
-    return [Hit(**r) for r in _rows(conn, "search", {"q": query, "limit": limit})]
+    return [
+        Hit(**{**r, "matched": distinct_matches(r["matched"])})
+        for r in _rows(conn, "search", {"q": query, "limit": limit})
+    ]
+
+
+def distinct_matches(matched: list[str]) -> list[str]:
+    """What matched, each value once ("login/name jdoe", not "login jdoe" and
+    "name jdoe" and "name JDoe")."""
+    kinds: dict[str, list[str]] = {}
+    shown: dict[str, str] = {}
+    for item in matched:
+        kind, _, value = item.partition(" ")
+        key = " ".join(value.casefold().split())
+        shown.setdefault(key, value)
+        if kind not in kinds.setdefault(key, []):
+            kinds[key].append(kind)
+    return [f"{'/'.join(kinds[key])} {value}" for key, value in shown.items()]
+
+
+def lock_pending(
+    conn: psycopg.Connection[Any], identity_id: int, locked: bool
+) -> dict[str, Any] | None:
+    """A lock (unlock) of this identity recorded and not yet applied by a run."""
+    found = _rows(conn, "lock_pending", {"id": identity_id})
+    if found and (found[0]["action"] == "lock") != locked:
+        return found[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -483,9 +510,11 @@ def conflicts(conn: psycopg.Connection[Any]) -> list[Conflict]:
 
 
 def candidate_summary(conn: psycopg.Connection[Any]) -> dict[str, dict[str, int]]:
-    """Candidate counts per reason and per score band."""
+    """Candidate counts per reason, per score band and per platform."""
     require_marts(conn)
-    out: dict[str, dict[str, int]] = {"reason": {}, "score": {}}
+    out: dict[str, dict[str, int]] = {"reason": {}, "score": {}, "platform": {}}
+    for kind, label, n in conn.execute(_sql("candidate_platforms")).fetchall():
+        out[str(kind)][str(label)] = int(n)
     counted = (  # counted by the run; marts of an earlier version: counted here
         "candidate_summary_mart"
         if relation_exists(conn, MARTS, "identity_candidate_summary")

@@ -400,6 +400,7 @@ def queue(request: Request) -> Response:
     return render(
         request,
         "queue.html",
+        may_decide=_may(state, REVIEWER),
         page=found,
         groups=groups,
         steps={c.candidate_id: review.waterfall(c.reasons, weights) for c in found.candidates},
@@ -530,9 +531,15 @@ def identity(request: Request) -> Response:
             if owner is not None and owner != wanted:
                 return RedirectResponse(f"/identity/{owner}", status_code=303)
             raise NotFound(f"there is no identity or profile {wanted}")
-    shown = found[0]
+        shown = found[0]
+        pending = review.lock_pending(conn, wanted, bool(shown.identity["is_locked"]))
     return render(
-        request, "identity.html", shown=shown, graph=layout(shown.profiles, shown.evidence)
+        request,
+        "identity.html",
+        shown=shown,
+        graph=layout(shown.profiles, shown.evidence),
+        pending=pending,
+        may_decide=_may(state, REVIEWER),
     )
 
 
@@ -578,14 +585,19 @@ def runs(request: Request) -> Response:
     may_run = _may_run(state)
     with state.lock:
         current = dict(state.run)
-    return render(request, "runs.html", recent=recent, may_run=may_run, current=current)
+    live = current.get("state") == "running" or any(r["finished_at"] is None for r in recent)
+    return render(request, "runs.html", recent=recent, may_run=may_run, current=current, live=live)
+
+
+def _may(state: State, job: str) -> bool:
+    """Whether this login may do a job (run the merge, decide): anyone who can
+    connect before `grants`, the job role's members after."""
+    with wrap_db_errors("serve"), connect(state.database) as conn:
+        return not grants_applied(conn) or role_for(conn, job) is not None
 
 
 def _may_run(state: State) -> bool:
-    """Whether this login may run the merge: anyone who can connect before
-    `grants`, the transformer role's members after."""
-    with wrap_db_errors("serve"), connect(state.database) as conn:
-        return not grants_applied(conn) or role_for(conn, TRANSFORMER) is not None
+    return _may(state, TRANSFORMER)
 
 
 def _start_run(state: State) -> None:

@@ -277,7 +277,9 @@ order by d.decision_id desc
 limit %(limit)s offset %(offset)s;
 
 -- name: runs
-select run_id, started_at, finished_at, outcome, counts, message, run_by
+select
+    run_id, started_at, finished_at, outcome, counts, message, run_by,
+    extract(epoch from coalesce(finished_at, clock_timestamp()) - started_at) as seconds
 from cppa_ops.runs
 order by run_id desc
 limit %(limit)s;
@@ -290,3 +292,25 @@ select identity_id from cppa_identity.identity_node where node_id = %(id)s;
 select count(*)
 from cppa_identity.identity_merge_candidate as c
 where {candidate_filter};
+
+-- name: candidate_platforms
+-- How many candidates have a profile of each platform on either side (the
+-- counts beside the queue's Platform filter).
+select 'platform' as kind, p.type as label, count(distinct c.candidate_id) as n
+from cppa_identity.identity_merge_candidate as c
+cross join lateral (values (c.identity_a), (c.identity_b)) as side (identity_id)
+inner join cppa_identity.identity_profile as p on p.identity_id = side.identity_id
+group by p.type;
+
+-- name: lock_pending
+-- The lock or unlock of this identity in force, newest first (the identity page
+-- shows one the next run has not applied yet).
+select d.decision_id, d.action
+from cppa_raw.manual_decisions as d
+where d.action in ('lock', 'unlock') and d.node_a = %(id)s
+    and not exists (
+        select from cppa_raw.manual_decisions as r
+        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
+    )
+order by d.decision_id desc
+limit 1;
