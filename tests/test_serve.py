@@ -726,7 +726,12 @@ def test_review_in_a_browser(
         assert second.get_attribute("id") == pairs[1].get_attribute("id")
         a, b = (int(x) for x in second.get_attribute("data-candidate").split("-"))
         browser.save_screenshot(str(shots / "queue.png"))
-        before = raw.execute("select count(*) from cppa_raw.manual_decisions").fetchone()[0]
+        in_force_sql = (
+            "select count(*) from cppa_raw.manual_decisions as d where not exists ("
+            " select from cppa_raw.manual_decisions as r where r.revokes_decision_id = d.decision_id)"
+            " and d.action <> 'revoke'"
+        )
+        before = raw.execute(in_force_sql).fetchone()[0]
 
         body = browser.find_element(By.TAG_NAME, "body")
         status = after(lambda: body.send_keys("a"))  # accept
@@ -748,12 +753,7 @@ def test_review_in_a_browser(
         undone = after(lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u"))
         assert f"undid decision {decision[0]}" in undone
         assert "decided" not in browser.find_element(By.ID, f"c{a}-{b}").get_attribute("class")
-        in_force = raw.execute(
-            "select count(*) from cppa_raw.manual_decisions as d where not exists ("
-            " select from cppa_raw.manual_decisions as r where r.revokes_decision_id = d.decision_id)"
-            " and d.action <> 'revoke'"
-        ).fetchone()[0]
-        assert in_force == before
+        assert raw.execute(in_force_sql).fetchone()[0] == before
 
         # a filtered batch: the count first, then one batch
         reason = raw.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -44,6 +45,22 @@ def import_format(path: str, fmt: str) -> str:
         raise UsageError(f"--format must be jsonl or mailmap, not {fmt!r}")
     typer.echo(f"reading {path} as {kind} ({why})", err=True)
     return kind
+
+
+PROGRESS_LINES = 10_000  # a progress line on stderr this often when not on a terminal
+
+
+def _every(lines: int, quiet: bool) -> Callable[[], None]:
+    """A tick that says how far an import got, every `lines` lines (none with --json)."""
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if not quiet and done % lines == 0:
+            typer.echo(f"… {done} lines read", err=True)
+
+    return tick
 
 
 @app.command("import")
@@ -94,7 +111,9 @@ def import_(
                     conn, lines, strict=strict, source=source, tick=lambda: bar.advance(task)
                 )
         else:
-            result = importer(conn, lines, strict=strict, source=source)
+            result = importer(
+                conn, lines, strict=strict, source=source, tick=_every(PROGRESS_LINES, as_json)
+            )
     if as_json:
         echo_json({"format": kind, **result.as_dict()})
     else:

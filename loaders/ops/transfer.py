@@ -204,6 +204,10 @@ def import_jsonl(
     refs = calls.References(conn)
     claimed: dict[str, list[int]] = {}  # ids this import found already there, per kind
     seen: dict[Any, int] = {}  # observation lines per profile so far
+    # into an empty database (a restore) nothing can be there already: every row
+    # found would be one this import wrote, which the lookups exclude anyway; so
+    # they are skipped (they were two round trips a line and a growing array)
+    fresh = raw_is_empty(conn)
 
     def call(name: str, args: dict[str, Any], ref: Any) -> None:
         try:
@@ -212,7 +216,7 @@ def import_jsonl(
             if name == "remove_email" and _removed_already(conn, refs, args):
                 return  # a re-import: that email was removed the first time
             raise
-        found = _already_there(conn, name, resolved, claimed, seen)
+        found = None if fresh else _already_there(conn, name, resolved, claimed, seen)
         if found is not None:
             claimed.setdefault(name, []).append(found)
             refs.remember(ref, Found(found))
@@ -240,6 +244,20 @@ def import_jsonl(
         return functools.partial(call, name, args, item.get("ref"))
 
     return _run_import(conn, lines, strict, tick, parse)
+
+
+def raw_is_empty(conn: psycopg.Connection[Any]) -> bool:
+    """No raw table holds a row."""
+    from .project import raw_tables
+
+    return not conn.execute(
+        sql.SQL("select {}").format(
+            sql.SQL(" or ").join(
+                sql.SQL("exists (select from cppa_raw.{})").format(sql.Identifier(t))
+                for t in raw_tables()
+            )
+        )
+    ).fetchone()[0]  # type: ignore[index]
 
 
 @dataclass(frozen=True)

@@ -561,3 +561,30 @@ def test_redaction_leaves_no_address_in_any_format(
     again = invoke("export", "--format", "jsonl", "--redact-emails").stdout
     other = invoke("export", "--format", "jsonl", "--redact-emails", "--redact-key", "k2").stdout
     assert again == outputs["jsonl"] and other != again
+
+
+def test_a_long_import_says_how_far_it_got(database: dbmod.Database, tmp_path: Path) -> None:
+    """Off a terminal (a schedule's log), a line every 10,000 lines read."""
+    long = tmp_path / "long.mailmap"
+    long.write_text("# a comment\n" * 20_000 + "Ann <ann@x.example>\n")
+    said = invoke("import", str(long))
+    assert "… 10000 lines read" in said.stderr and "… 20000 lines read" in said.stderr
+    assert "imported 1 of 20001 lines" in said.stdout
+    assert "lines read" not in invoke("import", str(long), "--json").stderr
+
+
+def test_an_import_into_a_database_that_holds_rows_adds_nothing_twice(
+    database: dbmod.Database, tmp_path: Path
+) -> None:
+    """The lookups an import into an empty database skips still guard one into a
+    database that holds the rows: the same dump twice writes its rows once."""
+    L.get_or_create_github_account(5, "octo", "Octo Cat")
+    profile, _ = L.get_or_create_mailing_list_profile("Ann", "ann@x.example")
+    L.add_email(profile, "ann@y.example")
+    dump = tmp_path / "dump.jsonl"
+    invoke("export", "-o", str(dump))
+    with psycopg.connect(database.conninfo) as conn:
+        before = conn.execute("select count(*) from cppa_raw.emails").fetchone()[0]
+    invoke("import", str(dump))
+    with psycopg.connect(database.conninfo) as conn:
+        assert conn.execute("select count(*) from cppa_raw.emails").fetchone()[0] == before
