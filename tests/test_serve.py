@@ -460,6 +460,31 @@ def test_the_runs_page_says_how_long_each_run_took(client: Client) -> None:
     assert re.search(r'<td class="num duration">[\d.]+ s</td>', page), page[-2000:]
 
 
+def test_batch_dismiss_and_different_are_one_batch_each(client: Client, raw: Any) -> None:
+    """ "dismiss all…" and "all different…" take the queue's filter, show the count
+    first, and record one batch that u undoes, as "accept all…" does."""
+    reason = raw.execute(
+        "select split_part(r, ':', 1), count(distinct c.candidate_id)"
+        " from cppa_identity.identity_merge_candidate as c, unnest(c.reasons) as r"
+        " group by 1 order by 2, 1 limit 1"
+    ).fetchone()
+    for action, words in (("dismiss", "dismissed"), ("different", "recorded as different")):
+        shown = client.request(f"/accept?reason={reason[0]}&action={action}")
+        assert shown.status == 200 and f'<span id="count">{reason[1]}</span>' in shown.body
+        form = {"reason": reason[0], "action": action, "expected": reason[1]}
+        assert client.request("/accept", {**form, "csrf": client.csrf()}).status == 303
+        said = client.request("/").body
+        assert f"{words} {reason[1]} candidates" in said, said[:3000]
+        batch = raw.execute(
+            "select batch_id, count(*), min(action) from cppa_raw.manual_decisions"
+            " where batch_id is not null group by 1 order by 1 desc limit 1"
+        ).fetchone()
+        assert batch[1:] == (reason[1], action)
+        assert client.request("/undo", {"csrf": client.csrf(), "next": "/"}).status == 303
+        assert f"batch {batch[0]}" in client.request("/").body
+    assert client.request("/accept?action=merge").status == 400
+
+
 def test_cli_accept_takes_the_same_filters(raw: Any) -> None:
     selection = review.Selection(0.45, 0.6, None, "mailing_list")
     wanted = {c.candidate_id for c in review.candidates(raw, None, selection)}
@@ -812,6 +837,29 @@ def test_review_in_a_browser(
                 lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
             )
         assert len(browser.find_elements(By.CSS_SELECTOR, "article.pair.decided")) == decided_before
+
+        # a namesake group decided in one action ("all different people"), then undone
+        browser.get(served.url + "/")
+        button = browser.find_element(By.CSS_SELECTOR, "form.group-decide button.different")
+        group = button.get_attribute("data-group")
+        members = len(
+            browser.find_elements(
+                By.CSS_SELECTOR, f'form.group-decide button.different[data-group="{group}"]'
+            )
+        )
+        assert members == 1
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        said = after(button.click)
+        batch = raw.execute(
+            "select batch_id, count(*) from cppa_raw.manual_decisions"
+            " where source = 'web' and action = 'different' and batch_id is not null"
+            " group by 1 order by 1 desc limit 1"
+        ).fetchone()
+        assert f"recorded as different {batch[1]} candidates" in said and batch[1] >= 2
+        browser.save_screenshot(str(shots / "group.png"))
+        assert f"batch {batch[0]}" in after(
+            lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
+        )
 
         browser.get(served.url + "/decisions")
         assert browser.find_elements(By.CSS_SELECTOR, "tr.undone")

@@ -31,7 +31,12 @@ SHOW_LIMIT = 20
 @cache
 def _sql(name: str) -> str:
     statements = named_statements(REVIEW_SQL)
-    return statements[name].replace("{candidate_filter}", statements["candidate_filter"])
+    rows = statements["candidate_rows"].rstrip().rstrip(";")
+    return (
+        statements[name]
+        .replace("{candidate_filter}", statements["candidate_filter"])
+        .replace("{candidate_rows}", rows)
+    )
 
 
 def _rows(conn: psycopg.Connection[Any], name: str, params: Any = None) -> list[dict[str, Any]]:
@@ -351,6 +356,18 @@ def candidates(
     ]
 
 
+def candidates_between(
+    conn: psycopg.Connection[Any], pairs: list[tuple[int, int]]
+) -> list[Candidate]:
+    """The candidates between these pairs of identities, best first."""
+    require_marts(conn)
+    params = {"a": [a for a, _ in pairs], "b": [b for _, b in pairs]}
+    return [
+        Candidate(**{**r, "score": float(r["score"])})
+        for r in _rows(conn, "candidates_between", params)
+    ]
+
+
 @dataclass
 class QueuePage:
     """One page of the review queue: candidates grouped by their first identity,
@@ -444,36 +461,53 @@ class Accepted:
     refused: list[tuple[Candidate, str]]
 
 
+BATCH_ACTIONS = ("same", "dismiss", "different")
+
+
 def accept_candidates(
     conn: psycopg.Connection[Any],
     selection: Selection,
     note: str = "",
     dry_run: bool = False,
     source: str = "cli",
+    action: str = "same",
 ) -> Accepted:
-    """Record "same" for every candidate of the selection (a score band, a reason
-    kind, a platform), all in one transaction and one batch that `revoke --batch`
-    undoes. A pair a decision in force settles is reported, not recorded.
-    dry_run: the same report, nothing written."""
+    """Record `action` ("same" by default; "dismiss", "different") for every
+    candidate of the selection (a score band, a reason kind, a platform), all in
+    one transaction and one batch that `revoke --batch` undoes. A pair a decision
+    in force settles is reported, not recorded. dry_run: the same report, nothing
+    written."""
+    return decide_candidates(conn, candidates(conn, None, selection), action, note, dry_run, source)
+
+
+def decide_candidates(
+    conn: psycopg.Connection[Any],
+    found: list[Candidate],
+    action: str,
+    note: str = "",
+    dry_run: bool = False,
+    source: str = "cli",
+) -> Accepted:
+    """One decision (`action`) per candidate, all in one batch (see accept_candidates)."""
     from ..decisions import check_decision, new_batch, record_decision
 
-    found = candidates(conn, None, selection)
+    if action not in BATCH_ACTIONS:
+        raise UsageError(f"a batch decides one of {', '.join(BATCH_ACTIONS)}, not {action!r}")
     done = Accepted(None, [], [])
+    verb = {"same": "accepted", "dismiss": "dismissed", "different": "different:"}[action]
     with conn.transaction(force_rollback=dry_run):
         # a dry run checks each decision as recording it would, and uses up no id
         done.batch = new_batch(conn) if found and not dry_run else None
         for c in found:
-            why = (
-                f"accepted candidate {c.candidate_id} (score {c.score:.2f}: {'; '.join(c.reasons)})"
-            )
+            why = f"{verb} candidate {c.candidate_id} (score {c.score:.2f}: {'; '.join(c.reasons)})"
             try:
                 if dry_run:
-                    check_decision("same", c.identity_a, c.identity_b, conn=conn)
+                    check_decision(action, c.identity_a, c.identity_b, conn=conn)
                     done.accepted.append(c)
                     continue
                 with conn.transaction():
                     record_decision(
-                        "same",
+                        action,
                         c.identity_a,
                         c.identity_b,
                         reason=f"{note}; {why}" if note else why,

@@ -485,39 +485,79 @@ def revoke(request: Request) -> Response:
     return RedirectResponse(_next(form), status_code=303)
 
 
+def _batch_action(params: Any) -> str:
+    action = params.get("action") or "same"
+    if action not in review.BATCH_ACTIONS:
+        raise UsageError(
+            f"action must be one of {', '.join(review.BATCH_ACTIONS)}, not {str(action)[:40]!r}"
+        )
+    return str(action)
+
+
 @handled
 def accept(request: Request) -> Response:
-    """GET: how many candidates the filter selects and what accepting them would
-    do (a dry run); POST: accept them, one batch."""
+    """GET: how many candidates the filter selects and what deciding them all
+    (accept, dismiss or different) would do (a dry run); POST: do it, one batch."""
     state = _state(request)
     if request.method == "GET":
         selection, kept = _selection(request.query_params)
+        action = _batch_action(request.query_params)
         with working_as(state, REVIEWER) as conn:
-            done = review.accept_candidates(conn, selection, dry_run=True)
-        return render(request, "accept.html", done=done, kept=kept)
+            done = review.accept_candidates(conn, selection, dry_run=True, action=action)
+        return render(request, "accept.html", done=done, kept=kept, action=action)
     form = _form(request)
     selection, kept = _selection(form)
+    action = _batch_action(form)
     expected = _int(form.get("expected"), "expected")
     with working_as(state, REVIEWER) as conn:
-        preview = review.accept_candidates(conn, selection, dry_run=True)
+        preview = review.accept_candidates(conn, selection, dry_run=True, action=action)
         if len(preview.accepted) != expected:
             raise DecisionRefused(
                 f"the filter now selects {len(preview.accepted)} candidates, not the"
-                f" {expected} shown: nothing was accepted; look again"
+                f" {expected} shown: nothing was recorded; look again"
             )
         done = review.accept_candidates(
-            conn, selection, note=str(form.get("note", "")), source="web"
+            conn, selection, note=str(form.get("note", "")), source="web", action=action
         )
         conn.commit()
+    _said_batch(state, done, action)
+    return RedirectResponse("/?" + urlencode(kept), status_code=303)
+
+
+def _said_batch(state: State, done: review.Accepted, action: str) -> None:
     if done.batch is not None:
         with state.lock:
             state.undo.append(Undo(batch=done.batch))
+    verb = {"same": "accepted", "dismiss": "dismissed", "different": "recorded as different"}
     state.say(
         "done",
-        f"accepted {len(done.accepted)} candidates, skipped {len(done.refused)}"
+        f"{verb[action]} {len(done.accepted)} candidates, skipped {len(done.refused)}"
         + (f"; batch {done.batch} (u undoes it)" if done.batch is not None else ""),
     )
-    return RedirectResponse("/?" + urlencode(kept), status_code=303)
+
+
+@handled
+def group(request: Request) -> Response:
+    """One decision for a group of candidates as the queue shows them (a
+    namesake group: "these are all different people", or dismiss them all),
+    one batch that `u` undoes."""
+    state = _state(request)
+    form = _form(request)
+    action = _batch_action(form)
+    pairs = []
+    for value in form.getlist("pair"):
+        a, _, b = str(value).partition("-")
+        pairs.append((_int(a, "pair"), _int(b, "pair")))
+    if not pairs:
+        raise UsageError("a group decision needs the group's pairs")
+    with working_as(state, REVIEWER) as conn:
+        found = review.candidates_between(conn, pairs)
+        done = review.decide_candidates(
+            conn, found, action, note=str(form.get("note", "")), source="web"
+        )
+        conn.commit()
+    _said_batch(state, done, action)
+    return RedirectResponse(_next(form), status_code=303)
 
 
 @handled
@@ -695,6 +735,7 @@ def create_app(
             Route("/undo", undo, methods=["POST"]),
             Route("/revoke", revoke, methods=["POST"]),
             Route("/accept", accept, methods=["GET", "POST"]),
+            Route("/group", group, methods=["POST"]),
             Route("/identity/{id}", identity),
             Route("/search", search),
             Route("/decisions", decisions),

@@ -92,12 +92,7 @@ order by changed_at;
 -- Candidates scoring at least min_score (and below max_score), carrying a reason
 -- of that kind (reasons read "kind: detail") and a profile of that platform on
 -- either side when given, best first; `limit` of them (NULL: all).
-select
-    c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,
-    b.display_name as name_b, c.score, c.reasons
-from cppa_identity.identity_merge_candidate as c
-inner join cppa_identity.identity as a on a.id = c.identity_a
-inner join cppa_identity.identity as b on b.id = c.identity_b
+{candidate_rows}
 where {candidate_filter}
 order by c.score desc, c.identity_a, c.identity_b
 limit %(limit)s;
@@ -314,3 +309,18 @@ where d.action in ('lock', 'unlock') and d.node_a = %(id)s
     )
 order by d.decision_id desc
 limit 1;
+
+-- name: candidate_rows
+-- A candidate with both identities' names (the candidates' statements start so).
+select
+    c.candidate_id, c.identity_a, a.display_name as name_a, c.identity_b,
+    b.display_name as name_b, c.score, c.reasons
+from cppa_identity.identity_merge_candidate as c
+inner join cppa_identity.identity as a on a.id = c.identity_a
+inner join cppa_identity.identity as b on b.id = c.identity_b;
+
+-- name: candidates_between
+-- The candidates between these pairs of identities (given as two arrays).
+{candidate_rows}
+where (c.identity_a, c.identity_b) in (select * from unnest(%(a)s::bigint [], %(b)s::bigint []))
+order by c.score desc, c.identity_a, c.identity_b;
