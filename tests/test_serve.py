@@ -38,7 +38,7 @@ from loaders.ops.roles import apply_grants, role_names
 from loaders.ops.runs import run
 from loaders.web.app import create_app, server_config
 
-PAGES = ("/", "/search?q=jensen", "/decisions", "/runs", "/identity/1", "/accept")
+PAGES = ("/", "/search?q=jensen", "/decisions", "/runs", "/identity/1", "/accept", "/audit")
 WRITTEN = ("cppa_raw.manual_decisions", "cppa_ops.runs")  # all the pages can write
 
 
@@ -485,6 +485,27 @@ def test_batch_dismiss_and_different_are_one_batch_each(client: Client, raw: Any
     assert client.request("/accept?action=merge").status == 400
 
 
+def test_the_audit_page_lists_automatic_merges_by_evidence(client: Client, raw: Any) -> None:
+    counts = dict(
+        raw.execute(
+            "select evidence, count(*) from cppa_identity.identity_evidence group by 1"
+        ).fetchall()
+    )
+    page = client.request("/audit").body
+    for kind in review.audit_kinds():
+        assert f"{kind['evidence']} ({counts.get(kind['evidence'], 0)})" in page
+    assert "manual_same (" not in page
+    kind = max((k for k in counts if k not in ("lock", "manual_same")), key=counts.get)
+    listed = client.request(f"/audit?evidence={kind}").body
+    assert listed.count('class="different split-out"') == min(counts[kind], 200)
+    assert client.request("/audit?evidence=nope").status == 400
+    identity = raw.execute(
+        "select id from cppa_identity.identity where profile_count > 1 and not is_locked"
+        " order by id limit 1"
+    ).fetchone()[0]
+    assert "Split out" in client.request(f"/identity/{identity}").body
+
+
 def test_cli_accept_takes_the_same_filters(raw: Any) -> None:
     selection = review.Selection(0.45, 0.6, None, "mailing_list")
     wanted = {c.candidate_id for c in review.candidates(raw, None, selection)}
@@ -858,6 +879,25 @@ def test_review_in_a_browser(
         assert f"recorded as different {batch[1]} candidates" in said and batch[1] >= 2
         browser.save_screenshot(str(shots / "group.png"))
         assert f"batch {batch[0]}" in after(
+            lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
+        )
+
+        # audit: the automatic merges by evidence; a profile split out from there, undone
+        kind = raw.execute(
+            "select evidence from cppa_identity.identity_evidence as e"
+            " join cppa_identity.base_profile as p on p.id = e.node_b"
+            " where evidence not in ('lock', 'manual_same') group by 1 order by count(*) desc limit 1"
+        ).fetchone()[0]
+        browser.get(f"{served.url}/audit?evidence={kind}")
+        split = browser.find_element(By.CSS_SELECTOR, "button.split-out")
+        profile = split.get_attribute("data-profile")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", split)
+        browser.save_screenshot(str(shots / "audit.png"))
+        assert f"split {profile}" in after(split.click)
+        assert raw.execute(
+            "select action, node_a from cppa_raw.manual_decisions order by decision_id desc limit 1"
+        ).fetchone() == ("split", int(profile))
+        assert "undid decision" in after(
             lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
         )
 

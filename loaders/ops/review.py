@@ -559,6 +559,24 @@ def candidate_summary(conn: psycopg.Connection[Any]) -> dict[str, dict[str, int]
     return out
 
 
+def audit_kinds() -> list[dict[str, Any]]:
+    """The kinds of evidence that merge without a person, weakest first."""
+    return sorted(
+        (
+            r
+            for r in project.seed_rows("evidence_kinds")
+            if str(r["merges"]).lower() == "true" and r["evidence"] not in ("lock", "manual_same")
+        ),
+        key=lambda r: (int(r["strength"]), r["evidence"]),
+    )
+
+
+def audit_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
+    """How many evidence rows of each kind the published identities hold."""
+    require_marts(conn)
+    return {str(k): int(n) for k, n in conn.execute(_sql("audit_counts")).fetchall()}
+
+
 def audit(conn: psycopg.Connection[Any], evidence: str, limit: int) -> list[dict[str, Any]]:
     """Automatic merges made on one kind of evidence, for spot checks."""
     require_marts(conn)

@@ -584,6 +584,26 @@ def identity(request: Request) -> Response:
 
 
 @handled
+def audit(request: Request) -> Response:
+    """The automatic merges by the evidence that made them, weakest kinds first,
+    with a split button on each (the CLI's `audit --evidence`)."""
+    state = _state(request)
+    evidence = request.query_params.get("evidence", "")
+    with working_as(state, READER) as conn:
+        counts = review.audit_counts(conn)
+        rows = review.audit(conn, evidence, 200) if evidence else []
+    return render(
+        request,
+        "audit.html",
+        kinds=review.audit_kinds(),
+        counts=counts,
+        evidence=evidence,
+        rows=rows,
+        may_decide=_may(state, REVIEWER),
+    )
+
+
+@handled
 def search(request: Request) -> Response:
     state = _state(request)
     q = request.query_params.get("q", "")
@@ -738,6 +758,7 @@ def create_app(
             Route("/group", group, methods=["POST"]),
             Route("/identity/{id}", identity),
             Route("/search", search),
+            Route("/audit", audit),
             Route("/decisions", decisions),
             Route("/runs", runs, methods=["GET", "POST"]),
             Route("/login", login, methods=["GET", "POST"]),

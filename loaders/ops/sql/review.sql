@@ -324,3 +324,6 @@ inner join cppa_identity.identity as b on b.id = c.identity_b;
 {candidate_rows}
 where (c.identity_a, c.identity_b) in (select * from unnest(%(a)s::bigint [], %(b)s::bigint []))
 order by c.score desc, c.identity_a, c.identity_b;
+
+-- name: audit_counts
+select e.evidence, count(*) from cppa_identity.identity_evidence as e group by e.evidence;
