@@ -585,6 +585,13 @@ def test_a_reader_may_look_but_not_decide(built: dbmod.Database, raw: Any) -> No
         assert queue.status == 200 and "this login reads only" in queue.body
         assert 'data-key="a"' not in queue.body and 'id="batch"' not in queue.body
         assert "Lock this identity" not in c.request("/identity/1").body
+        kind = raw.execute(
+            "select evidence from cppa_identity.identity_evidence"
+            " where evidence not in ('lock', 'manual_same') group by 1 order by count(*) desc"
+            " limit 1"
+        ).fetchone()[0]
+        audited = c.request(f"/audit?evidence={kind}").body
+        assert "<td>" in audited and "split-out" not in audited
         assert "may not run the merge" in c.request("/runs").body
         candidate = review.candidates(raw, 1)[0]
         form = {"action": "same", "a": candidate.identity_a, "b": candidate.identity_b}
