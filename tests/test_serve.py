@@ -563,6 +563,34 @@ def test_serve_prints_one_address_and_serves_it(built: dbmod.Database, raw: Any)
         assert process.wait(20) == 0
 
 
+def test_a_run_from_the_page_leaves_the_servers_environment_alone(
+    served: Served, client: Client, raw: Any
+) -> None:
+    """dbt's sessions take their role and watermark from PGOPTIONS: a run started
+    from the page does that in a process of its own, so the pages' connections
+    (opened meanwhile, in the server's threads) never see them."""
+    sample.load(sample.generate(2, seed=11), source="test")  # something for the run to do
+    dbmod.close_pool()
+    before = raw.execute("select count(*) from cppa_ops.runs").fetchone()[0]
+    watched = {k: os.environ.get(k) for k in ("PGOPTIONS", "CPPA_IDENTITY_DBT_PASSWORD")}
+    seen: set[tuple[tuple[str, str | None], ...]] = set()
+    assert client.request("/runs", {"csrf": client.csrf("/runs")}).status == 303
+    deadline = time.monotonic() + 300
+    page, refreshed = "", False
+    while time.monotonic() < deadline and len(seen) < 2:
+        seen.add(tuple((k, os.environ.get(k)) for k in watched))
+        page = client.request("/runs").body
+        refreshed |= 'http-equiv="refresh"' in page and 'id="live"' in page
+        if re.search(r"run started here at [\d:]+: (success|failed|noop)", page):
+            break
+        time.sleep(0.02)
+    assert seen == {tuple(watched.items())}
+    assert re.search(r"run started here at [\d:]+: success \(run \d+\)", page), page[-1500:]
+    assert refreshed, "while the run ran, the page refreshed itself"
+    assert 'http-equiv="refresh"' not in page
+    assert raw.execute("select count(*) from cppa_ops.runs").fetchone()[0] == before + 1
+
+
 def test_a_reader_may_look_but_not_decide(built: dbmod.Database, raw: Any) -> None:
     """Decisions go through the CLI's functions and roles: a login that is only
     a reader is refused, and nothing is written."""
@@ -916,31 +944,3 @@ def test_review_in_a_browser(
     finally:
         browser.save_screenshot(str(shots / "last.png"))
         browser.quit()
-
-
-def test_a_run_from_the_page_leaves_the_servers_environment_alone(
-    served: Served, client: Client, raw: Any
-) -> None:
-    """dbt's sessions take their role and watermark from PGOPTIONS: a run started
-    from the page does that in a process of its own, so the pages' connections
-    (opened meanwhile, in the server's threads) never see them."""
-    sample.load(sample.generate(2, seed=11), source="test")  # something for the run to do
-    dbmod.close_pool()
-    before = raw.execute("select count(*) from cppa_ops.runs").fetchone()[0]
-    watched = {k: os.environ.get(k) for k in ("PGOPTIONS", "CPPA_IDENTITY_DBT_PASSWORD")}
-    seen: set[tuple[tuple[str, str | None], ...]] = set()
-    assert client.request("/runs", {"csrf": client.csrf("/runs")}).status == 303
-    deadline = time.monotonic() + 300
-    page, refreshed = "", False
-    while time.monotonic() < deadline and len(seen) < 2:
-        seen.add(tuple((k, os.environ.get(k)) for k in watched))
-        page = client.request("/runs").body
-        refreshed |= 'http-equiv="refresh"' in page and 'id="live"' in page
-        if re.search(r"run started here at [\d:]+: (success|failed|noop)", page):
-            break
-        time.sleep(0.02)
-    assert seen == {tuple(watched.items())}
-    assert re.search(r"run started here at [\d:]+: success \(run \d+\)", page), page[-1500:]
-    assert refreshed, "while the run ran, the page refreshed itself"
-    assert 'http-equiv="refresh"' not in page
-    assert raw.execute("select count(*) from cppa_ops.runs").fetchone()[0] == before + 1
