@@ -63,14 +63,14 @@ def load(n: int) -> None:
 def served(database: dbmod.Database) -> tuple[str, Any]:
     import uvicorn
 
-    from loaders.web.app import create_app
+    from loaders.web.app import create_app, server_config
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     token = "bench"
     server = uvicorn.Server(
-        uvicorn.Config(create_app(database, token), log_level="warning", access_log=False)
+        server_config(create_app(database, token), log_level="warning", access_log=False)
     )
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
     while not server.started:
