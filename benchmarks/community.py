@@ -454,11 +454,18 @@ def _pick(rng: random.Random, weighted: W) -> str:
     return rng.choices([n for n, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
-def _coin(rng: random.Random, parts: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
+def _coin(
+    rng: random.Random, parts: tuple[tuple[str, ...], tuple[str, ...]], inner: float = 0.0
+) -> str:
+    """A name from a head and a tail part ("Falken" + "mann"); with probability
+    `inner`, a syllable between them ("Falkenomann"), as rare surnames are far
+    more varied than a head x tail list (a surname no list holds is carried by
+    few people: at most two full names per 2,000 people in real histories)."""
     head, tail = parts
     if not tail or tail == ("",):
         return rng.choice(head)
-    word = rng.choice(head) + rng.choice(tail)
+    middle = rng.choice(SYLLABLE_C) + rng.choice(SYLLABLE_V) if rng.random() < inner else ""
+    word = rng.choice(head) + middle + rng.choice(tail)
     return word[0].upper() + word[1:]
 
 
@@ -550,7 +557,7 @@ def _person(rng: random.Random, key: int) -> Person:
     family = (
         _pick(rng, origin.surnames)
         if rng.uniform(0, 100) < listed
-        else _coin(rng, origin.surname_parts)
+        else _coin(rng, origin.surname_parts, inner=0.8)
     )
     listed_given = sum(w for _, w in origin.given)
     if origin.name == "chinese":

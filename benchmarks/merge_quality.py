@@ -125,6 +125,7 @@ def score(predicted: set[Pair], truth: set[Pair]) -> Scores:
 
 EXPLAIN = 0  # --explain N: print N false merges and N missed pairs
 NAME_JOIN = DEFAULT_NAME_POLICY  # --name-join: the policy the scratch database merges by
+LEVELS = False  # --levels: m and u of each comparison level, estimated from the truth
 
 
 def explain(
@@ -226,6 +227,68 @@ def evaluate(label: str, conninfo: str, truth_of: dict[int, Hashable]) -> None:
     print_calibration(scored, members, truth_sub, column)
     print_mixed(profile_rows, identity_of, truth_sub)
     print_links(profile_rows, emails, truth_sub, merged, merged | offered)
+    if LEVELS:
+        with psycopg.connect(conninfo) as conn:
+            print_levels(conn, truth_sub)
+
+
+def print_levels(conn: psycopg.Connection[Any], truth_of: dict[int, Hashable]) -> None:
+    """m and u of each comparison level estimated from the truth (labels): over
+    the anchor pairs the model compared, the share of one person's pairs (m) and
+    of two people's pairs (u) showing the level, beside the seed's m; and the
+    model's calibration over every compared pair."""
+    anchor_of = dict(
+        conn.execute(
+            "select p.base_profile_id, coalesce(a.anchor_id, p.base_profile_id)"
+            " from cppa_identity_work.int_profiles_unioned p"
+            " left join cppa_identity_work.int_evidence_anchors_labelled a"
+            " on a.node_id = p.base_profile_id"
+        ).fetchall()
+    )
+    people: dict[int, set[Hashable]] = {}
+    for pid, anchor in anchor_of.items():
+        if pid in truth_of:
+            people.setdefault(anchor, set()).add(truth_of[pid])
+    seed_m = dict(
+        conn.execute("select level, m_probability from cppa_identity_config.comparison_levels")
+    )
+    counts: dict[str, list[int]] = {}
+    matches = non_matches = 0
+    bands = [[0, 0, 0.0] for _ in range(10)]
+    for a, b, p, levels in conn.execute(
+        "select anchor_a, anchor_b, match_probability::float8, levels"
+        " from cppa_identity_work.int_comparison_pairs_scored"
+    ):
+        is_match = bool(people.get(a, set()) & people.get(b, set()))
+        matches += is_match
+        non_matches += not is_match
+        for level in {entry.split(":", 1)[0] for entry in levels}:
+            counts.setdefault(level, [0, 0])[0 if is_match else 1] += 1
+        band = bands[min(int(p * 10), 9)]
+        band[0] += 1
+        band[1] += is_match
+        band[2] += p
+    print(
+        f"  comparison levels over {matches + non_matches} compared anchor pairs"
+        f" ({matches} one person):"
+    )
+    print("    level                        m (labels)  m (seed)  u (labels)")
+    for level, (m, u) in sorted(counts.items()):
+        print(
+            f"    {level:<28} {m / max(matches, 1):>10.3f}  {float(seed_m.get(level, 0)):>8.3f}"
+            f"  {u / max(non_matches, 1):>10.4f}"
+        )
+    total = sum(n for n, _, _ in bands)
+    error = sum(abs(t - s) for n, t, s in bands if n) / max(total, 1)
+    print(
+        "    every compared pair, per band: "
+        + ", ".join(
+            f"{i / 10:.1f}: {n} ({t / n:.2f} true, mean {s / n:.2f})"
+            for i, (n, t, s) in enumerate(bands)
+            if n
+        )
+        + f"; calibration error {error:.3f}"
+    )
 
 
 SCORE_COLUMNS = ("probability", "match_probability", "score")
@@ -481,8 +544,12 @@ def main(argv: Any = None) -> None:
     parser.add_argument(
         "--name-join", choices=NAME_POLICIES, default=DEFAULT_NAME_POLICY, help="the name policy"
     )
+    parser.add_argument(
+        "--levels", action="store_true", help="estimate each level's m and u from the truth"
+    )
     args = parser.parse_args(argv)
-    global EXPLAIN, NAME_JOIN
+    global EXPLAIN, NAME_JOIN, LEVELS
+    LEVELS = args.levels
     EXPLAIN = args.explain
     NAME_JOIN = args.name_join
     sizes = args.people or ("" if args.git_dir or args.community else "200,600")

@@ -404,9 +404,13 @@ def test_queue_pages_filters_and_waterfalls_agree_with_the_marts(raw: Any) -> No
                 ).fetchone()[0]
                 assert owners > 0
     for c in everything:
-        steps = review.waterfall(c.reasons)
-        assert len(steps) == len(c.reasons) and steps[0][1] == 0
-        assert all(before < after for _, before, after in steps)
+        # steps in probability from the prior: up for an agreement, down for a
+        # disagreement (its weight in bits ends the reason), ending at the score
+        steps = review.waterfall(c.reasons, c.score)
+        assert len(steps) == len(c.reasons) and steps[0][1] < 0.01
+        for reason, before, after in steps:
+            bits = float(reason.rsplit("(", 1)[1].rstrip(")"))
+            assert (after > before) == (bits > 0) or bits == 0, (reason, before, after)
         assert abs(steps[-1][2] - c.score) <= 0.0005, (c, steps)
 
 

@@ -177,14 +177,14 @@ def accept(
 @handled
 def audit(
     evidence: Annotated[
-        str, typer.Option(help="Evidence kind, e.g. distinctive_name or shared_email.")
-    ] = "distinctive_name",
+        str, typer.Option(help="Evidence kind, e.g. probable_match or shared_email.")
+    ] = "probable_match",
     limit: Annotated[int, typer.Option(min=1, help="How many to show (at least 1).")] = 50,
     as_json: AsJson = False,
 ) -> None:
     """Automatic merges made on one kind of evidence, for spot checks.
 
-    Example: cppa-identity audit --evidence distinctive_name --limit 20
+    Example: cppa-identity audit --evidence probable_match --limit 20
     """
     with wrap_db_errors("audit"), connect(resolve()) as conn:
         take_role(conn, READER)

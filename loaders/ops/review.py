@@ -3,6 +3,8 @@ values, SQL in sql/review.sql. Formatting belongs to the CLI."""
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -316,7 +318,7 @@ class Selection:
                 f"--max-score is a score above --min-score ({self.min_score}) and at most 1,"
                 f" not {self.max_score}"
             )
-        kinds = reason_weights()
+        kinds = reason_kinds()
         if self.reason is not None and self.reason not in kinds:
             raise UsageError(
                 f"--reason must be one of {', '.join(sorted(kinds))}, not {self.reason!r}"
@@ -339,9 +341,9 @@ class Selection:
 PLATFORMS = ("github", "slack", "discord", "mailing_list", "wg21", "youtube")
 
 
-def reason_weights() -> dict[str, float]:
-    """Each candidate reason's weight (the candidate_reasons seed)."""
-    return {r["reason"]: float(r["weight"]) for r in project.seed_rows("candidate_reasons")}
+def reason_kinds() -> list[str]:
+    """The comparison levels a candidate's reasons name (the comparison_levels seed)."""
+    return sorted(r["level"] for r in project.seed_rows("comparison_levels"))
 
 
 def candidates(
@@ -398,18 +400,22 @@ def queue(
     return QueuePage(found, int(counted[0]) if counted else 0, profiles, pending)
 
 
-def waterfall(
-    reasons: list[str], weights: dict[str, float] | None = None
-) -> list[tuple[str, float, float]]:
-    """Each reason's step in the candidate's score: (reason, score before, score
-    after). The score is 1 - ∏(1 - weight) over the reasons, so the steps end at
-    the candidate's score. `weights`: reason_weights(), read once per page."""
-    weights = reason_weights() if weights is None else weights
-    steps, score = [], 0.0
-    for reason in reasons:
-        after = 1 - (1 - score) * (1 - weights.get(reason.split(":", 1)[0], 0.0))
-        steps.append((reason, score, after))
-        score = after
+REASON_BITS = re.compile(r"\(([+-]?[0-9.]+)\)$")
+
+
+def waterfall(reasons: list[str], score: float) -> list[tuple[str, float, float]]:
+    """Each reason's step in the candidate's probability: (reason, before, after).
+    A reason ends in its weight in bits ("same_name: wei wang (+10.71)", a
+    disagreement negative); the steps start at the prior that the weights leave
+    over and end at the candidate's score."""
+    bits = [float(m.group(1)) if (m := REASON_BITS.search(r)) else 0.0 for r in reasons]
+    p = min(max(score, 1e-9), 1 - 1e-9)
+    weight = math.log2(p / (1 - p)) - sum(bits)
+    steps = []
+    for reason, step in zip(reasons, bits, strict=True):
+        before = 1 / (1 + 2**-weight)
+        weight += step
+        steps.append((reason, before, 1 / (1 + 2**-weight)))
     return steps
 
 

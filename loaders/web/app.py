@@ -391,7 +391,6 @@ def queue(request: Request) -> Response:
     with working_as(state, READER) as conn:
         found = review.queue(conn, selection, PAGE, (page - 1) * PAGE)
         summary = review.candidate_summary(conn)
-    weights = review.reason_weights()
     groups: list[tuple[int, list[review.Candidate]]] = []
     for c in found.candidates:
         if not groups or groups[-1][0] != c.identity_a:
@@ -403,10 +402,10 @@ def queue(request: Request) -> Response:
         may_decide=_may(state, REVIEWER),
         page=found,
         groups=groups,
-        steps={c.candidate_id: review.waterfall(c.reasons, weights) for c in found.candidates},
+        steps={c.candidate_id: review.waterfall(c.reasons, c.score) for c in found.candidates},
         summary=summary,
         kept=kept,
-        reasons=sorted(review.reason_weights()),
+        reasons=review.reason_kinds(),
         platforms=review.PLATFORMS,
         bands=list(BANDS),
         number=page,

@@ -211,8 +211,8 @@ def test_review_session(database: dbmod.Database, conn: Any, tmp_path: Path) -> 
         "must be one of"
         in invoke("candidates", "accept", "--min-score", "0.5", "--reason", "hunch", code=2).output
     )
-    audited = json.loads(invoke("audit", "--evidence", "distinctive_name", "--json").stdout)
-    assert audited and {r["evidence"] for r in audited} == {"distinctive_name"}
+    audited = json.loads(invoke("audit", "--evidence", "probable_match", "--json").stdout)
+    assert audited and {r["evidence"] for r in audited} == {"probable_match"}
     assert "must be one of" in invoke("audit", "--evidence", "hunch", code=2).output
 
     # hostile edges: no traceback, clear refusals, honest truncation

@@ -376,7 +376,7 @@ def test_candidates_keep_the_run_that_first_listed_them(
     ).fetchone()[0]
     listed = conn.execute(query).fetchall()
     assert listed[0] == first, "an old candidate keeps its first_seen_at"
-    assert listed[1][0] == "same_username: tomkins" and listed[1][1] >= started
+    assert listed[1][0].startswith("same_login: tomkins (+") and listed[1][1] >= started
 
 
 def test_rows_the_merge_cannot_use_are_left_out_and_reported(
@@ -495,11 +495,11 @@ def test_different_cuts_the_fewest_links_on_the_seed_strengths(
         (ann.id, a.id),
     ).fetchall()
     assert [(n, kinds) for _, n, kinds in cuts] == [
-        (1, ["distinctive_name"]),
+        (1, ["probable_match"]),
         (1, ["shared_email"]),
     ]
     listed = runner.invoke(app, ["conflicts"])
-    assert "cut 1 link(s): distinctive_name" in listed.stdout
+    assert "cut 1 link(s): probable_match" in listed.stdout
 
 
 def test_second_signal_policy_keeps_claimed_names_out_of_accounts(
@@ -567,12 +567,54 @@ def test_second_signal_policy_keeps_claimed_names_out_of_accounts(
         assert identity_of(conn, wren[0].id) == identity_of(conn, wren[1].id)
         detail = conn.execute(
             "select detail from cppa_identity_work.int_evidence_edges_collected"
-            " where evidence = 'distinctive_name' and %s in (node_a, node_b)",
+            " where evidence = 'probable_match' and %s in (node_a, node_b)",
             (colleague.id,),
         ).fetchone()
-        assert detail is not None and "also qortho" in detail[0]
+        assert detail is not None and "same_login: qortho" in detail[0], detail
         assert runner.invoke(app, ["policy"]).stdout.strip() == "name_join: second_signal"
         empty = runner.invoke(app, ["policy", "--name-join", ""])
         assert empty.exit_code == 2 and "--name-join" in empty.output
     finally:
         runner.invoke(app, ["policy", "--name-join", "name_alone"])
+
+
+def test_namesakes_with_accounts_stay_apart(database: dbmod.Database, conn: Any) -> None:
+    """The comparison model weighs disagreement: three GitHub accounts named
+    "Wei Wang" (their own logins and addresses) are three people, and a list
+    post signed "Wei Wang" joins none of them automatically; a rare name on a
+    GitHub account and a list post still merges. Two GitHub accounts that only
+    the model's links would join through a Slack user (a shared rare name on
+    one side, a shared login on the other) are cut apart, the cut reported."""
+    weis = [
+        L.get_or_create_github_account(8_800 + i, f"wwang-{tag}", "Wei Wang")[0]
+        for i, tag in enumerate(("sh", "bj", "sz"))
+    ]
+    for i, wei in enumerate(weis):
+        L.add_email(wei.id, f"wei.wang{i}@corp{i}.example", is_primary=True)
+    post, _ = L.get_or_create_mailing_list_profile("Wei Wang", "ww@lists-home.example")
+    ezra, _ = L.get_or_create_github_account(8_900, "ezravt", "Ezra Vantongeren")
+    ezra_post, _ = L.get_or_create_mailing_list_profile("Ezra Vantongeren", "ezra@vt-home.example")
+    # the bridge: a Slack user with one account's rare name and the other's login
+    zora, _ = L.get_or_create_github_account(8_901, "zoraq", "Zora Quillfeather")
+    other, _ = L.get_or_create_github_account(8_902, "zquill99", "")
+    bridge, _ = L.get_or_create_slack_user(
+        {"id": "UZQ", "name": "zquill99", "real_name": "Zora Quillfeather"}
+    )
+    build(database)
+
+    assert len({identity_of(conn, w.id) for w in [*weis, post]}) == 4
+    assert identity_of(conn, ezra.id) == identity_of(conn, ezra_post.id)
+    assert identity_of(conn, zora.id) != identity_of(conn, other.id)
+    assert identity_of(conn, bridge.id) in {identity_of(conn, zora.id), identity_of(conn, other.id)}
+    (conflicts,) = conn.execute(
+        "select count(*) from cppa_identity.identity_conflict where %s = any(identity_ids)",
+        (identity_of(conn, zora.id),),
+    ).fetchone()
+    assert conflicts == 1
+    # the post is a candidate with each account, scored below one half
+    scores = conn.execute(
+        "select score from cppa_identity.identity_merge_candidate"
+        " where %s in (identity_a, identity_b)",
+        (identity_of(conn, post.id),),
+    ).fetchall()
+    assert len(scores) == 3 and all(0.1 <= s < 0.5 for (s,) in scores), scores

@@ -2,8 +2,10 @@
     {'columns': ['identity_a', 'identity_b'], 'unique': true},
     {'columns': ['group_score', 'identity_a', 'score', 'identity_b']},
 ]) }}
--- One row per pair of identities that weak evidence suggests are one person,
--- best first; pairs decided "different" or dismissed are left out. group_score
+-- One row per pair of identities the comparison model finds likely one person
+-- (score: the match probability; reasons: its levels for and against, with
+-- reason_weights their weights in bits, and match_weight their sum with the
+-- prior); pairs decided "different" or dismissed are left out. group_score
 -- (the best score of the pairs sharing identity_a) orders the review queue by
 -- group, read off its index.
 with
@@ -27,7 +29,9 @@ kept as (
         pairs.identity_a,
         pairs.identity_b,
         pairs.score,
+        pairs.match_weight,
         pairs.reasons,
+        pairs.reason_weights,
         pairs.identity_a || '-' || pairs.identity_b as candidate_id,
         seen.dbt_valid_from at time zone 'UTC' as first_seen_at
     from pairs

@@ -1,56 +1,38 @@
--- One row per pair of identities linked only by weak evidence (never merged),
--- scored for review: each reason has a weight (seed candidate_reasons) and the
--- score is 1 - prod(1 - weight) over the pair's distinct reasons.
+-- One row per pair of identities the comparison model finds likely one person
+-- (match probability from var('candidate_threshold') up) but that did not
+-- merge: a pair below var('match_threshold'), one the name policy or a contested
+-- profile kept apart, or one a cut parted. Of the anchor pairs joining two
+-- identities, the likeliest speaks for them: its probability is the score, its
+-- levels (agreeing and disagreeing) and their weights in bits are the reasons.
 with
 
-signals as (select * from {{ ref('int_candidate_signals_listed') }}),
+pairs as (select * from {{ ref('int_comparison_pairs_scored') }}),
 
-typos as (select * from {{ ref('int_candidate_name_typos_paired') }}),
+clustered as (select * from {{ ref('int_profiles_clustered') }}),
 
-reasons as (select * from {{ ref('candidate_reasons') }}),
-
--- which sides pair: like with like for names, core names and logins; a core
--- name with a full name; a login with a one-word name; a local part, squashed
--- name or initial + surname with a handle
-pairs as (
+between_identities as (
     select
-        reason,
-        value,
-        identity_a,
-        identity_b
-    from typos
-    union all
-    select
-        a.reason,
-        a.value,
-        least(a.identity_id, b.identity_id) as identity_a,
-        greatest(a.identity_id, b.identity_id) as identity_b
-    from signals as a
-    inner join signals as b
-        on
-            a.value = b.value
-            and a.reason = b.reason
-            and a.identity_id <> b.identity_id
-            and (
-                (a.side = b.side and a.side in ('name', 'core', 'login'))
-                or (a.side = 'core' and b.side = 'core_full')
-                or (a.side = 'core_full' and b.side = 'core')
-                or (a.side = 'login' and b.side = 'handle_name')
-                or (a.side = 'handle_name' and b.side = 'login')
-                or (a.side in ('local', 'squashed', 'initial_surname') and b.side = 'handle')
-            )
+        pairs.*,
+        least(clustered_a.identity_id, clustered_b.identity_id) as identity_a,
+        greatest(clustered_a.identity_id, clustered_b.identity_id) as identity_b
+    from pairs
+    inner join clustered as clustered_a on pairs.anchor_a = clustered_a.node_id
+    inner join clustered as clustered_b on pairs.anchor_b = clustered_b.node_id
+    where
+        pairs.match_probability >= {{ var('candidate_threshold') }}
+        and clustered_a.identity_id <> clustered_b.identity_id
 ),
 
 final as (
-    select
-        pairs.identity_a,
-        pairs.identity_b,
-        round((1 - exp(sum(ln(1 - reasons.weight))))::numeric, 3) as score,
-        array_agg(pairs.reason || ': ' || pairs.value order by pairs.reason, pairs.value)
-            as reasons
-    from (select distinct * from pairs) as pairs
-    inner join reasons on pairs.reason = reasons.reason
-    group by pairs.identity_a, pairs.identity_b
+    select distinct on (identity_a, identity_b)
+        identity_a,
+        identity_b,
+        match_weight,
+        levels as reasons,
+        weights as reason_weights,
+        round(match_probability, 3) as score
+    from between_identities
+    order by identity_a asc, identity_b asc, match_probability desc, anchor_a asc, anchor_b asc
 )
 
 select * from final

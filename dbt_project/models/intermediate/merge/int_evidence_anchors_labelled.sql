@@ -1,7 +1,8 @@
--- One row per node with a link other than a name: its anchor, the smallest
--- node id of what every kind of evidence but the names joins (an address, an
--- account, a noreply id, a declared or tmp identity, a decision, a lock).
--- The name policy (int_name_links_confirmed) judges name links between anchors.
+-- One row per node with a deterministic link: its anchor, the smallest node id
+-- of what every kind of evidence but the comparison model joins (an address,
+-- an account, a noreply id, a declared or tmp identity, a decision, a lock).
+-- The comparison model (int_comparison_pairs_scored) weighs pairs of anchors; a
+-- node without such a link is its own anchor.
 with
 
 labelled as (
@@ -9,8 +10,7 @@ labelled as (
         node_id,
         component_id
     from cppa_lib.connected_components(
-        $$select node_a, node_b from {{ ref('int_evidence_edges_drawn') }}
-        where evidence <> 'distinctive_name'$$
+        $$select node_a, node_b from {{ ref('int_evidence_edges_drawn') }}$$
     )
 ),
 

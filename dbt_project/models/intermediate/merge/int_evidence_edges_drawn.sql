@@ -1,22 +1,18 @@
--- One row per strong evidence edge between two nodes (profiles or declared
--- identities), as drawn before the name policy: int_evidence_edges_collected
--- keeps these but for the name links, which int_name_links_confirmed redraws
--- under var('name_join_policy').
+-- One row per deterministic evidence edge between two nodes (profiles or
+-- declared identities): everything but the comparison model's links, which
+-- int_comparison_links_confirmed draws between the anchors these edges form.
 -- Strengths (seed evidence_kinds): 6 lock, 5 manual same, 4 declared / tmp
--- identity, 3 email / noreply id, 2 noreply login, 1 distinctive name. The
--- guards come first, in their own models: which profiles give automatic
--- evidence (int_evidence_eligibility), which addresses and names count
--- (int_evidence_emails_usable, int_evidence_names_usable); nothing crosses a
--- lock's boundary except the lock itself.
--- Groups (one email, one name, one tmp identity) become stars on their smallest
--- member (macro evidence_star), drawn per lock partition.
+-- identity / one account, 3 email / noreply id, 2 noreply login. The guards
+-- come first, in their own models: which profiles give automatic evidence
+-- (int_evidence_eligibility), which addresses count
+-- (int_evidence_emails_usable); nothing crosses a lock's boundary except the
+-- lock itself. Groups (one email, one tmp identity) become stars on their
+-- smallest member (macro evidence_star), drawn per lock partition.
 with
 
 eligible as (select * from {{ ref('int_evidence_eligibility') }}),
 
 usable_emails as (select * from {{ ref('int_evidence_emails_usable') }}),
-
-named as (select * from {{ ref('int_evidence_names_usable') }}),
 
 lock_members as (select * from {{ ref('int_lock_members_listed') }}),
 
@@ -42,11 +38,6 @@ youtube as (select * from {{ ref('int_youtube_speakers_collapsed') }}),
 
 {{ evidence_star(
     'shared_email', 'usable_emails', 'email_normalized', 'usable_emails.email_normalized'
-) }},
-
-{{ evidence_star(
-    'distinctive_name', 'named', 'name_folded',
-    "named.name_folded || ' (p=' || named.match_probability || ')'"
 ) }},
 
 usable_relations as (
@@ -188,8 +179,6 @@ eligible_nodes as (
 
 automatic as (
     select * from shared_email
-    union all
-    select * from distinctive_name
     union all
     select * from tmp_identity
     union all

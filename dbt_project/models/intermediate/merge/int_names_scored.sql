@@ -1,17 +1,21 @@
--- One row per folded person name or username carried by a person's profile, scored as
--- Fellegi-Sunter with term frequencies: two profiles sharing the name are one
--- person with probability p = odds / (1 + odds), odds = prior × m / u, where the
--- prior is 1 / var('name_population') (a fixed population, never the
--- database's size: loading profiles that share no name with an identity
--- cannot change how its names score), m = var('name_m_probability')
--- (a person shows the same name across profiles) and u the share of people
--- carrying the name: given name × surname frequency from the seed
--- name_frequencies (either order, the commoner wins), or
--- var('name_handle_frequency') for a distinctive handle. A full name has at
--- least two real words (letters only: initials and "(work)" do not count); a
--- handle is one token of 6+
--- characters with a digit, an inner capital or 10+ characters, or a name one
--- profile shows that is another's login, and no given name or surname.
+-- One row per folded person name or username carried by a person's profile,
+-- with u, how likely two different people carry it: given name x surname share
+-- (seed name_frequencies, either order, the commoner wins) or
+-- var('name_handle_frequency') for a distinctive handle, raised to the share of
+-- other people the data itself shows carrying it: the most distinct anchors
+-- carrying it that hold an account of one platform (GitHub, Discord, YouTube:
+-- var('single_account_platforms')), less one, over
+-- var('name_population') (five GitHub accounts named "Wei Wang" are five people:
+-- a profile with the name is a given one of them one time in five). Claims (commit
+-- authors, list posters) never raise it, and profiles sharing no name with an
+-- identity cannot change how its names score (a lone given name or surname has
+-- the word's own share, and no shape). match_probability is what the
+-- name alone says (Fellegi-Sunter: prior 1 / name_population, m of the
+-- same_name level); int_comparison_pairs_scored weighs it with the rest. A full
+-- name has at least two real words (letters only: initials and "(work)" do not
+-- count); a handle is one token of 6+ characters with a digit, an inner capital
+-- or 10+ characters, or a name one profile shows that is another's login, and
+-- no given name or surname.
 with
 
 carriers as (select * from {{ ref('int_name_carriers_listed') }}),
@@ -19,6 +23,12 @@ carriers as (select * from {{ ref('int_name_carriers_listed') }}),
 frequencies as (select * from {{ ref('name_frequencies') }}),
 
 blocked_names as (select * from {{ ref('blocked_names') }}),
+
+levels as (select * from {{ ref('comparison_levels') }}),
+
+profiles as (select * from {{ ref('int_profiles_unioned') }}),
+
+anchored as (select * from {{ ref('int_evidence_anchors_labelled') }}),
 
 people as (
     select
@@ -34,6 +44,42 @@ population as (
     select {{ var('name_population') }}::float as profile_count
 ),
 
+-- how many people the data shows carrying each name: distinct anchors that
+-- carry it (on any of their profiles) and hold an account of one platform of
+-- var('single_account_platforms'), on the platform with the most
+anchor_names as (
+    select distinct
+        people.name_folded,
+        coalesce(anchored.anchor_id, people.base_profile_id) as anchor_id
+    from people
+    left join anchored on people.base_profile_id = anchored.node_id
+),
+
+anchor_accounts as (
+    select distinct
+        profiles.platform,
+        coalesce(anchored.anchor_id, profiles.base_profile_id) as anchor_id
+    from profiles
+    left join anchored on profiles.base_profile_id = anchored.node_id
+    where profiles.is_platform_account and profiles.platform in ({{ single_account_platforms() }})
+),
+
+account_counts as (
+    select
+        name_folded,
+        max(anchor_count) as account_count
+    from (
+        select
+            anchor_names.name_folded,
+            anchor_accounts.platform,
+            count(*) as anchor_count
+        from anchor_names
+        inner join anchor_accounts on anchor_names.anchor_id = anchor_accounts.anchor_id
+        group by anchor_names.name_folded, anchor_accounts.platform
+    ) as per_platform
+    group by name_folded
+),
+
 names as (
     select
         name_folded,
@@ -41,7 +87,7 @@ names as (
         bool_or(person_name ~ '[[:lower:]][[:upper:]]') as has_inner_capital,
         -- a name on one profile that is a login on another ("iamsoto" beside
         -- iamsoto@users.noreply...): a handle, whatever its shape; two logins
-        -- alike are not (that is what same_username candidates are for)
+        -- alike are not (a same_login level weighs those)
         coalesce(bool_or(is_login) and bool_or(not is_login), false) as is_login_and_name,
         {{ name_words('name_folded') }} as tokens,
         {{ has_odd_word('name_folded') }} as has_odd_word  -- no full name
@@ -76,14 +122,22 @@ with_frequency as (
         shaped.*,
         case shaped.name_shape
             when 'handle' then {{ var('name_handle_frequency') }}
-            when 'full_name' then greatest(
-                coalesce(first_given.frequency, {{ var('name_floor_frequency') }})
-                * coalesce(last_surname.frequency, {{ var('name_floor_frequency') }}),
-                coalesce(last_given.frequency, {{ var('name_floor_frequency') }})
-                * coalesce(first_surname.frequency, {{ var('name_floor_frequency') }})
-            )
-        end as u_probability
+            when 'full_name'
+                then greatest(
+                    coalesce(first_given.frequency, {{ var('name_floor_frequency') }})
+                    * coalesce(last_surname.frequency, {{ var('name_floor_frequency') }}),
+                    coalesce(last_given.frequency, {{ var('name_floor_frequency') }})
+                    * coalesce(first_surname.frequency, {{ var('name_floor_frequency') }})
+                )
+            -- a lone given name or surname ("dana"): how common that word is
+            else case
+                when shaped.name_folded = shaped.tokens[1] then
+                    greatest(first_given.frequency, first_surname.frequency)
+            end
+        end as reference_u,
+        coalesce(account_counts.account_count, 0) as account_count
     from shaped
+    left join account_counts on shaped.name_folded = account_counts.name_folded
     left join frequencies as first_given
         on shaped.tokens[1] = first_given.token and first_given.kind = 'given'
     left join frequencies as last_surname
@@ -98,13 +152,25 @@ with_frequency as (
         on shaped.tokens[1] = first_surname.token and first_surname.kind = 'surname'
 ),
 
-scored as (
+counted as (
     select
         with_frequency.*,
-        {{ var('name_m_probability') }} / with_frequency.u_probability
-        / population.profile_count as match_odds
+        -- (greatest() skips a null: a name of no shape keeps none)
+        case when with_frequency.reference_u is not null then greatest(
+            with_frequency.reference_u,
+            (with_frequency.account_count - 1) / population.profile_count
+        ) end as u_probability
     from with_frequency
     cross join population
+),
+
+scored as (
+    select
+        counted.*,
+        levels.m_probability / counted.u_probability / population.profile_count as match_odds
+    from counted
+    cross join population
+    inner join levels on levels.level = 'same_name'
 ),
 
 final as (
@@ -112,6 +178,7 @@ final as (
         name_folded,
         name_shape,
         profile_count,
+        account_count,
         u_probability,
         round((match_odds / (1 + match_odds))::numeric, 6) as match_probability,
         coalesce(
@@ -119,7 +186,7 @@ final as (
             and case '{{ var("name_merge") }}'
                 when 'all' then true
                 when 'distinctive'
-                    then match_odds / (1 + match_odds) >= {{ var('name_merge_threshold') }}
+                    then match_odds / (1 + match_odds) >= {{ var('match_threshold') }}
                 else false
             end,
             false

@@ -1,6 +1,8 @@
 -- One row per node (profile or declared identity) with its identity id: the
 -- smallest node id of its component. A component that would violate a
--- "different" decision loses a minimum cut of its links (cppa_lib.separate):
+-- "different" decision, or hold two accounts of one platform that only the
+-- comparison model joins (int_account_conflicts_listed), loses a minimum cut
+-- of its links (cppa_lib.separate):
 -- the fewest links that part the two sides, weighed by strength so that the
 -- weakest evidence goes first and one stronger link outweighs every weaker
 -- link of the component. The rest of the component stays joined.
@@ -52,7 +54,9 @@ resolved as (
         from conflict_edges
         inner join ranks on conflict_edges.strength = ranks.strength$$,
         $$select node_a, node_b from {{ ref('int_manual_decisions_filtered') }}
-        where action = 'different'$$
+        where action = 'different'
+        union
+        select node_a, node_b from {{ ref('int_account_conflicts_listed') }}$$
     )
 ),
 

@@ -1,20 +1,12 @@
--- One row per (eligible profile, distinctive name) that counts as name
--- evidence, with the profile's lock partition: the profile carries the name as
--- its name or (a handle) as its login, the name is not a hub, and the profile
--- is not contested on an address it shares.
+-- One row per profile contested on an address it shares: its comparisons make
+-- candidates, never merges (int_comparison_values_listed).
 with
 
 profiles as (select * from {{ ref('int_profiles_unioned') }}),
 
 names as (select * from {{ ref('int_names_scored') }}),
 
-carriers as (select * from {{ ref('int_name_carriers_listed') }}),
-
-eligible as (select * from {{ ref('int_evidence_eligibility') }}),
-
 usable_emails as (select * from {{ ref('int_evidence_emails_usable') }}),
-
-hubs as (select * from {{ ref('int_evidence_hubs_flagged') }}),
 
 -- A profile carrying one person's name with another person's address (a patch
 -- applied under the wrong name) would join two people through itself. Where the
@@ -66,23 +58,7 @@ contested as (
 ),
 
 final as (
-    select distinct
-        carriers.base_profile_id,
-        names.name_folded,
-        eligible.lock_id,
-        names.match_probability
-    from carriers
-    inner join eligible on carriers.base_profile_id = eligible.base_profile_id
-    inner join names on carriers.name_folded = names.name_folded
-    where
-        names.is_distinctive
-        and carriers.base_profile_id not in (select contested.base_profile_id from contested)
-        and not exists (
-            select 1 from hubs
-            where
-                hubs.identifier_kind in ('name', 'username')
-                and hubs.identifier = names.name_folded
-        )
+    select base_profile_id from contested
 )
 
 select * from final

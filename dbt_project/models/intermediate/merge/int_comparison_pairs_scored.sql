@@ -1,0 +1,388 @@
+-- One row per pair of anchors sharing a value (int_comparison_values_listed),
+-- weighed as Fellegi-Sunter on one scale. Each comparison (name, login,
+-- address, account) gives its best agreeing level or, when both sides have
+-- values of its kind and none agree, its disagreement level (two accounts of
+-- a platform of var('single_account_platforms')); a level weighs
+-- log2(m / u) (seed comparison_levels; u from how common the value is where the
+-- seed leaves it blank: int_names_scored for names and handles, else
+-- var('token_u_short') or var('token_u_long') by length; a login or local part
+-- that spells a name, as common as that name). The match weight is
+-- log2(1 / (name_population - 1)) plus the levels' weights, and
+-- match_probability = 1 / (1 + 2^-weight). merge_weight counts only the
+-- agreements whose carriers may give automatic evidence on both sides (and
+-- every disagreement); node_a and node_b are those carriers of the strongest
+-- such agreement (else of the strongest agreement). levels read "level: value
+-- (weight in bits)", strongest first; weights holds the same weights.
+with
+
+listed as (select * from {{ ref('int_comparison_values_listed') }}),
+
+typos as (select * from {{ ref('int_comparison_name_typos_paired') }}),
+
+names as (select * from {{ ref('int_names_scored') }}),
+
+levels as (select * from {{ ref('comparison_levels') }}),
+
+frequencies as (select * from {{ ref('name_frequencies') }}),
+
+-- how common a login or local part is when it spells a name, whatever its
+-- separators and digits: a full name's own u for "weiwang", "wangwei" and
+-- "wwang", a word's share for a lone given name or surname ("john")
+spellings as (
+    select
+        replace(name_folded, ' ', '') as spelling,
+        u_probability
+    from names
+    where name_shape = 'full_name'
+    union all
+    select
+        substring(name_folded from '([^ ]+)$') || split_part(name_folded, ' ', 1),
+        u_probability
+    from names
+    where name_shape = 'full_name'
+    union all
+    select
+        left(name_folded, 1) || substring(name_folded from '([^ ]+)$'),
+        u_probability
+    from names
+    where name_shape = 'full_name'
+    union all
+    select
+        token,
+        frequency
+    from frequencies
+),
+
+spelled as (
+    select
+        spelling,
+        max(u_probability) as u_probability
+    from spellings
+    group by spelling
+),
+
+-- one row per anchor: what kinds of value it has (for the disagreement
+-- levels), the platforms it holds accounts of, whether it holds an account or a
+-- declared identity
+anchors as (
+    select
+        anchor_id,
+        bool_or(side = 'name') as has_name,
+        bool_or(side = 'login') as has_login,
+        bool_or(side = 'local') as has_address,
+        coalesce(array_agg(distinct value) filter (where side = 'account'), '{}') as platforms,
+        bool_or(side in ('account', 'declared')) as is_verified
+    from listed
+    group by anchor_id
+),
+
+values_listed as (
+    select
+        listed.*,
+        anchors.is_verified
+    from listed
+    inner join anchors on listed.anchor_id = anchors.anchor_id
+    where listed.side not in ('account', 'declared')
+),
+
+-- a value carried by more than var('comparison_block_cap') anchors pairs only
+-- anchors holding an account (and none when those alone pass the cap)
+spread as (
+    select
+        value,
+        count(distinct anchor_id) as anchor_count,
+        count(distinct anchor_id) filter (where is_verified) as verified_count
+    from values_listed
+    group by value
+),
+
+pairings (side_a, side_b, level) as (
+    values
+    ('name', 'name', 'same_name'),
+    ('handle_name', 'handle_name', 'same_name'),
+    ('core', 'core', 'same_core_name'),
+    ('core', 'name', 'same_core_name'),
+    ('login', 'login', 'same_login'),
+    ('login', 'handle_name', 'same_login'),
+    ('local', 'local', 'same_local_part'),
+    ('local', 'login', 'login_from_name'),
+    ('local', 'handle_name', 'login_from_name'),
+    ('squashed', 'login', 'login_from_name'),
+    ('squashed', 'handle_name', 'login_from_name'),
+    ('initial_surname', 'login', 'login_from_name'),
+    ('initial_surname', 'handle_name', 'login_from_name')
+),
+
+shared as (
+    select
+        pairings.level,
+        a.value,
+        a.anchor_id as anchor_a,
+        b.anchor_id as anchor_b,
+        a.member_id as member_a,
+        b.member_id as member_b,
+        a.merge_member_id as merge_member_a,
+        b.merge_member_id as merge_member_b
+    from values_listed as a
+    inner join values_listed as b
+        on a.value = b.value and a.anchor_id < b.anchor_id
+    inner join pairings
+        on
+            (a.side = pairings.side_a and b.side = pairings.side_b)
+            or (a.side = pairings.side_b and b.side = pairings.side_a)
+    inner join spread on a.value = spread.value
+    where
+        spread.verified_count <= {{ var('comparison_block_cap') }}
+        and (
+            spread.anchor_count <= {{ var('comparison_block_cap') }}
+            or a.is_verified
+            or b.is_verified
+        )
+    union all
+    select
+        'name_typo',
+        value,
+        anchor_a,
+        anchor_b,
+        member_a,
+        member_b,
+        merge_member_a,
+        merge_member_b
+    from typos
+),
+
+weighed_agreements as (
+    select
+        levels.comparison,
+        shared.*,
+        shared.merge_member_a is not null and shared.merge_member_b is not null as may_merge,
+        levels.comparison <> 'name' and spelled.spelling is not null as spells_a_name,
+        log(
+            2,
+            (levels.m_probability / coalesce(
+                levels.u_probability,
+                greatest(
+                    coalesce(
+                        names.u_probability,
+                        case
+                            when length(shared.value) < 6 then {{ var('token_u_short') }}
+                            else {{ var('token_u_long') }}
+                        end
+                    ),
+                    -- a login or local part as common as the name it spells
+                    case when levels.comparison <> 'name' then spelled.u_probability end
+                )
+            ))::numeric
+        ) as weight
+    from shared
+    inner join levels on shared.level = levels.level
+    left join names on shared.value = names.name_folded
+    left join spelled
+        on regexp_replace(shared.value, '[^[:alpha:]]', '', 'g') = spelled.spelling
+),
+
+-- a login or local part that spells a name tells nothing the agreeing names
+-- have not told ("abhisheksingh" beside two "Abhishek Singh"s: namesakes pick
+-- it as often): it weighs nothing then, and says so
+agreements as (
+    select
+        weighed_agreements.comparison,
+        weighed_agreements.level,
+        weighed_agreements.value,
+        weighed_agreements.anchor_a,
+        weighed_agreements.anchor_b,
+        weighed_agreements.member_a,
+        weighed_agreements.member_b,
+        weighed_agreements.merge_member_a,
+        weighed_agreements.merge_member_b,
+        weighed_agreements.may_merge,
+        case
+            when weighed_agreements.spells_a_name and exists (
+                select 1 from weighed_agreements as named
+                where
+                    named.anchor_a = weighed_agreements.anchor_a
+                    and named.anchor_b = weighed_agreements.anchor_b
+                    and named.comparison = 'name'
+            ) then 0
+            else weighed_agreements.weight
+        end as weight
+    from weighed_agreements
+),
+
+-- each comparison's best agreeing level
+best_agreements as (
+    select distinct on (anchor_a, anchor_b, comparison) *
+    from agreements
+    order by anchor_a asc, anchor_b asc, comparison asc, weight desc, value asc
+),
+
+best_mergeable as (
+    select distinct on (anchor_a, anchor_b, comparison) *
+    from agreements
+    where may_merge
+    order by anchor_a asc, anchor_b asc, comparison asc, weight desc, value asc
+),
+
+pairs as (
+    select
+        pair.anchor_a,
+        pair.anchor_b,
+        anchor_a.has_name and anchor_b.has_name as both_named,
+        anchor_a.has_login and anchor_b.has_login as both_logged_in,
+        anchor_a.has_address and anchor_b.has_address as both_addressed,
+        array(
+            select unnest(anchor_a.platforms)
+            intersect
+            select unnest(anchor_b.platforms)
+            intersect
+            select unnest(array[{{ single_account_platforms() }}]::text[])
+        ) as shared_platforms,
+        anchor_a.is_verified or anchor_b.is_verified as is_verified
+    from (
+        select distinct
+            anchor_a,
+            anchor_b
+        from agreements
+    ) as pair
+    inner join anchors as anchor_a on pair.anchor_a = anchor_a.anchor_id
+    inner join anchors as anchor_b on pair.anchor_b = anchor_b.anchor_id
+),
+
+-- a comparison whose values both sides have and none agree weighs against; two
+-- accounts of one platform (the same account would be one anchor) too
+disagreements as (
+    select
+        levels.comparison,
+        levels.level,
+        pairs.anchor_a,
+        pairs.anchor_b,
+        log(2, (levels.m_probability / levels.u_probability)::numeric) as weight,
+        'none agree' as value
+    from pairs
+    inner join levels
+        on
+            not levels.is_agreement
+            and (
+                (levels.comparison = 'name' and pairs.both_named)
+                or (levels.comparison = 'login' and pairs.both_logged_in)
+                or (levels.comparison = 'address' and pairs.both_addressed)
+            )
+    where
+        not exists (
+            select 1 from best_agreements
+            where
+                best_agreements.anchor_a = pairs.anchor_a
+                and best_agreements.anchor_b = pairs.anchor_b
+                and best_agreements.comparison = levels.comparison
+        )
+    union all
+    select
+        levels.comparison,
+        levels.level,
+        pairs.anchor_a,
+        pairs.anchor_b,
+        log(2, (levels.m_probability / levels.u_probability)::numeric),
+        array_to_string(pairs.shared_platforms, ', ')
+    from pairs
+    inner join levels on levels.level = 'two_accounts_one_platform'
+    where cardinality(pairs.shared_platforms) > 0
+),
+
+weighed as (
+    select
+        'against' as role,
+        comparison,
+        level,
+        anchor_a,
+        anchor_b,
+        weight,
+        value
+    from disagreements
+    union all
+    select
+        'agreement',
+        comparison,
+        level,
+        anchor_a,
+        anchor_b,
+        weight,
+        value
+    from best_agreements
+    union all
+    select
+        'mergeable',
+        comparison,
+        level,
+        anchor_a,
+        anchor_b,
+        weight,
+        value
+    from best_mergeable
+),
+
+prior_odds as (
+    select log(2, 1 / ({{ var('name_population') }} - 1)::numeric) as weight
+),
+
+summed as (
+    select
+        weighed.anchor_a,
+        weighed.anchor_b,
+        coalesce(sum(weighed.weight) filter (where weighed.role <> 'mergeable'), 0)
+            as match_sum,
+        coalesce(sum(weighed.weight) filter (where weighed.role <> 'agreement'), 0)
+            as merge_sum,
+        count(*) filter (where weighed.role = 'mergeable') as merge_agreement_count,
+        array_agg(
+            weighed.level || ': ' || weighed.value || ' ('
+            || case when weighed.weight >= 0 then '+' else '' end
+            || round(weighed.weight, 2) || ')'
+            order by weighed.weight desc, weighed.level asc
+        ) filter (where weighed.role <> 'mergeable') as levels,
+        array_agg(
+            round(weighed.weight, 2) order by weighed.weight desc, weighed.level asc
+        ) filter (where weighed.role <> 'mergeable') as weights
+    from weighed
+    group by weighed.anchor_a, weighed.anchor_b
+),
+
+weights_summed as (
+    select
+        summed.*,
+        prior_odds.weight + summed.match_sum as match_weight,
+        prior_odds.weight + summed.merge_sum as merge_weight
+    from summed
+    cross join prior_odds
+),
+
+-- the link's ends: the carriers of the strongest agreement that may merge, else
+-- of the strongest agreement
+ends as (
+    select distinct on (anchor_a, anchor_b)
+        anchor_a,
+        anchor_b,
+        coalesce(merge_member_a, member_a) as node_a,
+        coalesce(merge_member_b, member_b) as node_b
+    from agreements
+    order by anchor_a asc, anchor_b asc, may_merge desc, weight desc, value asc
+),
+
+final as (
+    select
+        summed.anchor_a,
+        summed.anchor_b,
+        ends.node_a,
+        ends.node_b,
+        summed.merge_agreement_count,
+        pairs.is_verified,
+        summed.levels,
+        summed.weights,
+        round(summed.match_weight, 2) as match_weight,
+        round(1 / (1 + power(2::numeric, -summed.match_weight)), 6) as match_probability,
+        round(1 / (1 + power(2::numeric, -summed.merge_weight)), 6) as merge_probability
+    from weights_summed as summed
+    inner join ends on summed.anchor_a = ends.anchor_a and summed.anchor_b = ends.anchor_b
+    inner join pairs on summed.anchor_a = pairs.anchor_a and summed.anchor_b = pairs.anchor_b
+)
+
+select * from final

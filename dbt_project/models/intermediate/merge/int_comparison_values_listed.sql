@@ -1,0 +1,143 @@
+-- One row per (anchor, side, value) the comparison model reads: what the
+-- people's profiles of one anchor carry (int_evidence_anchors_labelled: what
+-- deterministic evidence joins; a profile without such a link is its own
+-- anchor). Sides: 'name' (a full name), 'core' (a longer name's first and last
+-- words), 'handle_name' (a one-word name), 'login' (a login or the login a
+-- noreply address names), 'local' (an address's local part), 'squashed' and
+-- 'initial_surname' (a full name without spaces, as first initial + surname),
+-- 'account' (a platform the anchor holds an account of) and 'declared' (it
+-- holds a declared identity). member_id: the anchor's smallest profile
+-- carrying the value; merge_member_id: its smallest carrier that may give
+-- automatic evidence (eligible, outside any lock, not contested on an address
+-- it shares), null when none may.
+with
+
+profiles as (select * from {{ ref('int_profiles_unioned') }}),
+
+anchored as (select * from {{ ref('int_evidence_anchors_labelled') }}),
+
+carriers as (select * from {{ ref('int_name_carriers_listed') }}),
+
+emails as (select * from {{ ref('int_emails_collapsed') }}),
+
+relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
+
+blocked_names as (select * from {{ ref('blocked_names') }}),
+
+eligible as (select * from {{ ref('int_evidence_eligibility') }}),
+
+contested as (select * from {{ ref('int_evidence_names_contested') }}),
+
+identities as (select * from {{ ref('int_identities_collapsed') }}),
+
+people as (
+    select
+        profiles.base_profile_id,
+        profiles.platform,
+        profiles.is_platform_account,
+        profiles.name_folded,
+        coalesce(anchored.anchor_id, profiles.base_profile_id) as anchor_id,
+        coalesce(
+            eligible.lock_id = 0
+            and profiles.base_profile_id not in (select contested.base_profile_id from contested),
+            false
+        ) as may_merge
+    from profiles
+    left join anchored on profiles.base_profile_id = anchored.node_id
+    left join eligible on profiles.base_profile_id = eligible.base_profile_id
+    where not profiles.is_not_a_person
+),
+
+carried as (
+    select
+        people.anchor_id,
+        people.base_profile_id,
+        people.may_merge,
+        carriers.name_folded as value,
+        case
+            when carriers.carried_as in ('login', 'noreply_login') then 'login'
+            when carriers.carried_as = 'core_name' then 'core'
+            when carriers.name_folded like '% %' then 'name'
+            else 'handle_name'
+        end as side
+    from carriers
+    inner join people on carriers.base_profile_id = people.base_profile_id
+    -- a hyphenated handle ("qzork-dev") is carried whole as well: its folded
+    -- words are no full name
+    where
+        not (
+            carriers.carried_as = 'name'
+            and carriers.name_folded like '% %'
+            and btrim(carriers.shown_as) ~ '^[[:alnum:]]+(-[[:alnum:]]+)+$'
+        )
+    union all
+    select
+        people.anchor_id,
+        people.base_profile_id,
+        people.may_merge,
+        emails.email_local_part,
+        'local'
+    from emails
+    inner join people on emails.base_profile_id = people.base_profile_id
+    where
+        emails.is_valid_email
+        and emails.github_noreply_login is null
+        and emails.email_normalized not in (select relays.email_normalized from relays)
+    union all
+    select
+        anchor_id,
+        base_profile_id,
+        may_merge,
+        replace(name_folded, ' ', ''),
+        'squashed'
+    from people
+    where name_folded like '% %'
+    union all
+    select
+        anchor_id,
+        base_profile_id,
+        may_merge,
+        left(name_folded, 1) || substring(name_folded from '([^ ]+)$'),
+        'initial_surname'
+    from people
+    where name_folded like '% %'
+),
+
+usable as (
+    select *
+    from carried
+    where
+        length(value) >= 3
+        and value not in (select blocked_names.name_folded from blocked_names)
+    union all
+    select
+        anchor_id,
+        base_profile_id,
+        may_merge,
+        platform,
+        'account'
+    from people
+    where is_platform_account
+    union all
+    select
+        coalesce(anchored.anchor_id, identities.identity_id),
+        null,
+        true,
+        'identity',
+        'declared'
+    from identities
+    left join anchored on identities.identity_id = anchored.node_id
+),
+
+final as (
+    select
+        anchor_id,
+        side,
+        value,
+        min(base_profile_id) as member_id,
+        min(base_profile_id) filter (where may_merge) as merge_member_id
+    from usable
+    group by anchor_id, side, value
+)
+
+select * from final

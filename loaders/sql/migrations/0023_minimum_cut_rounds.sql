@@ -1,0 +1,220 @@
+-- cppa_lib.separate, as in 0012, with rounds that take no new locks: the
+-- components are labelled once, and each cut relabels only the component it
+-- parted, in arrays. 0012 labelled every component again and created a table
+-- per round; with hundreds of pairs to separate (two accounts of one platform
+-- that only the comparison model joins: every namesake group of a community)
+-- a run held a lock per temporary table created and ran out of shared memory.
+create or replace function cppa_lib.separate(edges_sql text, pairs_sql text)
+returns table (node_id bigint, component_id bigint, cut_with bigint [])
+language plpgsql as $fn$
+declare
+    pair record;
+    n_rounds integer := 0;
+    max_rounds integer;
+    ids bigint [];
+    ea integer [];
+    eb integer [];
+    ecap numeric [];
+    n integer;
+    m integer;
+    arc_to integer [];
+    residual numeric [];
+    head integer [];
+    nxt integer [];
+    via integer [];
+    queue integer [];
+    seen boolean [];
+    label bigint [];
+    s integer;
+    t integer;
+    q_head integer;
+    q_tail integer;
+    x integer;
+    j integer;
+    bottleneck numeric;
+begin
+    drop table if exists pg_temp.sep_edges, pg_temp.sep_pairs, pg_temp.sep_labels,
+        pg_temp.sep_index;
+    execute format(
+        'create temp table sep_edges as
+         select least(node_a, node_b) as a, greatest(node_a, node_b) as b,
+             sum(capacity)::numeric as cap, false as cut
+         from (%s) as e (node_a, node_b, capacity)
+         where node_a is not null and node_b is not null and node_a <> node_b
+             and capacity > 0
+         group by 1, 2',
+        edges_sql
+    );
+    execute format(
+        'create temp table sep_pairs as
+         select distinct least(node_a, node_b) as a, greatest(node_a, node_b) as b
+         from (%s) as p (node_a, node_b)
+         where node_a is not null and node_b is not null and node_a <> node_b',
+        pairs_sql
+    );
+    max_rounds := (select count(*) from sep_pairs) + 1;
+    create temp table sep_labels (node_id bigint primary key, component_id bigint);
+    insert into sep_labels
+    select cc.node_id, cc.component_id
+    from cppa_lib.connected_components(
+        'select a as node_a, b as node_b from pg_temp.sep_edges'
+    ) as cc;
+    create temp table sep_index (node_id bigint primary key, idx integer);
+
+    loop
+        n_rounds := n_rounds + 1;
+        if n_rounds > max_rounds then
+            raise exception 'separate: % pairs still joined after % rounds',
+                (select count(*) from sep_pairs), max_rounds;
+        end if;
+
+        select p.a, p.b, la.component_id into pair
+        from sep_pairs as p
+        inner join sep_labels as la on p.a = la.node_id
+        inner join sep_labels as lb on p.b = lb.node_id
+        where la.component_id = lb.component_id
+        order by p.a, p.b
+        limit 1;
+        exit when not found;
+
+        -- the component's nodes, numbered 1..n, and its links as arcs
+        truncate sep_index;
+        insert into sep_index
+        select l.node_id, (row_number() over (order by l.node_id))::integer
+        from sep_labels as l
+        where l.component_id = pair.component_id;
+        select array_agg(i.node_id order by i.idx) into ids from sep_index as i;
+        n := cardinality(ids);
+        select array_agg(ia.idx order by e.a, e.b), array_agg(ib.idx order by e.a, e.b),
+            array_agg(e.cap order by e.a, e.b)
+        into ea, eb, ecap
+        from sep_edges as e
+        inner join sep_index as ia on e.a = ia.node_id
+        inner join sep_index as ib on e.b = ib.node_id
+        where not e.cut;
+        m := cardinality(ea);
+
+        -- arcs 2k-1 (a to b) and 2k (b to a) are each other's reverse; an
+        -- undirected link is two arcs of its capacity
+        arc_to := array_fill(0, array[2 * m]);
+        residual := array_fill(0::numeric, array[2 * m]);
+        nxt := array_fill(0, array[2 * m]);
+        head := array_fill(0, array[n]);
+        for k in 1..m loop
+            arc_to[2 * k - 1] := eb[k];
+            arc_to[2 * k] := ea[k];
+            residual[2 * k - 1] := ecap[k];
+            residual[2 * k] := ecap[k];
+            nxt[2 * k - 1] := head[ea[k]];
+            head[ea[k]] := 2 * k - 1;
+            nxt[2 * k] := head[eb[k]];
+            head[eb[k]] := 2 * k;
+        end loop;
+        s := (select i.idx from sep_index as i where i.node_id = pair.a);
+        t := (select i.idx from sep_index as i where i.node_id = pair.b);
+
+        -- Edmonds-Karp: augment along shortest paths until t is out of reach
+        loop
+            seen := array_fill(false, array[n]);
+            via := array_fill(0, array[n]);
+            queue := array_fill(0, array[n]);
+            seen[s] := true;
+            queue[1] := s;
+            q_head := 1;
+            q_tail := 1;
+            while q_head <= q_tail and not seen[t] loop
+                x := queue[q_head];
+                q_head := q_head + 1;
+                j := head[x];
+                while j > 0 loop
+                    if residual[j] > 0 and not seen[arc_to[j]] then
+                        seen[arc_to[j]] := true;
+                        via[arc_to[j]] := j;
+                        q_tail := q_tail + 1;
+                        queue[q_tail] := arc_to[j];
+                    end if;
+                    j := nxt[j];
+                end loop;
+            end loop;
+            exit when not seen[t];
+            bottleneck := null;
+            x := t;
+            while x <> s loop
+                j := via[x];
+                bottleneck := least(bottleneck, residual[j]);
+                x := arc_to[case when j % 2 = 1 then j + 1 else j - 1 end];
+            end loop;
+            x := t;
+            while x <> s loop
+                j := via[x];
+                residual[j] := residual[j] - bottleneck;
+                residual[case when j % 2 = 1 then j + 1 else j - 1 end] :=
+                    residual[case when j % 2 = 1 then j + 1 else j - 1 end] + bottleneck;
+                x := arc_to[case when j % 2 = 1 then j + 1 else j - 1 end];
+            end loop;
+        end loop;
+
+        -- the cut: every link from what s still reaches to the rest
+        update sep_edges as e
+        set cut = true
+        from sep_index as ia, sep_index as ib
+        where
+            e.a = ia.node_id and e.b = ib.node_id and not e.cut
+            and seen[ia.idx] <> seen[ib.idx];
+
+        -- relabel the parted component over the links it kept: a search from
+        -- each node not yet reached, smallest first, labels what it reaches
+        -- with that node (the smallest of its new component)
+        label := array_fill(null::bigint, array[n]);
+        for i in 1..n loop
+            continue when label[i] is not null;
+            label[i] := ids[i];
+            queue[1] := i;
+            q_head := 1;
+            q_tail := 1;
+            while q_head <= q_tail loop
+                x := queue[q_head];
+                q_head := q_head + 1;
+                j := head[x];
+                while j > 0 loop
+                    if seen[x] = seen[arc_to[j]] and label[arc_to[j]] is null then
+                        label[arc_to[j]] := ids[i];
+                        q_tail := q_tail + 1;
+                        queue[q_tail] := arc_to[j];
+                    end if;
+                    j := nxt[j];
+                end loop;
+            end loop;
+        end loop;
+        update sep_labels as l
+        set component_id = relabelled.component_id
+        from unnest(ids, label) as relabelled (node_id, component_id)
+        where l.node_id = relabelled.node_id;
+    end loop;
+
+    return query
+    with
+    nodes as (
+        select e.a as node from sep_edges as e
+        union
+        select e.b from sep_edges as e
+    ),
+    cut_ends as (
+        select c.a as node, c.b as other from sep_edges as c where c.cut
+        union all
+        select c.b, c.a from sep_edges as c where c.cut
+    ),
+    cut_with as (
+        select cut_ends.node, array_agg(cut_ends.other order by cut_ends.other) as others
+        from cut_ends
+        group by cut_ends.node
+    )
+    select nodes.node, coalesce(l.component_id, nodes.node), coalesce(cut_with.others, '{}')
+    from nodes
+    left join sep_labels as l on nodes.node = l.node_id
+    left join cut_with on nodes.node = cut_with.node
+    order by nodes.node;
+    drop table if exists pg_temp.sep_edges, pg_temp.sep_pairs, pg_temp.sep_labels,
+        pg_temp.sep_index;
+end;
+$fn$;
