@@ -370,13 +370,15 @@ def test_queue_pages_filters_and_waterfalls_agree_with_the_marts(raw: Any) -> No
     once, grouped by identity; each waterfall ends at its candidate's score."""
     everything = review.candidates(raw, None)
     assert len(everything) >= 10
+    middle = sorted(c.score for c in everything)[len(everything) // 2]
+    listed = _listed_candidate(raw, everything)
     for selection in (
         review.Selection(),
-        review.Selection(0.5, 0.7),
-        review.Selection(0.0, 0.5),
+        review.Selection(*_band(middle)),
+        review.Selection(0.0, round(middle + 0.001, 3)),
         review.Selection(reason="same_name"),
         review.Selection(platform="youtube"),
-        review.Selection(0.45, 0.6, "same_name", "mailing_list"),
+        review.Selection(*_band(listed.score), "same_name", "mailing_list"),
     ):
         wanted = review.candidates(raw, None, selection)
         assert wanted, selection  # each filter selects something on the sample
@@ -510,22 +512,42 @@ def test_the_audit_page_lists_automatic_merges_by_evidence(client: Client, raw: 
     assert "Split out" in client.request(f"/identity/{identity}").body
 
 
+def _listed_candidate(raw: Any, candidates: list[review.Candidate]) -> review.Candidate:
+    """A candidate with a same_name reason and a list poster on a side."""
+    for c in candidates:
+        poster = raw.execute(
+            "select count(*) from cppa_identity.identity_profile"
+            " where identity_id = any(%s) and type = 'mailing_list'",
+            ([c.identity_a, c.identity_b],),
+        ).fetchone()[0]
+        if poster and any(r.startswith("same_name:") for r in c.reasons):
+            return c
+    raise AssertionError("the sample has a list poster's same_name candidate")
+
+
+def _band(score: float) -> tuple[float, float]:
+    """A score band of width 0.2 holding `score`."""
+    low = max(0.0, round(score - 0.1, 2))
+    return low, min(round(low + 0.2, 2), 1.001)
+
+
 def test_cli_accept_takes_the_same_filters(raw: Any) -> None:
-    selection = review.Selection(0.45, 0.6, None, "mailing_list")
+    low, high = _band(_listed_candidate(raw, review.candidates(raw, None)).score)
+    selection = review.Selection(low, high, None, "mailing_list")
     wanted = {c.candidate_id for c in review.candidates(raw, None, selection)}
     assert wanted
     before = written(raw)
     shown = CliRunner().invoke(
         cli_app,
         [
-            *("candidates", "accept", "--min-score", "0.45", "--max-score", "0.6"),
+            *("candidates", "accept", "--min-score", str(low), "--max-score", str(high)),
             *("--platform", "mailing_list", "--dry-run", "--json"),
         ],
     )
     assert shown.exit_code == 0, shown.output
     assert {c["candidate_id"] for c in json.loads(shown.stdout)["accepted"]} == wanted
     for args, words in (
-        (["--max-score", "0.3"], "--max-score is a score above --min-score"),
+        (["--max-score", "0.01"], "--max-score is a score above --min-score"),
         (["--platform", "myspace"], "--platform must be one of"),
     ):
         refused = CliRunner().invoke(

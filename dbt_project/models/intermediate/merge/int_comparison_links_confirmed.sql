@@ -27,7 +27,7 @@ kept as (
             when 'all'
                 then exists (
                     select 1 from unnest(pairs.levels) as level (detail)
-                    where level.detail like 'same\_name: % %'
+                    where level.detail like 'same\_name: % % (%'
                 )
             when 'distinctive' then pairs.merge_probability >= {{ var('match_threshold') }}
             else false

@@ -47,7 +47,7 @@ final as (
             a.given_name = b.given_name
             and a.variant = b.variant
             and a.anchor_id < b.anchor_id
-            and a.name_folded <> b.name_folded
+            and a.surname <> b.surname
     order by a.anchor_id, b.anchor_id, a.name_folded, b.name_folded
 )
 

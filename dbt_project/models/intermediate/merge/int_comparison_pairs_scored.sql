@@ -184,6 +184,14 @@ weighed_agreements as (
 -- a login or local part that spells a name tells nothing the agreeing names
 -- have not told ("abhisheksingh" beside two "Abhishek Singh"s: namesakes pick
 -- it as often): it weighs nothing then, and says so
+name_agreed as (
+    select distinct
+        anchor_a,
+        anchor_b
+    from weighed_agreements
+    where comparison = 'name'
+),
+
 agreements as (
     select
         weighed_agreements.comparison,
@@ -197,16 +205,14 @@ agreements as (
         weighed_agreements.merge_member_b,
         weighed_agreements.may_merge,
         case
-            when weighed_agreements.spells_a_name and exists (
-                select 1 from weighed_agreements as named
-                where
-                    named.anchor_a = weighed_agreements.anchor_a
-                    and named.anchor_b = weighed_agreements.anchor_b
-                    and named.comparison = 'name'
-            ) then 0
+            when weighed_agreements.spells_a_name and name_agreed.anchor_a is not null then 0
             else weighed_agreements.weight
         end as weight
     from weighed_agreements
+    left join name_agreed
+        on
+            weighed_agreements.anchor_a = name_agreed.anchor_a
+            and weighed_agreements.anchor_b = name_agreed.anchor_b
 ),
 
 -- each comparison's best agreeing level
@@ -332,7 +338,9 @@ summed as (
             as match_sum,
         coalesce(sum(weighed.weight) filter (where weighed.role <> 'agreement'), 0)
             as merge_sum,
-        count(*) filter (where weighed.role = 'mergeable') as merge_agreement_count,
+        count(*) filter (
+            where weighed.role = 'mergeable' and weighed.weight > 0
+        ) as merge_agreement_count,
         array_agg(
             weighed.level || ': ' || weighed.value || ' ('
             || case when weighed.weight >= 0 then '+' else '' end
@@ -364,7 +372,9 @@ ends as (
         coalesce(merge_member_a, member_a) as node_a,
         coalesce(merge_member_b, member_b) as node_b
     from agreements
-    order by anchor_a asc, anchor_b asc, may_merge desc, weight desc, value asc
+    order by
+        anchor_a asc, anchor_b asc, may_merge desc, weight desc, value asc, level asc,
+        member_a asc, member_b asc
 ),
 
 final as (

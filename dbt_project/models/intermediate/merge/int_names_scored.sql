@@ -3,8 +3,8 @@
 -- (seed name_frequencies, either order, the commoner wins) or
 -- var('name_handle_frequency') for a distinctive handle, raised to the share of
 -- other people the data itself shows carrying it: the most distinct anchors
--- carrying it that hold an account of one platform (GitHub, Discord, YouTube:
--- var('single_account_platforms')), less one, over
+-- with an account of one platform (GitHub, Discord, YouTube:
+-- var('single_account_platforms')) that shows the name, less one, over
 -- var('name_population') (five GitHub accounts named "Wei Wang" are five people:
 -- a profile with the name is a given one of them one time in five). Claims (commit
 -- authors, list posters) never raise it, and profiles sharing no name with an
@@ -44,22 +44,17 @@ population as (
     select {{ var('name_population') }}::float as profile_count
 ),
 
--- how many people the data shows carrying each name: distinct anchors that
--- carry it (on any of their profiles) and hold an account of one platform of
--- var('single_account_platforms'), on the platform with the most
-anchor_names as (
-    select distinct
-        people.name_folded,
-        coalesce(anchored.anchor_id, people.base_profile_id) as anchor_id
-    from people
-    left join anchored on people.base_profile_id = anchored.node_id
-),
-
+-- how many people the data shows carrying each name: distinct anchors holding
+-- an account of one platform of var('single_account_platforms') that itself
+-- shows the name (what a commit or a list post on the anchor says does not
+-- count), on the platform with the most
 anchor_accounts as (
     select distinct
+        people.name_folded,
         profiles.platform,
         coalesce(anchored.anchor_id, profiles.base_profile_id) as anchor_id
-    from profiles
+    from people
+    inner join profiles on people.base_profile_id = profiles.base_profile_id
     left join anchored on profiles.base_profile_id = anchored.node_id
     where profiles.is_platform_account and profiles.platform in ({{ single_account_platforms() }})
 ),
@@ -70,12 +65,11 @@ account_counts as (
         max(anchor_count) as account_count
     from (
         select
-            anchor_names.name_folded,
-            anchor_accounts.platform,
+            name_folded,
+            platform,
             count(*) as anchor_count
-        from anchor_names
-        inner join anchor_accounts on anchor_names.anchor_id = anchor_accounts.anchor_id
-        group by anchor_names.name_folded, anchor_accounts.platform
+        from anchor_accounts
+        group by name_folded, platform
     ) as per_platform
     group by name_folded
 ),
