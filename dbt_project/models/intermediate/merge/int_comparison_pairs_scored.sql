@@ -26,8 +26,9 @@ levels as (select * from {{ ref('comparison_levels') }}),
 frequencies as (select * from {{ ref('name_frequencies') }}),
 
 -- how common a login or local part is when it spells a name, whatever its
--- separators and digits: a full name's own u for "weiwang", "wangwei" and
--- "wwang", a word's share for a lone given name or surname ("john")
+-- separators: a full name's own u for "wei.wang", "wangwei" and "wwang", a
+-- word's share for a lone given name or surname ("john"); digits make it
+-- another value ("mmuller184" is one person's)
 spellings as (
     select
         replace(name_folded, ' ', '') as spelling,
@@ -178,7 +179,7 @@ weighed_agreements as (
     inner join levels on shared.level = levels.level
     left join names on shared.value = names.name_folded
     left join spelled
-        on regexp_replace(shared.value, '[^[:alpha:]]', '', 'g') = spelled.spelling
+        on regexp_replace(shared.value, '[._+-]', '', 'g') = spelled.spelling
 ),
 
 -- a login or local part that spells a name tells nothing the agreeing names
