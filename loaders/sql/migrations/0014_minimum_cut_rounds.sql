@@ -1,9 +1,11 @@
--- cppa_lib.separate, as in 0012, with rounds that take no new locks: the
--- components are labelled once, and each cut relabels only the component it
--- parted, in arrays. 0012 labelled every component again and created a table
--- per round; with hundreds of pairs to separate (two accounts of one platform
--- that only the comparison model joins: every namesake group of a community)
--- a run held a lock per temporary table created and ran out of shared memory.
+-- cppa_lib.separate, as in 0012, with rounds that take no new locks and cost
+-- what their component costs: the components are labelled once, each cut
+-- relabels only the component it parted (in arrays), the pairs still joined
+-- are kept in a table of their own (the next one is its first row), and the
+-- temporary tables are indexed and analysed. 0012 labelled every component
+-- again and created a table per round: with hundreds of pairs to separate (two
+-- accounts of one platform that only the comparison model joins) a run ran out
+-- of shared memory, and thousands of rounds each scanned every link.
 create or replace function cppa_lib.separate(edges_sql text, pairs_sql text)
 returns table (node_id bigint, component_id bigint, cut_with bigint [])
 language plpgsql as $fn$
@@ -59,6 +61,19 @@ begin
     from cppa_lib.connected_components(
         'select a as node_a, b as node_b from pg_temp.sep_edges'
     ) as cc;
+    create index on pg_temp.sep_labels (component_id);
+    create index on pg_temp.sep_edges (a);
+    create index on pg_temp.sep_edges (b);
+    -- only the pairs joined now need a round
+    delete from sep_pairs as p
+    where not exists (
+        select 1
+        from sep_labels as la
+        inner join sep_labels as lb on la.component_id = lb.component_id
+        where la.node_id = p.a and lb.node_id = p.b
+    );
+    create index on pg_temp.sep_pairs (a, b);
+    analyze pg_temp.sep_edges, pg_temp.sep_pairs, pg_temp.sep_labels;
     create temp table sep_index (node_id bigint primary key, idx integer);
 
     loop
@@ -71,8 +86,6 @@ begin
         select p.a, p.b, la.component_id into pair
         from sep_pairs as p
         inner join sep_labels as la on p.a = la.node_id
-        inner join sep_labels as lb on p.b = lb.node_id
-        where la.component_id = lb.component_id
         order by p.a, p.b
         limit 1;
         exit when not found;
@@ -83,6 +96,7 @@ begin
         select l.node_id, (row_number() over (order by l.node_id))::integer
         from sep_labels as l
         where l.component_id = pair.component_id;
+        analyze pg_temp.sep_index;
         select array_agg(i.node_id order by i.idx) into ids from sep_index as i;
         n := cardinality(ids);
         select array_agg(ia.idx order by e.a, e.b), array_agg(ib.idx order by e.a, e.b),
@@ -190,6 +204,10 @@ begin
         set component_id = relabelled.component_id
         from unnest(ids, label) as relabelled (node_id, component_id)
         where l.node_id = relabelled.node_id;
+        -- the component's pairs this cut parted (this round's among them)
+        delete from sep_pairs as p
+        using sep_index as ia, sep_index as ib
+        where p.a = ia.node_id and p.b = ib.node_id and label[ia.idx] <> label[ib.idx];
     end loop;
 
     return query
