@@ -230,12 +230,14 @@ def _build(
     # NEXT starts empty; WORK and SEEDS are the transformer's, and once `grants`
     # ran only a transformer login runs (roles.refuse_privileged_run)
     owners = grants_applied(conn)  # asked once: the owner's functions do the DDL
-    for schema, fresh in ((NEXT, True), (WORK, False), (SEEDS, False)):
+    checksum = seeds_checksum()
+    reload_seeds = not seeds_loaded(conn, checksum)
+    # seeds that changed load into an empty schema: a seed whose columns changed
+    # (a new version's) is created anew, not appended to the old table
+    for schema, fresh in ((NEXT, True), (WORK, False), (SEEDS, reload_seeds)):
         run_schema(conn, schema, fresh, owners)
     drop_retired(conn, owners)
     prepare_history(conn, owners)
-    checksum = seeds_checksum()
-    reload_seeds = not seeds_loaded(conn, checksum)
     policy = name_policy(conn)
     progress(RunStep("build", "building models and running tests (dbt build)"))
     command = ["build"]

@@ -1,6 +1,8 @@
 -- One row per folded person name or username carried by a person's profile,
 -- with u, how likely two different people carry it: given name x surname share
--- (seed name_frequencies, either order, the commoner wins) or
+-- (seed name_frequencies, either order, the commoner wins; macro
+-- full_name_share: a given name of the surname's origin counts by its share
+-- within the origin, seed name_origins) or
 -- var('name_handle_frequency') for a distinctive handle, raised to the share of
 -- other people the data itself shows carrying it: the most distinct anchors
 -- with an account of one platform (GitHub, Discord, YouTube:
@@ -21,6 +23,8 @@ with
 carriers as (select * from {{ ref('int_name_carriers_listed') }}),
 
 frequencies as (select * from {{ ref('name_frequencies') }}),
+
+origins as (select * from {{ ref('name_origins') }}),
 
 blocked_names as (select * from {{ ref('blocked_names') }}),
 
@@ -118,10 +122,8 @@ with_frequency as (
             when 'handle' then {{ var('name_handle_frequency') }}
             when 'full_name'
                 then greatest(
-                    coalesce(first_given.frequency, {{ var('name_floor_frequency') }})
-                    * coalesce(last_surname.frequency, {{ var('name_floor_frequency') }}),
-                    coalesce(last_given.frequency, {{ var('name_floor_frequency') }})
-                    * coalesce(first_surname.frequency, {{ var('name_floor_frequency') }})
+                    {{ full_name_share('first_given', 'last_surname', 'last_origin') }},
+                    {{ full_name_share('last_given', 'first_surname', 'first_origin') }}
                 )
             -- a lone given name or surname ("dana"): how common that word is
             else case
@@ -144,6 +146,8 @@ with_frequency as (
             and last_given.kind = 'given'
     left join frequencies as first_surname
         on shaped.tokens[1] = first_surname.token and first_surname.kind = 'surname'
+    left join origins as last_origin on last_surname.origin = last_origin.origin
+    left join origins as first_origin on first_surname.origin = first_origin.origin
 ),
 
 counted as (
