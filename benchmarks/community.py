@@ -545,6 +545,9 @@ class _Registry:
         return n
 
 
+SYLLABIC = frozenset({"chinese", "korean", "vietnamese", "japanese"})
+
+
 def _person(rng: random.Random, key: int) -> Person:
     roll = rng.uniform(0, sum(o.share for o in ORIGINS) + RARE_SHARE)
     for origin in ORIGINS:
@@ -565,7 +568,10 @@ def _person(rng: random.Random, key: int) -> Person:
     given = (
         _pick(rng, origin.given)
         if origin.given and rng.uniform(0, 100) < listed_given
-        else _coin(rng, origin.given_parts)
+        # given names of the origins written in a few romanized syllables
+        # (Zhiwei, Youngwon) are few; elsewhere a given name no list holds is
+        # carried by few people, as a rare surname is
+        else _coin(rng, origin.given_parts, inner=0.0 if origin.name in SYLLABIC else 0.8)
     )
     if (
         origin.name == "russian"

@@ -20,20 +20,29 @@
 
 {#- full_name_share: how common a full name is, from its given name's and its
     surname's rows of seed name_frequencies (either may be null: unlisted) and
-    the surname origin's row of seed name_origins: the surname's share times the
-    given name's, where a given name of the surname's own origin counts by its
-    share within that origin (a "Wei" beside a "Wang" is one Chinese-origin name
-    in 25, not one person in 100), an unlisted given name beside the surname of an
-    origin whose given names are few romanized syllables as common as the
-    origin's unlisted_given_frequency, and any other unlisted token as
-    var('name_floor_frequency'). -#}
-{% macro full_name_share(given, surname, origin) -%}
-    (coalesce({{ surname }}.frequency, {{ var('name_floor_frequency') }})
-    * case
-        when {{ given }}.frequency is null
-            then coalesce({{ origin }}.unlisted_given_frequency, {{ var('name_floor_frequency') }})
-        when {{ given }}.origin = {{ surname }}.origin
-            then least({{ given }}.frequency / {{ origin }}.share, 1)
-        else {{ given }}.frequency
-    end)
+    the rows of seed name_origins for the surname's origin and the given name's:
+    the surname's share times the given name's. A given name of the surname's own
+    origin counts by its share within that origin (a "Wei" beside a "Wang" is
+    one Chinese-origin name in 25, not one person in 100). Beside a name of an
+    origin whose names are few romanized syllables (Chinese, Korean,
+    Vietnamese), the other word is no rarer than the origin's
+    unlisted_given_frequency or unlisted_surname_frequency ("Zilin Li", "Qiang
+    Niu", "Thi Nguyen" however rare "Thi" is in another list); any other
+    unlisted word counts as var('name_floor_frequency'). -#}
+{% macro full_name_share(given, surname, surname_origin, given_origin) -%}
+    (coalesce(
+        greatest({{ surname }}.frequency, {{ given_origin }}.unlisted_surname_frequency),
+        {{ var('name_floor_frequency') }}
+    )
+    * coalesce(
+        greatest(
+            case
+                when {{ given }}.origin = {{ surname }}.origin
+                    then least({{ given }}.frequency / {{ surname_origin }}.share, 1)
+                else {{ given }}.frequency
+            end,
+            {{ surname_origin }}.unlisted_given_frequency
+        ),
+        {{ var('name_floor_frequency') }}
+    ))
 {%- endmacro %}

@@ -52,6 +52,18 @@ spellings as (
         token,
         frequency
     from frequencies
+    union all
+    -- an initial and a listed surname ("trodriguez"), whoever carries it: as
+    -- common as the surname's people with that initial (var('initial_share'))
+    select
+        initial.letter || frequencies.token,
+        frequencies.frequency * {{ var('initial_share') }}
+    from frequencies
+    cross join
+        unnest(
+            string_to_array('a b c d e f g h i j k l m n o p q r s t u v w x y z', ' ')
+        ) as initial (letter)
+    where frequencies.kind = 'surname' and frequencies.frequency >= {{ var('token_u_long') }}
 ),
 
 spelled as (
@@ -184,7 +196,9 @@ weighed_agreements as (
 
 -- a login or local part that spells a name tells nothing the agreeing names
 -- have not told ("abhisheksingh" beside two "Abhishek Singh"s: namesakes pick
--- it as often): it weighs nothing then, and says so
+-- it as often): it weighs nothing then, and says so (beside names one letter
+-- apart too: "pkumar" fits every Priya Kumar, the one whose name was mistyped
+-- as often as any other)
 name_agreed as (
     select distinct
         anchor_a,
@@ -295,19 +309,9 @@ disagreements as (
     where cardinality(pairs.shared_platforms) > 0
 ),
 
-weighed as (
+best as (
     select
-        'against' as role,
-        comparison,
-        level,
-        anchor_a,
-        anchor_b,
-        weight,
-        value
-    from disagreements
-    union all
-    select
-        'agreement',
+        'agreement' as role,
         comparison,
         level,
         anchor_a,
@@ -325,6 +329,56 @@ weighed as (
         weight,
         value
     from best_mergeable
+),
+
+-- one token is one piece of evidence: a login that is also the other side's
+-- local part ("hzheng" both) agrees under login and under address, and weighs
+-- once (the stronger; the other shows +0)
+best_counted as (
+    select
+        best.role,
+        best.comparison,
+        best.level,
+        best.anchor_a,
+        best.anchor_b,
+        best.value,
+        case when stronger.anchor_a is not null then 0 else best.weight end as weight
+    from best
+    left join best as stronger
+        on
+            best.role = stronger.role
+            and best.anchor_a = stronger.anchor_a
+            and best.anchor_b = stronger.anchor_b
+            and best.value = stronger.value
+            and best.comparison in ('login', 'address')
+            and stronger.comparison in ('login', 'address')
+            and best.comparison <> stronger.comparison
+            and (
+                best.weight < stronger.weight
+                or (best.weight = stronger.weight and best.comparison > stronger.comparison)
+            )
+),
+
+weighed as (
+    select
+        'against' as role,
+        comparison,
+        level,
+        anchor_a,
+        anchor_b,
+        weight,
+        value
+    from disagreements
+    union all
+    select
+        role,
+        comparison,
+        level,
+        anchor_a,
+        anchor_b,
+        weight,
+        value
+    from best_counted
 ),
 
 prior_odds as (

@@ -122,8 +122,12 @@ with_frequency as (
             when 'handle' then {{ var('name_handle_frequency') }}
             when 'full_name'
                 then greatest(
-                    {{ full_name_share('first_given', 'last_surname', 'last_origin') }},
-                    {{ full_name_share('last_given', 'first_surname', 'first_origin') }}
+                    {{ full_name_share(
+                        'first_given', 'last_surname', 'last_origin', 'first_given_origin'
+                    ) }},
+                    {{ full_name_share(
+                        'last_given', 'first_surname', 'first_origin', 'last_given_origin'
+                    ) }}
                 )
             -- a lone given name or surname ("dana"): how common that word is
             else case
@@ -148,6 +152,8 @@ with_frequency as (
         on shaped.tokens[1] = first_surname.token and first_surname.kind = 'surname'
     left join origins as last_origin on last_surname.origin = last_origin.origin
     left join origins as first_origin on first_surname.origin = first_origin.origin
+    left join origins as first_given_origin on first_given.origin = first_given_origin.origin
+    left join origins as last_given_origin on last_given.origin = last_given_origin.origin
 ),
 
 counted as (
