@@ -1,8 +1,15 @@
 -- One row per pair of anchors whose full names differ by a one-letter slip in a
--- long surname ("derek homeir" / "derek homier"): the name_typo level.
+-- long surname ("derek homeir" / "derek homier"): the name_typo level. Two
+-- surnames that seed name_frequencies both lists are two names, not a slip
+-- ("wei huang" / "wei zhang").
 with
 
 listed as (select * from {{ ref('int_comparison_values_listed') }}),
+
+surnames as (
+    select distinct token from {{ ref('name_frequencies') }}
+    where kind = 'surname'
+),
 
 -- names with the same given name whose surnames (5+ letters) share a one-letter
 -- deletion (symmetric deletes: a substitution, insertion, deletion or swap of
@@ -48,6 +55,9 @@ final as (
             and a.variant = b.variant
             and a.anchor_id < b.anchor_id
             and a.surname <> b.surname
+    left join surnames as surname_a on a.surname = surname_a.token
+    left join surnames as surname_b on b.surname = surname_b.token
+    where surname_a.token is null or surname_b.token is null
     order by a.anchor_id, b.anchor_id, a.name_folded, b.name_folded
 )
 

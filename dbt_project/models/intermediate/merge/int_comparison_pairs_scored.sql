@@ -173,6 +173,14 @@ weighed_agreements as (
         log(
             2,
             (levels.m_probability / coalesce(
+                -- a slip in a name is as common as the name, and at least the
+                -- level's u (two rare names one letter apart are one person's)
+                case
+                    when shared.level = 'name_typo'
+                        then greatest(
+                            levels.u_probability, typo_a.u_probability, typo_b.u_probability
+                        )
+                end,
                 levels.u_probability,
                 greatest(
                     coalesce(
@@ -190,6 +198,10 @@ weighed_agreements as (
     from shared
     inner join levels on shared.level = levels.level
     left join names on shared.value = names.name_folded
+    left join names as typo_a
+        on shared.level = 'name_typo' and split_part(shared.value, ' ~ ', 1) = typo_a.name_folded
+    left join names as typo_b
+        on shared.level = 'name_typo' and split_part(shared.value, ' ~ ', 2) = typo_b.name_folded
     left join spelled
         on regexp_replace(shared.value, '[._+-]', '', 'g') = spelled.spelling
 ),
