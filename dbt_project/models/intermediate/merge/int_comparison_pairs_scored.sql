@@ -118,6 +118,7 @@ pairings (side_a, side_b, level) as (
     ('login', 'login', 'same_login'),
     ('login', 'handle_name', 'same_login'),
     ('local', 'local', 'same_local_part'),
+    ('domain', 'domain', 'same_domain'),
     ('local', 'login', 'login_from_name'),
     ('local', 'handle_name', 'login_from_name'),
     ('squashed', 'login', 'login_from_name'),
@@ -135,7 +136,8 @@ shared as (
         a.member_id as member_a,
         b.member_id as member_b,
         a.merge_member_id as merge_member_a,
-        b.merge_member_id as merge_member_b
+        b.merge_member_id as merge_member_b,
+        spread.anchor_count as value_spread
     from values_listed as a
     inner join values_listed as b
         on a.value = b.value and a.anchor_id < b.anchor_id
@@ -151,6 +153,8 @@ shared as (
             or a.is_verified
             or b.is_verified
         )
+        -- a domain many share (a large employer's) tells nothing: no pairs
+        and (a.side <> 'domain' or spread.anchor_count <= {{ var('domain_pair_cap') }})
     union all
     select
         'name_typo',
@@ -160,7 +164,8 @@ shared as (
         member_a,
         member_b,
         merge_member_a,
-        merge_member_b
+        merge_member_b,
+        null
     from typos
 ),
 
@@ -170,7 +175,7 @@ weighed_agreements as (
         shared.*,
         shared.merge_member_a is not null and shared.merge_member_b is not null as may_merge,
         levels.comparison <> 'name' and spelled.spelling is not null as spells_a_name,
-        log(
+        {{ var('evidence_scale') }} * log(
             2,
             (levels.m_probability / coalesce(
                 -- a slip in a name is as common as the name, and at least the
@@ -179,6 +184,13 @@ weighed_agreements as (
                     when shared.level = 'name_typo'
                         then greatest(
                             levels.u_probability, typo_a.u_probability, typo_b.u_probability
+                        )
+                    -- a domain as common as the share of people the data shows
+                    -- at it, at least var('domain_u_floor')
+                    when shared.level = 'same_domain'
+                        then greatest(
+                            {{ var('domain_u_floor') }},
+                            shared.value_spread::numeric / {{ var('name_population') }}
                         )
                 end,
                 levels.u_probability,
@@ -289,7 +301,8 @@ disagreements as (
         levels.level,
         pairs.anchor_a,
         pairs.anchor_b,
-        log(2, (levels.m_probability / levels.u_probability)::numeric) as weight,
+        {{ var('evidence_scale') }}
+        * log(2, (levels.m_probability / levels.u_probability)::numeric) as weight,
         'none agree' as value
     from pairs
     inner join levels
@@ -314,7 +327,8 @@ disagreements as (
         levels.level,
         pairs.anchor_a,
         pairs.anchor_b,
-        log(2, (levels.m_probability / levels.u_probability)::numeric),
+        {{ var('evidence_scale') }}
+        * log(2, (levels.m_probability / levels.u_probability)::numeric),
         array_to_string(pairs.shared_platforms, ', ')
     from pairs
     inner join levels on levels.level = 'two_accounts_one_platform'
@@ -394,7 +408,9 @@ weighed as (
 ),
 
 prior_odds as (
-    select log(2, 1 / ({{ var('name_population') }} - 1)::numeric) as weight
+    select
+        {{ var('evidence_scale') }}
+        * log(2, 1 / ({{ var('name_population') }} - 1)::numeric) as weight
 ),
 
 summed as (

@@ -5,6 +5,7 @@
 -- words), 'handle_name' (a one-word name), 'login' (a login or the login a
 -- noreply address names), 'local' (an address's local part), 'squashed' and
 -- 'initial_surname' (a full name without spaces, as first initial + surname),
+-- 'domain' (an address's domain that is no free mail: seed free_mail_domains),
 -- 'account' (a platform the anchor holds an account of) and 'declared' (it
 -- holds a declared identity). member_id: the anchor's smallest profile
 -- carrying the value; merge_member_id: its smallest carrier that may give
@@ -23,6 +24,8 @@ emails as (select * from {{ ref('int_emails_collapsed') }}),
 relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
 
 blocked_names as (select * from {{ ref('blocked_names') }}),
+
+free_mail as (select * from {{ ref('free_mail_domains') }}),
 
 eligible as (select * from {{ ref('int_evidence_eligibility') }}),
 
@@ -83,6 +86,20 @@ carried as (
         emails.is_valid_email
         and emails.github_noreply_login is null
         and emails.email_normalized not in (select relays.email_normalized from relays)
+    union all
+    select
+        people.anchor_id,
+        people.base_profile_id,
+        people.may_merge,
+        emails.email_domain,
+        'domain'
+    from emails
+    inner join people on emails.base_profile_id = people.base_profile_id
+    where
+        emails.is_valid_email
+        and emails.github_noreply_login is null
+        and emails.email_normalized not in (select relays.email_normalized from relays)
+        and emails.email_domain not in (select free_mail.domain from free_mail)
     union all
     select
         anchor_id,

@@ -115,13 +115,34 @@ shaped as (
     from names
 ),
 
+-- a full name's middle words ("chris paulson ellis"): the same full name
+-- carries them too, so it is rarer by each one's share (the larger of its given
+-- name and surname rows, an unlisted word var('name_floor_frequency'))
+middles as (
+    select
+        shaped.name_folded,
+        exp(sum(ln(coalesce(
+            greatest(middle_given.frequency, middle_surname.frequency),
+            {{ var('name_floor_frequency') }}
+        )))) as middle_share
+    from shaped
+    cross join
+        lateral unnest(shaped.tokens[2:cardinality(shaped.tokens) - 1]) as middle (token)
+    left join frequencies as middle_given
+        on middle.token = middle_given.token and middle_given.kind = 'given'
+    left join frequencies as middle_surname
+        on middle.token = middle_surname.token and middle_surname.kind = 'surname'
+    where shaped.name_shape = 'full_name'
+    group by shaped.name_folded
+),
+
 with_frequency as (
     select
         shaped.*,
         case shaped.name_shape
             when 'handle' then {{ var('name_handle_frequency') }}
             when 'full_name'
-                then greatest(
+                then coalesce(middles.middle_share, 1) * greatest(
                     {{ full_name_share(
                         'first_given', 'last_surname', 'last_origin', 'first_given_origin'
                     ) }},
@@ -138,6 +159,7 @@ with_frequency as (
         coalesce(account_counts.account_count, 0) as account_count
     from shaped
     left join account_counts on shaped.name_folded = account_counts.name_folded
+    left join middles on shaped.name_folded = middles.name_folded
     left join frequencies as first_given
         on shaped.tokens[1] = first_given.token and first_given.kind = 'given'
     left join frequencies as last_surname
