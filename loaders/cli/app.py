@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperOption
 
 from .. import __version__
-from ..db import close_pool, default_to_embedded, mask_configured
+from ..db import close_pool, mask_configured
 from ..errors import (
     ConfigError,
     CppaIdentityError,
@@ -27,6 +27,7 @@ from ..errors import (
     SchemaOutdated,
     UsageError,
 )
+from ..ops import embedded
 
 app = typer.Typer(
     name="cppa-identity",
@@ -144,4 +145,4 @@ def main_options(
 ) -> None:
     """One identity per person across the C++ Alliance collectors."""
     _state["debug"] = debug
-    default_to_embedded()  # nothing set: the CLI's own embedded server
+    embedded.register(default=True)  # nothing set: the CLI's own embedded server

@@ -12,6 +12,7 @@ from psycopg.types.json import Jsonb
 
 from .catalog import SQL, schema_exists
 from .schemas import HISTORY, HISTORY_NEXT, HISTORY_OLD, MARTS, NEXT, OLD, RETIRED
+from .write_back import write_back
 
 
 def _rename(conn: psycopg.Connection[Any], schema: str, to: str) -> None:
@@ -32,15 +33,13 @@ def publish(
     publish committed is logged as what it did. Where the Django drop-in's
     tables live in this database, it writes the new identities back into them;
     returns what that changed."""
-    from ..django_app import mirror  # plain psycopg: no Django needed
-
     with conn.transaction():
         if owners:
             # the owner's function: it takes the new marts over, checked, and swaps
             conn.execute("select cppa_ops.publish_marts(%s)", (run_id,))
         else:
             _swap(conn, run_id)
-        written = mirror.write_back(conn, MARTS) or {}
+        written = write_back(conn, MARTS) or {}
         conn.execute(SQL["log_finish"], ("success", Jsonb(counts | written), None, run_id))
         return written
 

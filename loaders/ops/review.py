@@ -17,7 +17,6 @@ from psycopg.rows import dict_row
 
 from ..db import Database, latest_version, schema_version
 from ..decisions import Decision
-from ..django_app import mirror
 from ..errors import DecisionRefused, NotFound, UsageError
 from ..queries import named_statements
 from . import project
@@ -25,6 +24,7 @@ from .catalog import mart_counts, pending_rows, relation_exists, rows_left_out
 from .project import raw_tables, stale_after_days
 from .runs import last_success
 from .schemas import MARTS
+from .write_back import tables_written_back
 
 REVIEW_SQL = Path(__file__).parent / "sql" / "review.sql"
 SHOW_LIMIT = 20
@@ -141,7 +141,7 @@ def status(database: Database, conn: psycopg.Connection[Any]) -> Status:
         found.evidence_hubs = int(row[0]) if row else 0
     last = _rows(conn, "last_run")
     found.last_run = last[0] if last else None
-    found.django_tables = mirror.tables_written_back(conn)
+    found.django_tables = tables_written_back(conn)
     found.rows_left_out = rows_left_out(conn)
     return found
 
