@@ -6,10 +6,9 @@ from typing import Any
 
 import psycopg
 
+from .. import locks
 from ..db import latest_version, migrations, schema_version
 from .roles import apply_grants, role_names
-
-MIGRATION_LOCK = 74_657_301  # pg_advisory_lock key for migrations
 
 
 def migrate(conn: psycopg.Connection[Any]) -> list[str]:
@@ -30,13 +29,13 @@ def apply_pending(conn: psycopg.Connection[Any]) -> list[str]:
     if schema_version(conn) >= latest_version():
         return []  # up to date: no DDL, so a role without CREATE can call this
     if not conn.autocommit:
-        conn.execute("select pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute("select pg_advisory_xact_lock(%s)", (locks.MIGRATION,))
         return _apply(conn)
-    conn.execute("select pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    conn.execute("select pg_advisory_lock(%s)", (locks.MIGRATION,))
     try:
         return _apply(conn)
     finally:
-        conn.execute("select pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+        conn.execute("select pg_advisory_unlock(%s)", (locks.MIGRATION,))
 
 
 def _apply(conn: psycopg.Connection[Any]) -> list[str]:

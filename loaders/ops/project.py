@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .schemas import RAW
+
 SOURCES_FILE = Path("models") / "staging" / "cppa_raw" / "_cppa_raw__sources.yml"
 
 
@@ -34,7 +36,7 @@ def _raw_source() -> dict[str, Any]:
     import yaml
 
     document = yaml.safe_load((project_dir() / SOURCES_FILE).read_text())
-    (source,) = [s for s in document["sources"] if s["name"] == "cppa_raw"]
+    (source,) = [s for s in document["sources"] if s["name"] == RAW]
     return dict(source)
 
 

@@ -15,6 +15,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from .. import locks
 from ..db import Database, connect, mask
 from ..errors import CppaIdentityError, RunCancelled, RunLocked, wrap_db_errors
 from .catalog import (
@@ -39,7 +40,6 @@ from .publish import drop_retired, prepare_history, publish, run_schema
 from .roles import TRANSFORMER, grants_applied, refuse_privileged_run, role_for
 from .schemas import HISTORY_NEXT, NEXT, SEEDS, WORK
 
-RUN_LOCK = 74_657_302
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 
 
@@ -91,7 +91,7 @@ class RunSummary:
 def acquire_run_lock(conn: psycopg.Connection[Any], wait: float) -> None:
     deadline = time.monotonic() + max(wait, 0)
     while True:
-        row = conn.execute(SQL["try_lock"], (RUN_LOCK,)).fetchone()
+        row = conn.execute(SQL["try_lock"], (locks.RUN,)).fetchone()
         if row and row[0]:
             return
         if time.monotonic() >= deadline:
@@ -142,7 +142,7 @@ def run(
             return _locked_run(conn, database, full, progress, started, unit_tests, role)
         finally:
             if not conn.closed and not conn.broken:
-                conn.execute(SQL["unlock"], (RUN_LOCK,))
+                conn.execute(SQL["unlock"], (locks.RUN,))
 
 
 def _log_end(

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
-from loaders.ops.runs import RUN_LOCK
+from loaders.locks import RUN as RUN_LOCK
 
 from ..helpers import add_row_failing_a_data_test
 
