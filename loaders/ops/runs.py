@@ -194,16 +194,18 @@ def _locked_run(
     run_id, started_at = int(row[0]), row[1]
     try:
         return _build(
-            conn,
-            database,
-            progress,
-            started,
-            unit_tests,
-            role,
-            run_id,
-            started_at,
-            watermark,
-            before,
+            _Run(
+                conn,
+                database,
+                progress,
+                started,
+                unit_tests,
+                role,
+                run_id,
+                started_at,
+                watermark,
+                before,
+            )
         )
     except KeyboardInterrupt:
         _log_end(database, run_id, "cancelled", "cancelled by its caller (Ctrl-C)", role)
@@ -214,18 +216,25 @@ def _locked_run(
         raise
 
 
-def _build(
-    conn: psycopg.Connection[Any],
-    database: Database,
-    progress: Callable[[RunStep], None],
-    started: float,
-    unit_tests: bool,
-    role: str | None,
-    run_id: int,
-    started_at: Any,
-    watermark: str,
-    before: dict[str, int],
-) -> RunSummary:
+@dataclass(frozen=True)
+class _Run:
+    """One run that holds the lock and was logged as started: what building and
+    publishing it needs."""
+
+    conn: psycopg.Connection[Any]  # the run's own connection, working as `role`
+    database: Database
+    progress: Callable[[RunStep], None]
+    started: float  # time.monotonic() when the run began
+    unit_tests: bool
+    role: str | None  # the transformer role, once `grants` ran
+    run_id: int
+    started_at: Any  # the log's started_at: what changed since is counted
+    watermark: str  # the pg_snapshot text dbt's staging models read
+    before: dict[str, int]  # the published marts' counts
+
+
+def _build(run: _Run) -> RunSummary:
+    conn, progress, started, watermark = run.conn, run.progress, run.started, run.watermark
     refuse_foreign_objects(conn)
     # NEXT starts empty; WORK and SEEDS are the transformer's, and once `grants`
     # ran only a transformer login runs (roles.refuse_privileged_run)
@@ -241,7 +250,7 @@ def _build(
     command = ["build"]
     if not reload_seeds:
         command += ["--exclude", "resource_type:seed"]
-    if not unit_tests:
+    if not run.unit_tests:
         command += ["--exclude-resource-type", "unit_test"]
     done = 0
 
@@ -251,7 +260,7 @@ def _build(
         progress(RunStep("node", f"{status:<7} {name}", name, status, done, total))
 
     result = run_dbt(
-        database,
+        run.database,
         command,
         {
             "marts_schema": NEXT,
@@ -260,7 +269,7 @@ def _build(
         },
         on_node=on_node,
         watermark=watermark,
-        role=role,
+        role=run.role,
     )
     failures = result.failures()
     counts: dict[str, int] = {
@@ -269,21 +278,27 @@ def _build(
         "unit_tests": sum(1 for r in result.results if r["resource_type"] == "unit_test"),
     }
     if not result.success:
-        conn.execute(SQL["log_finish"], ("failed", Jsonb(counts), result.error, run_id))
+        conn.execute(SQL["log_finish"], ("failed", Jsonb(counts), result.error, run.run_id))
         return RunSummary(
-            run_id, "failed", watermark, time.monotonic() - started, counts, failures, result.error
+            run.run_id,
+            "failed",
+            watermark,
+            time.monotonic() - started,
+            counts,
+            failures,
+            result.error,
         )
     if reload_seeds:
         record_seeds(conn, checksum)
     put_setting(conn, NAME_POLICY_BUILT_KEY, policy)
     after = mart_counts(conn, NEXT)
     counts.update(after)
-    counts["new_profiles"] = after.get("profiles", 0) - before.get("profiles", 0)
+    counts["new_profiles"] = after.get("profiles", 0) - run.before.get("profiles", 0)
     counts["new_candidates"] = new_candidates(conn)
     counts["rows_left_out"] = rows_left_out(conn, NEXT)
-    counts.update(changes(conn, started_at))
+    counts.update(changes(conn, run.started_at))
     progress(RunStep("publish", "publishing the new marts"))
-    counts.update(publish(conn, run_id, counts, owners))
+    counts.update(publish(conn, run.run_id, counts, owners))
     return RunSummary(
-        run_id, "success", watermark, time.monotonic() - started, counts, failures, None
+        run.run_id, "success", watermark, time.monotonic() - started, counts, failures, None
     )
