@@ -42,11 +42,9 @@ JOB_CHECKS = {
     LOADER: f"select has_any_column_privilege(%(r)s, '{RAW}.profiles', 'INSERT')"
     " and has_function_privilege(%(r)s,"
     f" '{RAW}.get_or_create_profile(text, text, text)', 'EXECUTE')",
-    # runs publish through the owner's function once `grants` ran; before, they
-    # create their schemas themselves
-    TRANSFORMER: "select coalesce(has_function_privilege(%(r)s,"
-    f" to_regprocedure('{OPS}.publish_marts(bigint)'), 'EXECUTE'),"
-    " has_database_privilege(%(r)s, current_database(), 'CREATE'))"
+    # runs build and publish through the owner's functions (migration 0015)
+    TRANSFORMER: "select has_function_privilege(%(r)s,"
+    f" '{OPS}.publish_marts(bigint)', 'EXECUTE')"
     f" and has_table_privilege(%(r)s, '{OPS}.runs', 'INSERT')"
     f" and has_table_privilege(%(r)s, '{RAW}.profiles', 'SELECT')",
     # decisions go through the owner's function (migration 0013)

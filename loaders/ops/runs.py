@@ -37,7 +37,7 @@ from .dbt_runner import run_dbt
 from .migrations import migrate
 from .project import seeds_checksum
 from .publish import drop_retired, prepare_history, publish, run_schema
-from .roles import TRANSFORMER, grants_applied, refuse_privileged_run, role_for
+from .roles import TRANSFORMER, refuse_privileged_run, role_for
 from .schemas import HISTORY_NEXT, NEXT, SEEDS, WORK
 
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
@@ -238,11 +238,10 @@ def _build(run: _Run) -> RunSummary:
     refuse_foreign_objects(conn)
     # NEXT starts empty; WORK and SEEDS are the transformer's, and once `grants`
     # ran only a transformer login runs (roles.refuse_privileged_run)
-    owners = grants_applied(conn)  # asked once: the owner's functions do the DDL
     for schema, fresh in ((NEXT, True), (WORK, False), (SEEDS, False)):
-        run_schema(conn, schema, fresh, owners)
-    drop_retired(conn, owners)
-    prepare_history(conn, owners)
+        run_schema(conn, schema, fresh)
+    drop_retired(conn)
+    prepare_history(conn)
     checksum = seeds_checksum()
     reload_seeds = not seeds_loaded(conn, checksum)
     policy = name_policy(conn)
@@ -298,7 +297,7 @@ def _build(run: _Run) -> RunSummary:
     counts["rows_left_out"] = rows_left_out(conn, NEXT)
     counts.update(changes(conn, run.started_at))
     progress(RunStep("publish", "publishing the new marts"))
-    counts.update(publish(conn, run.run_id, counts, owners))
+    counts.update(publish(conn, run.run_id, counts))
     return RunSummary(
         run.run_id, "success", watermark, time.monotonic() - started, counts, failures, None
     )
