@@ -9,6 +9,7 @@ import psycopg
 from .. import locks
 from ..db import latest_version, migrations, schema_version
 from .roles import apply_grants, role_names
+from .schemas import RAW
 
 
 def migrate(conn: psycopg.Connection[Any]) -> list[str]:
@@ -41,9 +42,9 @@ def apply_pending(conn: psycopg.Connection[Any]) -> list[str]:
 def _apply(conn: psycopg.Connection[Any]) -> list[str]:
     applied: list[str] = []
     with conn.transaction():
-        conn.execute("create schema if not exists cppa_raw")
+        conn.execute(f"create schema if not exists {RAW}")
         conn.execute(
-            "create table if not exists cppa_raw.schema_version ("
+            f"create table if not exists {RAW}.schema_version ("
             " version integer primary key, name text not null,"
             " applied_at timestamptz not null default clock_timestamp())"
         )
@@ -54,7 +55,7 @@ def _apply(conn: psycopg.Connection[Any]) -> list[str]:
         with conn.transaction():
             conn.execute(path.read_text().encode())
             conn.execute(
-                "insert into cppa_raw.schema_version (version, name) values (%s, %s)",
+                f"insert into {RAW}.schema_version (version, name) values (%s, %s)",
                 (version, name),
             )
         applied.append(name)

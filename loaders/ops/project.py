@@ -12,7 +12,7 @@ from typing import Any
 
 from .schemas import RAW
 
-SOURCES_FILE = Path("models") / "staging" / "cppa_raw" / "_cppa_raw__sources.yml"
+SOURCES_FILE = Path("models") / "staging" / RAW / f"_{RAW}__sources.yml"
 
 
 PROJECT_ENV = "CPPA_IDENTITY_DBT_PROJECT"

@@ -12,7 +12,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from .catalog import SQL
-from .schemas import HISTORY, HISTORY_NEXT, MARTS, RETIRED
+from .schemas import HISTORY, HISTORY_NEXT, MARTS, OPS, RETIRED
 from .write_back import write_back
 
 
@@ -26,7 +26,7 @@ def publish(conn: psycopg.Connection[Any], run_id: int, counts: dict[str, int]) 
     as what it did. Where the Django drop-in's tables live in this database, it
     writes the new identities back into them; returns what that changed."""
     with conn.transaction():
-        conn.execute("select cppa_ops.publish_marts(%s)", (run_id,))
+        conn.execute(f"select {OPS}.publish_marts(%s)", (run_id,))
         written = write_back(conn, MARTS) or {}
         conn.execute(SQL["log_finish"], ("success", Jsonb(counts | written), None, run_id))
         return written
@@ -50,7 +50,7 @@ def run_schema(conn: psycopg.Connection[Any], schema: str, fresh: bool) -> None:
     """Make sure a schema a run builds in exists (`fresh`: empty), the transformer
     role's (the login's before `grants`): the owner's function creates it, so
     the transformer creates no schema."""
-    conn.execute("select cppa_ops.run_schema(%s, %s)", (schema, fresh))
+    conn.execute(f"select {OPS}.run_schema(%s, %s)", (schema, fresh))
 
 
 def drop_retired(conn: psycopg.Connection[Any]) -> None:
@@ -59,6 +59,6 @@ def drop_retired(conn: psycopg.Connection[Any]) -> None:
         try:
             with conn.transaction():
                 conn.execute("set local lock_timeout = '5s'")
-                conn.execute("select cppa_ops.drop_retired_schema(%s)", (schema,))
+                conn.execute(f"select {OPS}.drop_retired_schema(%s)", (schema,))
         except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
             continue

@@ -292,7 +292,7 @@ def apply_grants(conn: psycopg.Connection[Any], prefix: str | None = None) -> di
             conn.execute(statement.encode())
         for job, name in names.items():
             conn.execute(
-                "insert into cppa_ops.roles (job, role_name) values (%s, %s)"
+                f"insert into {schemas.OPS}.roles (job, role_name) values (%s, %s)"
                 " on conflict (job) do update set role_name = excluded.role_name",
                 (job, name),
             )
