@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from loaders import db as dbmod
-from loaders.ops import runs, sample
+from loaders.ops import dbt_runner, runs, sample
 
 LOADERS = Path(__file__).resolve().parent.parent / "loaders"
 MUTATORS = {"setdefault", "pop", "popitem", "update", "clear", "__setitem__", "__delitem__"}
@@ -116,3 +116,22 @@ def test_a_run_from_the_pages_that_fails_unexpectedly_is_reported(
         time.sleep(0.01)
     assert state.run["state"] == "failed"
     assert "the child could not be read" in state.run["message"]
+
+
+def test_dbt_gets_the_password_as_a_connection_opens_never_from_disk(tmp_path: Path) -> None:
+    """This server trusts its logins, so a run cannot show that the password
+    arrives: the profile on disk holds only the run's key, and dbt-postgres's
+    credentials, asked while the run's session is registered, carry the password
+    (and only then)."""
+    from dbt.adapters.postgres.connections import PostgresConnectionManager, PostgresCredentials
+
+    database = dbmod.Database("dsn", "host=127.0.0.1 dbname=x user=u password=s3cret-pw")
+    key = f"{dbt_runner.SESSION_PREFIX}for-a-test"
+    dbt_runner.write_profile(database, tmp_path, key)
+    assert "s3cret-pw" not in (tmp_path / "profiles.yml").read_text()
+    credentials = PostgresCredentials(
+        host="127.0.0.1", user="u", port=5432, password=key, database="x", schema="s"
+    )
+    with dbt_runner._session(key, "s3cret-pw", dbt_runner.session_settings("1:2:", "r")):
+        assert PostgresConnectionManager.get_credentials(credentials).password == "s3cret-pw"
+    assert PostgresConnectionManager.get_credentials(credentials).password == key
