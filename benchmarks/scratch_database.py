@@ -12,12 +12,12 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from loaders import db as dbmod
-from loaders.ops import migrations
+from loaders.ops import embedded, migrations
 
 
 @contextmanager
 def scratch_database(name: str, keep: bool = False) -> Iterator[str]:
-    dbmod.default_to_embedded()  # a benchmark, like the CLI, may use its own server
+    embedded.register(default=True)  # a benchmark, like the CLI, may use its own server
     base = dbmod.resolve()
     admin = make_conninfo(base.conninfo, dbname="postgres")
     with psycopg.connect(admin, autocommit=True) as conn:

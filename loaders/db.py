@@ -4,8 +4,10 @@ the schema version the loaders need.
 One function, `resolve()`, answers "which server?" for loaders, CLI, dbt and
 tests: `CPPA_IDENTITY_DSN` when set; `CPPA_IDENTITY_DSN=embedded`, or the CLI
 with nothing set, is an embedded PostgreSQL whose data directory lives under
-`CPPA_IDENTITY_HOME` (started by `loaders.ops.embedded`, imported only then). A
-collector that set nothing gets ConfigError: loaders never pick a database.
+`CPPA_IDENTITY_HOME`. This module never starts that server: the operations side
+(the CLI, tests, benchmarks) registers how with `register_embedded`, so the
+collectors' API imports no operations code, not even at call time. A collector
+that set nothing gets ConfigError: loaders never pick a database.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 import select
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,16 @@ HOME_ENV = "CPPA_IDENTITY_HOME"
 DATABASE_NAME = "cppa_identity"
 EMBEDDED = "embedded"  # CPPA_IDENTITY_DSN=embedded: the embedded server, chosen
 _default_embedded = {"on": False}  # the CLI's default when nothing is set
+# how the embedded server starts: (state directory, start) -> Database; set by the
+# operations side (loaders.ops.embedded.register), never imported from here
+EmbeddedResolver = Callable[[Path, bool], "Database"]
+_embedded_resolver: dict[str, EmbeddedResolver] = {}
+
+
+def register_embedded(resolver: EmbeddedResolver) -> None:
+    """Say how `CPPA_IDENTITY_DSN=embedded` starts the server (the operations side
+    calls this: loaders.ops.embedded.register)."""
+    _embedded_resolver["embedded"] = resolver
 
 
 def default_to_embedded() -> None:
@@ -145,11 +157,16 @@ def resolve(start: bool = True) -> Database:
             f"set {DSN_ENV} to the server's connection string, or {DSN_ENV}={EMBEDDED}"
             f" for the private embedded server under {HOME_ENV}",
         )
-    from .ops.embedded import embedded  # the server's code is not on the collectors' path
-
+    resolver = _embedded_resolver.get("embedded")
+    if resolver is None:
+        raise ConfigError(
+            f"{DSN_ENV}={EMBEDDED}, and nothing in this process can start the embedded server",
+            "the server belongs to the operations side: call loaders.ops.embedded.register()"
+            f" first (the `cli` extra), or set {DSN_ENV} to a server's connection string",
+        )
     with _lock:
         if _resolved is None or _resolved.data_dir != home() / "pgdata":
-            _resolved = embedded(home(), start=start)
+            _resolved = resolver(home(), start)
         return _resolved
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
+from . import locks
 from .db import transaction
 from .errors import DecisionRefused, InvalidInput, NotFound, wrap_db_errors
 from .queries import query
@@ -137,7 +138,7 @@ def _checked(
             raise NotFound(f"{node} is neither a profile nor an identity")
     if action == "lock" and frozen is None:
         frozen = _current_members(c, a)  # type: ignore[arg-type]
-    c.execute(query("decision_lock"))
+    c.execute(query("decision_lock"), (locks.DECISION,))
     undoes = _undoable(c, revokes) if revokes is not None else ""
     refusal = None if revokes is not None else _refusal(c, action, a, b)
     if refusal:
@@ -168,7 +169,7 @@ def revoke_batch(
     fn = "revoke_batch"
     group = v.node_id(fn, "batch", batch)
     with wrap_db_errors(fn), transaction(conn) as c:
-        c.execute(query("decision_lock"))
+        c.execute(query("decision_lock"), (locks.DECISION,))
         rows = c.execute(query("decision_batch_members"), (group,)).fetchall()
         if not rows:
             raise NotFound(f"there is no batch {group}")

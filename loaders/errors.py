@@ -10,7 +10,8 @@ import psycopg
 
 class CppaIdentityError(Exception):
     """Base class; the CLI prints the message and maps the class to an exit code
-    (loaders/cli/errors.py, one table)."""
+    (EXIT_CODES in loaders/cli/app.py, one table). Every class a caller can catch
+    is defined here: one defined elsewhere falls through to the catch-all code."""
 
     hint = ""
 
@@ -60,6 +61,11 @@ class DecisionRefused(CppaIdentityError):
 
 class UsageError(CppaIdentityError):
     """A command was called with an argument it cannot use (bad format, bad path)."""
+
+
+class ImportAborted(CppaIdentityError):
+    """`import --strict` stopped at the first line it could not apply; nothing was
+    imported (the whole import is one transaction)."""
 
 
 class RunFailed(CppaIdentityError):

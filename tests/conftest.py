@@ -20,6 +20,8 @@ from psycopg.conninfo import make_conninfo
 from loaders import db as dbmod
 from loaders.ops import catalog, dbt_runner, embedded, migrations, project
 
+# the tests start operations, as the CLI does: CPPA_IDENTITY_DSN=embedded works here
+embedded.register()
 TEMPLATE = f"cppa_test_template_{os.getpid()}"
 _counter = itertools.count()
 

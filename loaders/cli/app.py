@@ -13,11 +13,12 @@ import typer
 from typer.core import TyperOption
 
 from .. import __version__
-from ..db import close_pool, default_to_embedded, mask_configured
+from ..db import close_pool, mask_configured
 from ..errors import (
     ConfigError,
     CppaIdentityError,
     DecisionRefused,
+    ImportAborted,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -27,6 +28,7 @@ from ..errors import (
     SchemaOutdated,
     UsageError,
 )
+from ..ops import embedded
 
 app = typer.Typer(
     name="cppa-identity",
@@ -51,6 +53,7 @@ EXIT_CODES: tuple[tuple[type[CppaIdentityError], int, str], ...] = (
     (ConfigError, 2, "the database location or another setting is wrong"),
     (SchemaOutdated, 2, "the raw schema is older than this code: run `cppa-identity init`"),
     (PermissionDenied, 4, "the login's roles do not include this job; nothing was written"),
+    (ImportAborted, 5, "`import --strict` stopped at a line it could not apply; nothing imported"),
     (RunFailed, 1, "a model or data test failed; the published marts are unchanged"),
     (NotFound, 1, "nothing matched (no identity, profile or decision; no marts yet)"),
     (CppaIdentityError, 1, "the database failed or could not be reached"),
@@ -144,4 +147,4 @@ def main_options(
 ) -> None:
     """One identity per person across the C++ Alliance collectors."""
     _state["debug"] = debug
-    default_to_embedded()  # nothing set: the CLI's own embedded server
+    embedded.register(default=True)  # nothing set: the CLI's own embedded server

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from ..ops.review import Candidate, Conflict, ShownIdentity, Status
 from ..ops.runs import RunSummary
+from ..ops.schemas import MARTS
 
 
 def run_summary(summary: RunSummary) -> str:
@@ -28,7 +29,7 @@ def run_summary(summary: RunSummary) -> str:
         f"(+{c.get('new_candidates', 0)}), {c.get('conflicts', 0)} conflicts, "
         f"{c.get('test_failures', 0)} test failures"
         + (
-            f"; {c['rows_left_out']} raw rows left out (cppa_identity.raw_rows_left_out)"
+            f"; {c['rows_left_out']} raw rows left out ({MARTS}.raw_rows_left_out)"
             if c.get("rows_left_out")
             else ""
         )
@@ -107,7 +108,7 @@ def status(info: Status, now: datetime) -> str:
                 (
                     "left out",
                     f"{info.rows_left_out} raw rows the merge cannot use"
-                    " (cppa_identity.raw_rows_left_out)",
+                    f" ({MARTS}.raw_rows_left_out)",
                 )
             )
         lines.append(

@@ -12,7 +12,7 @@ from psycopg import sql
 from ..errors import RunFailed
 from ..queries import named_statements
 from .project import mart_names, raw_tables
-from .schemas import MARTS, NEXT, RAW, SEEDS
+from .schemas import MARTS, NEXT, OPS, RAW, SEEDS
 
 SQL = named_statements(Path(__file__).parent / "sql" / "runs.sql")
 SEEDS_KEY = "seeds_checksum"
@@ -134,7 +134,7 @@ def refuse_foreign_objects(conn: psycopg.Connection[Any]) -> None:
 
 def put_setting(conn: psycopg.Connection[Any], key: str, value: str) -> None:
     conn.execute(
-        "insert into cppa_ops.settings (key, value) values (%s, %s)"
+        f"insert into {OPS}.settings (key, value) values (%s, %s)"
         " on conflict (key) do update set value = excluded.value,"
         " updated_at = clock_timestamp()",
         (key, value),
@@ -148,7 +148,7 @@ DEFAULT_NAME_POLICY = "name_alone"
 
 
 def setting(conn: psycopg.Connection[Any], key: str) -> str | None:
-    row = conn.execute("select value from cppa_ops.settings where key = %s", (key,)).fetchone()
+    row = conn.execute(f"select value from {OPS}.settings where key = %s", (key,)).fetchone()
     return None if row is None else str(row[0])
 
 

@@ -1,17 +1,25 @@
 """Run the bundled dbt project in-process against the resolved database.
 
-The profile is written by us (no profiles.yml for users to maintain); the
-password travels in an environment variable, never on disk. dbt's target/ and
-logs/ go to the state directory, never into site-packages or the cwd.
+The profile is written by us (no profiles.yml for users to maintain). What a
+run's sessions need beyond it (the password, the role, the watermark, UTC, no
+JIT) is given to each of dbt's connections as it opens, looked up by the key
+the profile holds in place of the password: the password is never on disk, and
+nothing travels through the process's environment, which threads beside the
+run (the review pages', a collector's) share.
+dbt's target/ and logs/ go to the state directory, never into site-packages or
+the cwd.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
 import threading
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,20 +29,22 @@ from ..errors import ConfigError
 from .project import project_dir
 from .schemas import WORK
 
-PASSWORD_ENV = "CPPA_IDENTITY_DBT_PASSWORD"
 # One dbt state directory for every database (the test suite sets it so that dbt
 # parses the project once); by default each database gets its own.
 STATE_ENV = "CPPA_IDENTITY_DBT_STATE"
 
 
-def write_profile(database: Database, state: Path) -> Path:
+def write_profile(database: Database, state: Path, session: str = "") -> Path:
+    """The dbt profile for `database`. Its password is `session`, the key of what
+    each connection gets as it opens (_sessions): a password in the profile would
+    be on disk, and one that changed would make dbt parse the project again."""
     params = database.effective_params  # PGDATABASE and the like, as libpq reads them
     output: dict[str, Any] = {
         "type": "postgres",
         "host": params.get("host") or "localhost",
         "port": int(str(params.get("port") or 5432).split(",")[0]),
         "user": params.get("user") or "postgres",
-        "password": "{{ env_var('" + PASSWORD_ENV + "', '') }}",
+        "password": session,
         "dbname": params.get("dbname") or "postgres",
         "schema": WORK,
         "threads": 2,
@@ -47,6 +57,45 @@ def write_profile(database: Database, state: Path) -> Path:
     path = state / "profiles.yml"
     path.write_text(json.dumps(profiles, indent=2))  # JSON is valid YAML
     return state
+
+
+@dataclass(frozen=True)
+class _Session:
+    """What each connection of one dbt invocation gets as it opens."""
+
+    password: str = field(repr=False)
+    settings: tuple[tuple[str, str], ...]
+
+
+_sessions: dict[str, _Session] = {}  # by the key the profile holds as its password
+SESSION_PREFIX = "cppa-identity-session:"
+
+
+@contextmanager
+def _session(key: str, password: str, settings: dict[str, str]) -> Iterator[None]:
+    """Register one invocation's session under `key` while it runs."""
+    _per_connection_settings()
+    _sessions[key] = _Session(password, tuple(settings.items()))
+    try:
+        yield
+    finally:
+        del _sessions[key]
+
+
+def session_settings(watermark: str | None, role: str | None) -> dict[str, str]:
+    """The settings of a run's dbt sessions, in the order they are set. dbt
+    snapshots stamp rows with the session's local time: UTC. JIT compiles each
+    big model query for seconds and wins nothing back on these one-pass queries
+    (candidate scoring at 200k profiles: 10.6 s with it, 7.2 s without): off.
+    With `role`, the session works as that role (what it builds is the role's);
+    `watermark` (a pg_snapshot text) is cppa.watermark, read by the staging
+    models."""
+    settings = {"TimeZone": "UTC", "jit": "off"}
+    if watermark:
+        settings["cppa.watermark"] = watermark
+    if role:
+        settings["role"] = role
+    return settings
 
 
 @dataclass
@@ -71,16 +120,16 @@ def run_dbt(
 ) -> DbtResult:
     """Invoke dbt (e.g. ["build"]) in-process; returns a plain summary.
 
-    `watermark` (a pg_snapshot text) reaches every dbt connection as the setting
-    cppa.watermark, read by the staging models; with `role`, every dbt session
-    works as that role (what it builds is the role's). `on_node(name, status,
+    `watermark` and `role` reach every dbt connection as it opens
+    (session_settings), not through the environment. `on_node(name, status,
     total)` hears of each node that finished (total: the build's node count,
     0 until dbt has said). Ctrl-C reaches the caller as KeyboardInterrupt."""
     from dbt.cli.main import dbtRunner
 
     state = state_dir(database)
+    key = f"{SESSION_PREFIX}{uuid.uuid4().hex}"
     try:
-        profiles_dir = write_profile(database, state)
+        profiles_dir = write_profile(database, state, key)
     except OSError as exc:
         raise ConfigError(f"dbt's state directory {state} is not usable: {exc.strerror}") from None
     args = [
@@ -103,34 +152,11 @@ def run_dbt(
         args += ["--quiet", "--log-level", "none", "--log-level-file", "debug"]
     if variables:
         args += ["--vars", json.dumps(variables)]
-    previous = os.environ.get(PASSWORD_ENV)
-    previous_options = os.environ.get("PGOPTIONS")
-    os.environ[PASSWORD_ENV] = str(database.effective_params.get("password") or "")
-    # dbt snapshots stamp rows with the session's local time: make that UTC
-    # JIT compiles each big model query for seconds and wins nothing back on
-    # these one-pass queries (candidate scoring at 200k profiles: 10.6 s with
-    # it, 7.2 s without), so dbt's sessions run without it
-    options = f"{previous_options or ''} -c TimeZone=UTC -c jit=off"
-    if watermark:
-        options += f" -c cppa.watermark={watermark}"
-    if role:
-        options += f" -c role={role}"
-    os.environ["PGOPTIONS"] = options.strip()
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     _cancel_by_request()
     interrupted = _Interrupts()
-    try:
-        with interrupted:
-            outcome = dbtRunner(callbacks=[_node_callback(on_node)] if on_node else []).invoke(args)
-    finally:
-        if previous is None:
-            os.environ.pop(PASSWORD_ENV, None)
-        else:
-            os.environ[PASSWORD_ENV] = previous
-        if previous_options is None:
-            os.environ.pop("PGOPTIONS", None)
-        else:
-            os.environ["PGOPTIONS"] = previous_options
+    password = str(database.effective_params.get("password") or "")
+    with _session(key, password, session_settings(watermark, role)), interrupted:
+        outcome = dbtRunner(callbacks=[_node_callback(on_node)] if on_node else []).invoke(args)
     results = []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         for r in outcome.result.results:
@@ -199,6 +225,42 @@ def _cancel_by_request() -> None:
 
     cancel.by_request = True  # type: ignore[attr-defined]
     PostgresConnectionManager.cancel = cancel
+
+
+def _per_connection_settings() -> None:
+    """Give each connection dbt-postgres opens its invocation's password and
+    settings (_sessions, by the key in the profile's password), committed before
+    dbt runs anything on it. dbt-postgres passes no libpq `options` but a
+    search_path, so the settings are set once the connection is open."""
+    from dbt.adapters.postgres.connections import PostgresConnectionManager
+
+    if getattr(PostgresConnectionManager.open, "per_connection", False):
+        return
+    open_connection = PostgresConnectionManager.open.__func__
+    credentials_of = PostgresConnectionManager.get_credentials.__func__
+
+    def get_credentials(cls: Any, credentials: Any) -> Any:
+        credentials = credentials_of(cls, credentials)
+        session = _sessions.get(credentials.password)
+        if session is None:
+            return credentials
+        return dataclasses.replace(credentials, password=session.password)
+
+    def open(cls: Any, connection: Any) -> Any:
+        opening = connection.state != "open"
+        session = _sessions.get(connection.credentials.password)
+        connection = open_connection(cls, connection)
+        if opening and session is not None and connection.handle is not None:
+            calls = ", ".join("set_config(%s, %s, false)" for _ in session.settings)
+            values = [value for pair in session.settings for value in pair]
+            with connection.handle.cursor() as cursor:
+                cursor.execute(f"select {calls}", values)
+            connection.handle.commit()
+        return connection
+
+    open.per_connection = True  # type: ignore[attr-defined]
+    PostgresConnectionManager.get_credentials = classmethod(get_credentials)
+    PostgresConnectionManager.open = classmethod(open)
 
 
 def _node_callback(on_node: Callable[[str, str, int], None]) -> Callable[[Any], None]:

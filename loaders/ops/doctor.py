@@ -39,23 +39,21 @@ class Check:
 # What each job needs, as the server's privilege functions ask it (%(r)s: the
 # role the commands take for that job, else the login itself).
 JOB_CHECKS = {
-    LOADER: "select has_any_column_privilege(%(r)s, 'cppa_raw.profiles', 'INSERT')"
+    LOADER: f"select has_any_column_privilege(%(r)s, '{RAW}.profiles', 'INSERT')"
     " and has_function_privilege(%(r)s,"
-    " 'cppa_raw.get_or_create_profile(text, text, text)', 'EXECUTE')",
-    # runs publish through the owner's function once `grants` ran; before, they
-    # create their schemas themselves
-    TRANSFORMER: "select coalesce(has_function_privilege(%(r)s,"
-    " to_regprocedure('cppa_ops.publish_marts(bigint)'), 'EXECUTE'),"
-    " has_database_privilege(%(r)s, current_database(), 'CREATE'))"
-    " and has_table_privilege(%(r)s, 'cppa_ops.runs', 'INSERT')"
-    " and has_table_privilege(%(r)s, 'cppa_raw.profiles', 'SELECT')",
+    f" '{RAW}.get_or_create_profile(text, text, text)', 'EXECUTE')",
+    # runs build and publish through the owner's functions (migration 0015)
+    TRANSFORMER: "select has_function_privilege(%(r)s,"
+    f" '{OPS}.publish_marts(bigint)', 'EXECUTE')"
+    f" and has_table_privilege(%(r)s, '{OPS}.runs', 'INSERT')"
+    f" and has_table_privilege(%(r)s, '{RAW}.profiles', 'SELECT')",
     # decisions go through the owner's function (migration 0013)
-    REVIEWER: "select has_function_privilege(%(r)s, 'cppa_ops.record_decision(text, bigint,"
+    REVIEWER: f"select has_function_privilege(%(r)s, '{OPS}.record_decision(text, bigint,"
     " bigint, bigint[], bigint, text, text, text, bigint)', 'EXECUTE')",
     # the marts looked up in the catalog: naming them would need USAGE on their
     # schema, which a collector's login does not have
-    READER: "select has_table_privilege(%(r)s, 'cppa_raw.profiles', 'SELECT')"
-    " and has_table_privilege(%(r)s, 'cppa_ops.runs', 'SELECT')"
+    READER: f"select has_table_privilege(%(r)s, '{RAW}.profiles', 'SELECT')"
+    f" and has_table_privilege(%(r)s, '{OPS}.runs', 'SELECT')"
     " and coalesce((select has_schema_privilege(%(r)s, n.oid, 'USAGE')"
     " and has_table_privilege(%(r)s, c.oid, 'SELECT')"
     " from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
@@ -173,7 +171,7 @@ def _database_checks(conn: psycopg.Connection[Any]) -> list[Check]:
         conn.execute(
             f"select run_id, outcome, finished_at from {OPS}.runs order by run_id desc limit 1"
         ).fetchone()
-        if _scalar(conn, "select has_table_privilege('cppa_ops.runs', 'SELECT')")
+        if _scalar(conn, f"select has_table_privilege('{OPS}.runs', 'SELECT')")
         else None
     )
     checks.append(

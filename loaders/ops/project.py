@@ -10,7 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SOURCES_FILE = Path("models") / "staging" / "cppa_raw" / "_cppa_raw__sources.yml"
+from .schemas import RAW
+
+SOURCES_FILE = Path("models") / "staging" / RAW / f"_{RAW}__sources.yml"
 
 
 PROJECT_ENV = "CPPA_IDENTITY_DBT_PROJECT"
@@ -34,7 +36,7 @@ def _raw_source() -> dict[str, Any]:
     import yaml
 
     document = yaml.safe_load((project_dir() / SOURCES_FILE).read_text())
-    (source,) = [s for s in document["sources"] if s["name"] == "cppa_raw"]
+    (source,) = [s for s in document["sources"] if s["name"] == RAW]
     return dict(source)
 
 

@@ -17,14 +17,14 @@ from psycopg.rows import dict_row
 
 from ..db import Database, latest_version, schema_version
 from ..decisions import Decision
-from ..django_app import mirror
 from ..errors import DecisionRefused, NotFound, UsageError
 from ..queries import named_statements
 from . import project
 from .catalog import mart_counts, pending_rows, relation_exists, rows_left_out
 from .project import raw_tables, stale_after_days
 from .runs import last_success
-from .schemas import MARTS
+from .schemas import MARTS, RAW
+from .write_back import tables_written_back
 
 REVIEW_SQL = Path(__file__).parent / "sql" / "review.sql"
 SHOW_LIMIT = 20
@@ -141,7 +141,7 @@ def status(database: Database, conn: psycopg.Connection[Any]) -> Status:
         found.evidence_hubs = int(row[0]) if row else 0
     last = _rows(conn, "last_run")
     found.last_run = last[0] if last else None
-    found.django_tables = mirror.tables_written_back(conn)
+    found.django_tables = tables_written_back(conn)
     found.rows_left_out = rows_left_out(conn)
     return found
 
@@ -149,8 +149,8 @@ def status(database: Database, conn: psycopg.Connection[Any]) -> Status:
 def freshness(conn: psycopg.Connection[Any]) -> dict[str, str | None]:
     """When each raw table last received a row (the dbt sources' loaded_at_field)."""
     query = sql.SQL(" union all ").join(
-        sql.SQL("select {name}, max(loaded_at)::text from cppa_raw.{table}").format(
-            name=sql.Literal(t), table=sql.Identifier(t)
+        sql.SQL("select {name}, max(loaded_at)::text from {table}").format(
+            name=sql.Literal(t), table=sql.Identifier(RAW, t)
         )
         for t in raw_tables()
     )

@@ -12,11 +12,11 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from .. import locks
 from ..errors import ConfigError, InvalidInput, PermissionDenied
 from . import schemas
 
 GRANTS_FILE = Path(__file__).parent / "sql" / "grants.sql"
-GRANTS_LOCK = 74_657_303  # pg_advisory_xact_lock key: one `grants` at a time
 JOBS = ("loader", "transformer", "reviewer", "reader")
 LOADER, TRANSFORMER, REVIEWER, READER = JOBS
 PREFIX_RE = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
@@ -37,10 +37,10 @@ def default_prefix(dbname: str) -> str:
 
 def role_names(conn: psycopg.Connection[Any]) -> dict[str, str] | None:
     """The roles `grants` named for this database, by job (None before `grants`)."""
-    row = conn.execute("select to_regclass('cppa_ops.roles') is not null").fetchone()
+    row = conn.execute("select to_regclass(%s) is not null", (f"{schemas.OPS}.roles",)).fetchone()
     if not (row and row[0]):
         return None
-    names = dict(conn.execute("select job, role_name from cppa_ops.roles").fetchall())
+    names = dict(conn.execute(f"select job, role_name from {schemas.OPS}.roles").fetchall())
     return {job: str(names[job]) for job in JOBS} if set(names) == set(JOBS) else None
 
 
@@ -51,9 +51,9 @@ def grants_applied(conn: psycopg.Connection[Any]) -> bool:
     if names is None:
         return False
     row = conn.execute(
-        "select count(*) = %s and to_regprocedure('cppa_ops.publish_marts(bigint)') is not null"
+        "select count(*) = %s and to_regprocedure(%s) is not null"
         " from pg_roles where rolname = any(%s)",
-        (len(names), list(names.values())),
+        (len(names), f"{schemas.OPS}.publish_marts(bigint)", list(names.values())),
     ).fetchone()
     return bool(row and row[0])
 
@@ -274,7 +274,7 @@ def apply_grants(conn: psycopg.Connection[Any], prefix: str | None = None) -> di
     role names by job. Without CREATEROLE, raises PermissionDenied with the
     statements to ask a superuser for, and changes nothing."""
     with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(%s)", (GRANTS_LOCK,))
+        conn.execute("select pg_advisory_xact_lock(%s)", (locks.GRANTS,))
         names = _names_for(conn, prefix)
         statements = role_statements(conn, names)
         row = conn.execute(
@@ -292,7 +292,7 @@ def apply_grants(conn: psycopg.Connection[Any], prefix: str | None = None) -> di
             conn.execute(statement.encode())
         for job, name in names.items():
             conn.execute(
-                "insert into cppa_ops.roles (job, role_name) values (%s, %s)"
+                f"insert into {schemas.OPS}.roles (job, role_name) values (%s, %s)"
                 " on conflict (job) do update set role_name = excluded.role_name",
                 (job, name),
             )

@@ -15,6 +15,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from .. import locks
 from ..db import Database, connect, mask
 from ..errors import CppaIdentityError, RunCancelled, RunLocked, wrap_db_errors
 from .catalog import (
@@ -36,10 +37,9 @@ from .dbt_runner import run_dbt
 from .migrations import migrate
 from .project import seeds_checksum
 from .publish import drop_retired, prepare_history, publish, run_schema
-from .roles import TRANSFORMER, grants_applied, refuse_privileged_run, role_for
+from .roles import TRANSFORMER, refuse_privileged_run, role_for
 from .schemas import HISTORY_NEXT, NEXT, SEEDS, WORK
 
-RUN_LOCK = 74_657_302
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 
 
@@ -91,7 +91,7 @@ class RunSummary:
 def acquire_run_lock(conn: psycopg.Connection[Any], wait: float) -> None:
     deadline = time.monotonic() + max(wait, 0)
     while True:
-        row = conn.execute(SQL["try_lock"], (RUN_LOCK,)).fetchone()
+        row = conn.execute(SQL["try_lock"], (locks.RUN,)).fetchone()
         if row and row[0]:
             return
         if time.monotonic() >= deadline:
@@ -142,7 +142,7 @@ def run(
             return _locked_run(conn, database, full, progress, started, unit_tests, role)
         finally:
             if not conn.closed and not conn.broken:
-                conn.execute(SQL["unlock"], (RUN_LOCK,))
+                conn.execute(SQL["unlock"], (locks.RUN,))
 
 
 def _log_end(
@@ -194,16 +194,18 @@ def _locked_run(
     run_id, started_at = int(row[0]), row[1]
     try:
         return _build(
-            conn,
-            database,
-            progress,
-            started,
-            unit_tests,
-            role,
-            run_id,
-            started_at,
-            watermark,
-            before,
+            _Run(
+                conn,
+                database,
+                progress,
+                started,
+                unit_tests,
+                role,
+                run_id,
+                started_at,
+                watermark,
+                before,
+            )
         )
     except KeyboardInterrupt:
         _log_end(database, run_id, "cancelled", "cancelled by its caller (Ctrl-C)", role)
@@ -214,36 +216,42 @@ def _locked_run(
         raise
 
 
-def _build(
-    conn: psycopg.Connection[Any],
-    database: Database,
-    progress: Callable[[RunStep], None],
-    started: float,
-    unit_tests: bool,
-    role: str | None,
-    run_id: int,
-    started_at: Any,
-    watermark: str,
-    before: dict[str, int],
-) -> RunSummary:
+@dataclass(frozen=True)
+class _Run:
+    """One run that holds the lock and was logged as started: what building and
+    publishing it needs."""
+
+    conn: psycopg.Connection[Any]  # the run's own connection, working as `role`
+    database: Database
+    progress: Callable[[RunStep], None]
+    started: float  # time.monotonic() when the run began
+    unit_tests: bool
+    role: str | None  # the transformer role, once `grants` ran
+    run_id: int
+    started_at: Any  # the log's started_at: what changed since is counted
+    watermark: str  # the pg_snapshot text dbt's staging models read
+    before: dict[str, int]  # the published marts' counts
+
+
+def _build(run: _Run) -> RunSummary:
+    conn, progress, started, watermark = run.conn, run.progress, run.started, run.watermark
     refuse_foreign_objects(conn)
     # NEXT starts empty; WORK and SEEDS are the transformer's, and once `grants`
     # ran only a transformer login runs (roles.refuse_privileged_run)
-    owners = grants_applied(conn)  # asked once: the owner's functions do the DDL
     checksum = seeds_checksum()
     reload_seeds = not seeds_loaded(conn, checksum)
     # seeds that changed load into an empty schema: a seed whose columns changed
     # (a new version's) is created anew, not appended to the old table
     for schema, fresh in ((NEXT, True), (WORK, False), (SEEDS, reload_seeds)):
-        run_schema(conn, schema, fresh, owners)
-    drop_retired(conn, owners)
-    prepare_history(conn, owners)
+        run_schema(conn, schema, fresh)
+    drop_retired(conn)
+    prepare_history(conn)
     policy = name_policy(conn)
     progress(RunStep("build", "building models and running tests (dbt build)"))
     command = ["build"]
     if not reload_seeds:
         command += ["--exclude", "resource_type:seed"]
-    if not unit_tests:
+    if not run.unit_tests:
         command += ["--exclude-resource-type", "unit_test"]
     done = 0
 
@@ -253,7 +261,7 @@ def _build(
         progress(RunStep("node", f"{status:<7} {name}", name, status, done, total))
 
     result = run_dbt(
-        database,
+        run.database,
         command,
         {
             "marts_schema": NEXT,
@@ -262,7 +270,7 @@ def _build(
         },
         on_node=on_node,
         watermark=watermark,
-        role=role,
+        role=run.role,
     )
     failures = result.failures()
     counts: dict[str, int] = {
@@ -271,21 +279,27 @@ def _build(
         "unit_tests": sum(1 for r in result.results if r["resource_type"] == "unit_test"),
     }
     if not result.success:
-        conn.execute(SQL["log_finish"], ("failed", Jsonb(counts), result.error, run_id))
+        conn.execute(SQL["log_finish"], ("failed", Jsonb(counts), result.error, run.run_id))
         return RunSummary(
-            run_id, "failed", watermark, time.monotonic() - started, counts, failures, result.error
+            run.run_id,
+            "failed",
+            watermark,
+            time.monotonic() - started,
+            counts,
+            failures,
+            result.error,
         )
     if reload_seeds:
         record_seeds(conn, checksum)
     put_setting(conn, NAME_POLICY_BUILT_KEY, policy)
     after = mart_counts(conn, NEXT)
     counts.update(after)
-    counts["new_profiles"] = after.get("profiles", 0) - before.get("profiles", 0)
+    counts["new_profiles"] = after.get("profiles", 0) - run.before.get("profiles", 0)
     counts["new_candidates"] = new_candidates(conn)
     counts["rows_left_out"] = rows_left_out(conn, NEXT)
-    counts.update(changes(conn, started_at))
+    counts.update(changes(conn, run.started_at))
     progress(RunStep("publish", "publishing the new marts"))
-    counts.update(publish(conn, run_id, counts, owners))
+    counts.update(publish(conn, run.run_id, counts))
     return RunSummary(
-        run_id, "success", watermark, time.monotonic() - started, counts, failures, None
+        run.run_id, "success", watermark, time.monotonic() - started, counts, failures, None
     )

@@ -16,8 +16,8 @@ HISTORY_OLD = f"{HISTORY}__old"
 WORK = f"{MARTS}_work"  # dbt's staging and intermediate models
 SEEDS = f"{MARTS}_config"  # dbt's seeds (evidence kinds, name lists)
 
-# Once `grants` ran: where runs build, owned by the transformer role (created by
-# the owner: the transformer may not create schemas) ...
+# Where runs build, owned by the transformer role once `grants` ran (created by
+# the owner's cppa_ops.run_schema: the transformer may not create schemas) ...
 RUN_SCHEMAS = (WORK, SEEDS, NEXT, HISTORY_NEXT)
 # ... and what the publish hands over to the owner, checked: what commands read
 PUBLISHED = (MARTS, HISTORY)

@@ -96,8 +96,9 @@ returning tmp_identity_id;
 select * from cppa_raw.set_temp_profile_identity_relation(%s, %s, %s, %s);
 
 -- name: decision_lock
--- Decisions are checked against the ones in force, then recorded: one at a time.
-select pg_advisory_xact_lock(74657303);
+-- Decisions are checked against the ones in force, then recorded: one at a time
+-- (the key: loaders/locks.py DECISION).
+select pg_advisory_xact_lock(%s);
 
 -- name: decision_get
 -- A decision and the revoke that cancelled it, if any (a revoke is never revoked:

@@ -668,7 +668,10 @@ def _start_run(state: State) -> None:
         state.run = {"state": "running", "started": time.strftime("%H:%M:%S")}
 
     def go() -> None:
-        outcome = run_in_child(state.database)
+        try:
+            outcome = run_in_child(state.database)
+        except Exception as exc:  # any failure ends it: the page never says "running" forever
+            outcome = {"state": "failed", "message": mask(repr(exc), state.database)}
         with state.lock:
             state.run.update(outcome)
 

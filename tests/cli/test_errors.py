@@ -3,11 +3,14 @@ table, and the README's table says the same."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
 import pytest
 
+import loaders
 from loaders import errors
 from loaders.cli.app import EXIT_CODES, exit_code
 
@@ -30,6 +33,9 @@ def test_readme_exit_code_table_matches_the_code() -> None:
         (errors.DecisionRefused("twice"), 2),
         (errors.ConfigError("bad"), 2),
         (errors.SchemaOutdated("old"), 2),
+        (errors.ImportAborted("line 3: bad; nothing was imported"), 5),
+        (errors.PermissionDenied("no"), 4),
+        (errors.RunCancelled("stopped"), 130),
         (errors.RunFailed("failed"), 1),
         (errors.NotFound("none"), 1),
         (errors.DatabaseUnavailable("down"), 1),
@@ -41,11 +47,60 @@ def test_every_error_has_its_exit_code(error: errors.CppaIdentityError, code: in
     assert exit_code(error) == code
 
 
-def test_every_error_class_is_covered() -> None:
+# what the catch-all row means on purpose: the database failed or is unreachable
+CATCH_ALL = {
+    errors.CppaIdentityError,
+    errors.DatabaseUnavailable,
+    errors.TransientConflict,
+    errors.DatabaseError,
+}
+# defined outside loaders.errors, to be moved there (transfer.py is rewritten on
+# another branch; it is to import ImportAborted from loaders.errors)
+NOT_YET_IN_ERRORS = {"loaders.ops.transfer.ImportAborted"}
+
+
+def _subclasses(kind: type) -> set[type]:
+    found = set(kind.__subclasses__())
+    for sub in list(found):
+        found |= _subclasses(sub)
+    return found
+
+
+def error_classes() -> set[type]:
+    """Every CppaIdentityError subclass the package defines (its modules imported;
+    the Django app needs Django settings and defines none)."""
+    for module in pkgutil.walk_packages(loaders.__path__, "loaders."):
+        if not module.name.startswith("loaders.django_app") and not module.name.endswith(
+            "__main__"
+        ):
+            importlib.import_module(module.name)
+    return {c for c in _subclasses(errors.CppaIdentityError) if c.__module__.startswith("loaders")}
+
+
+def test_every_error_class_has_its_own_exit_code() -> None:
+    """Each error class in loaders.errors has a row of its own in EXIT_CODES,
+    unless the catch-all means it (CATCH_ALL): an error added without a row,
+    ImportAborted before it had one, fails here."""
     classes = {
         c
         for c in vars(errors).values()
         if isinstance(c, type) and issubclass(c, errors.CppaIdentityError)
     }
-    assert all(any(issubclass(c, kind) for kind, _, _ in EXIT_CODES) for c in classes)
+    rows = {kind for kind, _, _ in EXIT_CODES}
+    assert classes - rows - CATCH_ALL == set()
+    assert rows <= classes, "a row for a class that loaders.errors does not define"
     assert EXIT_CODES[-1][0] is errors.CppaIdentityError, "the catch-all comes last"
+
+
+def test_no_error_class_falls_through_to_the_catch_all() -> None:
+    """A class defined outside loaders.errors (a module's internal refinement)
+    is a subclass of one that has its own row; one that is not would get the
+    catch-all code, whatever it means."""
+    falling = {
+        f"{c.__module__}.{c.__qualname__}"
+        for c in error_classes()
+        if c.__module__ != "loaders.errors"
+        and next(kind for kind, _, _ in EXIT_CODES if issubclass(c, kind)) in CATCH_ALL
+    }
+    assert falling - NOT_YET_IN_ERRORS == set()
+    assert errors.ImportAborted in error_classes()

@@ -228,7 +228,7 @@ begin
 end;
 $$;
 
--- Current emails of one profile, with the same rules as dbt's int_emails_current.
+-- Current emails of one profile, with the same rules as dbt's int_emails_collapsed.
 create function cppa_raw.profile_emails(p_base_profile_id bigint)
 returns table (email_id bigint, email text, is_primary boolean, is_active boolean)
 language sql stable as $$

@@ -35,6 +35,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from psycopg.conninfo import make_conninfo
 
 from ....errors import CppaIdentityError
+from ....ops.schemas import MARTS
 from ... import mirror
 from ...services import connection
 
@@ -198,7 +199,7 @@ def write_back(using: str) -> str:
     """Apply the last published run's identities to the Django tables; what it did."""
     try:
         with transaction.atomic(using=using):
-            counts = mirror.write_back(connection(using), "cppa_identity")
+            counts = mirror.write_back(connection(using), MARTS)
     except CppaIdentityError as refused:
         raise CommandError(str(refused)) from refused
     if counts is None:
