@@ -291,10 +291,21 @@ def bulk(
                 )
         c.execute(
             """
-insert into cppa_raw.profiles (platform, natural_key, source)
-select %(platform)s, d.natural_key, %(source)s::text
-from (select distinct natural_key from cppa_batch) as d
-order by d.natural_key
+with numbered as materialized (
+    -- new profiles take their ids in input order (as one call after another
+    -- would: a dump imported keeps its nodes' order), inserted in key order (the
+    -- order concurrent batches lock the key index in)
+    select d.natural_key, nextval('cppa_raw.node_id_seq') as base_profile_id
+    from (select natural_key, min(ord) as first from cppa_batch group by natural_key) as d
+    where not exists (
+        select from cppa_raw.profiles as p
+        where p.platform = %(platform)s and p.natural_key = d.natural_key)
+    order by d.first
+)
+insert into cppa_raw.profiles (base_profile_id, platform, natural_key, source)
+select n.base_profile_id, %(platform)s, n.natural_key, %(source)s::text
+from numbered as n
+order by n.natural_key
 on conflict (platform, natural_key) do nothing""",
             params,
         )
