@@ -48,6 +48,10 @@ PROFILE_LOADS: dict[str, Callable[..., list[int]]] = {
     "get_or_create_youtube_speaker": youtube_speakers.load_youtube_speakers,
 }
 EMAIL_LINES = ("add_email", "update_email", "remove_email")
+# lines a run needs to be worth its fixed cost (temporary tables, a COPY, some
+# statements: a few milliseconds); shorter runs (a dump whose platforms alternate
+# line by line) go line by line, which costs what it cost before
+BULK_RUN = 64
 
 
 @functools.cache
@@ -96,6 +100,19 @@ def _key(line: Call) -> str | None:
     return str(int(text)) if text.isdigit() else text
 
 
+def _emails(line: Call) -> bool:
+    """The profile line may add an address (a mailing-list or WG21 key's, a Slack
+    user's profile.email)."""
+    if line.name == "get_or_create_slack_user":
+        user = line.args.get("user_data")
+        profile = user.get("profile") if isinstance(user, Mapping) else None
+        return not isinstance(profile, Mapping) or bool(profile.get("email"))
+    return line.name in (
+        "get_or_create_mailing_list_profile",
+        "get_or_create_wg21_paper_author_profile",
+    ) and bool(line.args.get("email"))
+
+
 def runs(items: list[Item]) -> Iterator[list[Item]]:
     """The lines in order, cut into runs the bulk path can write together: profile
     lines of one platform, each profile once, with email lines (no ref on an
@@ -103,22 +120,26 @@ def runs(items: list[Item]) -> Iterator[list[Item]]:
     current: list[Item] = []
     platform: str | None = None
     keys: set[str] = set()
+    emailed = False  # an email line is in the run
     for item in items:
         line = item[1]
         if line.name in PROFILE_LOADS and (key := _key(line)) is not None:
-            if platform not in (None, line.name) or key in keys:
+            # emails take their ids in line order: the bulk loader adds a new
+            # profile's own address before the run's email lines add theirs
+            if platform not in (None, line.name) or key in keys or (emailed and _emails(line)):
                 yield current
-                current, keys = [], set()
+                current, keys, emailed = [], set(), False
             platform = line.name
             keys.add(key)
             current.append(item)
         elif line.name == "add_email" or (line.name in EMAIL_LINES and line.ref is None):
             current.append(item)
+            emailed = True
         else:
             if current:
                 yield current
             yield [item]
-            current, platform, keys = [], None, set()
+            current, platform, keys, emailed = [], None, set(), False
     if current:
         yield current
 
@@ -129,7 +150,7 @@ def writer(state: JsonlImport, one_by_one: Writer) -> Writer:
 
     def write(report: ImportReport, items: list[Item]) -> None:
         for run in runs(items):
-            if len(run) > 1 and _in_bulk(state, run):
+            if len(run) >= BULK_RUN and _in_bulk(state, run):
                 report.imported += len(run)
             else:
                 one_by_one(report, run)

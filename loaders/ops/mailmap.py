@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 
 from ..queries import query
-from .importing import BadLine, ImportReport, run_import, write_each
+from .importing import (
+    LINE_ERRORS,
+    BadLine,
+    ImportReport,
+    apply_line,
+    raw_is_empty,
+    run_import,
+)
 
 MAILMAP_LINE_MAX = 4096
 
@@ -52,8 +59,167 @@ def parse_mailmap_line(line: str) -> tuple[Entry, Entry | None] | None:
 class MailmapImport:
     """Profiles and decisions one .mailmap import recorded; `batch` undoes them."""
 
+    conn: psycopg.Connection[Any]
+    source: str
     batch: int
+    fresh: bool  # the database held no raw row before: every decision is this import's
+    strict: bool
     decisions: int = 0
+    same: set[frozenset[int]] = field(default_factory=set)  # pairs this import joined
+
+    def profile(self, name: str | None, email: str) -> int:
+        from ..mailing_list_profiles import get_or_create_mailing_list_profile
+
+        value, _ = get_or_create_mailing_list_profile(
+            *_profile_names(name, email), conn=self.conn, source=self.source
+        )
+        return value.id
+
+    def load(self, line: MapLine) -> None:
+        """One line, one loader call at a time."""
+        proper, commit, number = line
+        if commit is None:
+            self.profile(*proper)
+            return
+        canonical = self.profile(proper[0] or commit[0], proper[1])
+        others = [self.profile(commit[0] or proper[0], commit[1])]
+        if commit[0] is None:  # `<address>` alone: git maps every name with it
+            rows = self.conn.execute(ADDRESS_HOLDERS, (commit[1],)).fetchall()
+            others += [int(r[0]) for r in rows if int(r[0]) not in others]
+        for other in others:
+            if other != canonical and not _same_exists(self.conn, canonical, other):
+                self.record([(canonical, other, number)])
+
+    def record(self, pairs: list[tuple[int, int, int]]) -> None:
+        """ "same" decisions, one by one through record_decision."""
+        from ..decisions import record_decision
+
+        for canonical, other, number in pairs:
+            record_decision(
+                "same",
+                canonical,
+                other,
+                reason=f"mailmap line {number}",
+                decided_by="mailmap",
+                batch=self.batch,
+                conn=self.conn,
+                source=self.source,
+            )
+            self.decisions += 1
+            self.same.add(frozenset((canonical, other)))
+
+    def write(self, report: ImportReport, items: list[tuple[int, MapLine]]) -> None:
+        """A chunk of lines: in bulk when the database held nothing before (one
+        COPY of profiles, one statement of decisions), line by line otherwise and
+        whenever the bulk path refuses the chunk (so bad lines are reported as
+        one call at a time reports them)."""
+        if self.fresh and len(items) > 1:
+            decisions, same = self.decisions, set(self.same)
+            try:
+                with self.conn.transaction():
+                    self._in_bulk([line for _, line in items])
+                report.imported += len(items)
+                return
+            except (*LINE_ERRORS, psycopg.Error, _NotForBulk):
+                self.decisions, self.same = decisions, same
+        for number, line in items:
+            apply_line(self.conn, report, number, functools.partial(self.load, line), self.strict)
+
+    def _in_bulk(self, lines: list[MapLine]) -> None:
+        """What `load` does line after line, for all of `lines`: the profiles they
+        name in order of first mention (one bulk loader call), then each mapping's
+        "same" decisions in order, minus the pairs already joined, in one statement.
+        Only into a database this import filled: no decision but its own can be in
+        force, so none can be refused."""
+        from ..mailing_list_profiles import _prepare, load_mailing_list_profiles
+
+        named: dict[tuple[str | None, str], tuple[str, str | None]] = {}
+        rows: dict[str, dict[str, Any]] = {}  # natural key -> the bulk loader's row
+
+        def key(name: str | None, email: str) -> tuple[str, str | None]:
+            if (name, email) not in named:
+                display, address = _profile_names(name, email)
+                prepared = _prepare("get_or_create_mailing_list_profile", display, address)
+                held = prepared["email"]
+                if held is not None and not held.isascii():
+                    raise _NotForBulk  # PostgreSQL folds the case of others its own way
+                named[name, email] = (prepared["natural_key"], held)
+                rows.setdefault(
+                    prepared["natural_key"], {"display_name": display, "email": address}
+                )
+            return named[name, email]
+
+        mentions: list[list[tuple[str, str | None]]] = []
+        addresses: set[str] = set()
+        for proper, commit, _ in lines:
+            if commit is None:
+                mentions.append([key(*proper)])
+                continue
+            mentions.append(
+                [key(proper[0] or commit[0], proper[1]), key(commit[0] or proper[0], commit[1])]
+            )
+            if commit[0] is None:
+                if not commit[1].isascii():
+                    raise _NotForBulk
+                addresses.add(_folded(commit[1]))
+        holders: dict[str, set[int]] = {}
+        for address, profile in self.conn.execute(HOLDERS_OF, (sorted(addresses),)):
+            holders.setdefault(address, set()).add(int(profile))
+        ids = dict(
+            zip(
+                rows,
+                load_mailing_list_profiles(list(rows.values()), conn=self.conn, source=self.source),
+                strict=True,
+            )
+        )
+        pairs: list[tuple[int, int, int]] = []
+        for (_, commit, number), mentioned in zip(lines, mentions, strict=True):
+            for natural_key, held in mentioned:
+                if held is not None:
+                    holders.setdefault(_folded(held), set()).add(ids[natural_key])
+            if commit is None:
+                continue
+            canonical, other = (ids[k] for k, _ in mentioned)
+            others = [other]
+            if commit[0] is None:
+                others += [
+                    p for p in sorted(holders.get(_folded(commit[1]), ())) if p not in others
+                ]
+            for other in others:
+                pair = frozenset((canonical, other))
+                if other != canonical and pair not in self.same:
+                    pairs.append((canonical, other, number))
+                    self.same.add(pair)
+        if pairs:
+            self.conn.execute(
+                SAME_DECISIONS,
+                (
+                    [a for a, _, _ in pairs],
+                    [b for _, b, _ in pairs],
+                    [f"mailmap line {n}" for _, _, n in pairs],
+                    "mailmap",
+                    self.source,
+                    self.batch,
+                ),
+            ).fetchall()
+            self.decisions += len(pairs)
+
+
+class _NotForBulk(Exception):
+    """A chunk the bulk path leaves to the line-by-line path."""
+
+
+MapLine = tuple[Entry, "Entry | None", int]
+
+
+def _profile_names(name: str | None, email: str) -> tuple[str, str]:
+    """The name and address a mailmap identity's profile is created with."""
+    return name or email or "unknown", email
+
+
+def _folded(address: str) -> str:
+    """An ASCII address as ADDRESS_HOLDERS compares it (lower(btrim(...)))."""
+    return address.strip(" ").lower()
 
 
 def import_mailmap(
@@ -62,57 +228,51 @@ def import_mailmap(
     strict: bool = False,
     source: str = "mailmap",
     tick: Callable[[], None] = lambda: None,
+    bulk: bool = True,
 ) -> ImportReport:
     """Each (name, email) identity a line names becomes its own mailing-list
     profile (known by name and address, as commit identities are); a line mapping a
     commit identity to a proper one records a "same" decision giving the line
     number. All of an import's decisions form one batch (`revoke --batch`). An
     identity git names without a name takes the other entry's name (git keeps the
-    commit's name), or its own address when the line has no name at all."""
-    from ..decisions import new_batch, record_decision
-    from ..mailing_list_profiles import get_or_create_mailing_list_profile
+    commit's name), or its own address when the line has no name at all.
+    `bulk=False` writes line by line even into an empty database."""
+    from ..decisions import new_batch
 
-    recorded = MailmapImport(new_batch(conn))
+    fresh = bulk and raw_is_empty(conn)
+    recorded = MailmapImport(conn, source, new_batch(conn), fresh, strict)
 
-    def profile(name: str | None, email: str) -> int:
-        value, _ = get_or_create_mailing_list_profile(
-            name or email or "unknown", email, conn=conn, source=source
-        )
-        return value.id
-
-    def load(proper: Entry, commit: Entry | None, number: int) -> None:
-        if commit is None:
-            profile(*proper)
-            return
-        canonical = profile(proper[0] or commit[0], proper[1])
-        others = [profile(commit[0] or proper[0], commit[1])]
-        if commit[0] is None:  # `<address>` alone: git maps every name with it
-            rows = conn.execute(ADDRESS_HOLDERS, (commit[1],)).fetchall()
-            others += [int(r[0]) for r in rows if int(r[0]) not in others]
-        for other in others:
-            if other != canonical and not _same_exists(conn, canonical, other):
-                record_decision(
-                    "same",
-                    canonical,
-                    other,
-                    reason=f"mailmap line {number}",
-                    decided_by="mailmap",
-                    batch=recorded.batch,
-                    conn=conn,
-                    source=source,
-                )
-                recorded.decisions += 1
-
-    def parse(line: str, number: int) -> Callable[[], Any] | None:
+    def parse(line: str, number: int) -> MapLine | None:
         entries = parse_mailmap_line(line)
         if entries and entries[1] is None and entries[0][0] is None:
             raise ValueError("an address alone, with no name: git maps nothing with this line")
-        return functools.partial(load, *entries, number) if entries else None
+        return (*entries, number) if entries else None
 
-    report = run_import(conn, lines, strict, tick, parse, write_each(conn, strict, lambda w: w()))
+    report = run_import(conn, lines, strict, tick, parse, recorded.write)
     report.decisions = recorded.decisions
     report.batch = recorded.batch if recorded.decisions else None
     return report
+
+
+# "same" decisions in the order given, through the owner's function (which checks
+# the ids and the batch's login), one statement for all
+SAME_DECISIONS = """
+select d.decision_id
+from unnest(%s::bigint [], %s::bigint [], %s::text []) with ordinality as t (a, b, reason, ord)
+cross join lateral cppa_ops.record_decision(
+    'same', t.a, t.b, null, null, t.reason, %s, %s, %s) as d
+order by t.ord
+"""
+
+# the profiles that hold each of some addresses (compared as ADDRESS_HOLDERS does)
+HOLDERS_OF = """
+select distinct lower(btrim(added.email)), added.base_profile_id from cppa_raw.emails as added
+where added.action = 'add' and lower(btrim(added.email)) = any(%s::text [])
+    and not exists (
+        select from cppa_raw.emails as gone
+        where gone.email_id = added.email_id and gone.action = 'remove'
+    )
+"""
 
 
 # the profiles that hold an address now, whatever their name (git compares
