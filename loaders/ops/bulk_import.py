@@ -30,7 +30,7 @@ from .. import (
     wg21_paper_author_profiles,
     youtube_speakers,
 )
-from .importing import LINE_ERRORS, ImportReport
+from .importing import LINE_ERRORS, ImportReport, in_halves
 from .jsonl_import import OBSERVATIONS, Call, JsonlImport
 
 Item = tuple[int, Call]
@@ -48,10 +48,6 @@ PROFILE_LOADS: dict[str, Callable[..., list[int]]] = {
     "get_or_create_youtube_speaker": youtube_speakers.load_youtube_speakers,
 }
 EMAIL_LINES = ("add_email", "update_email", "remove_email")
-# lines a run needs to be worth its fixed cost (temporary tables, a COPY, some
-# statements: a few milliseconds); shorter runs (a dump whose platforms alternate
-# line by line) go line by line, which costs what it cost before
-BULK_RUN = 64
 
 
 @functools.cache
@@ -145,15 +141,12 @@ def runs(items: list[Item]) -> Iterator[list[Item]]:
 
 
 def writer(state: JsonlImport, one_by_one: Writer) -> Writer:
-    """Write a chunk of lines run by run: a run of several lines in bulk (one by
-    one when the bulk loaders refuse it), any other line alone."""
+    """Write a chunk of lines run by run, each in bulk where it can (in_halves);
+    any other line alone."""
 
     def write(report: ImportReport, items: list[Item]) -> None:
         for run in runs(items):
-            if len(run) >= BULK_RUN and _in_bulk(state, run):
-                report.imported += len(run)
-            else:
-                one_by_one(report, run)
+            in_halves(report, run, lambda part: _in_bulk(state, part), one_by_one)
 
     return write
 

@@ -15,9 +15,13 @@ from ..errors import CppaIdentityError
 
 T = TypeVar("T")
 
-CHUNK = 5_000  # lines parsed, then written together (one transaction when not --strict)
+CHUNK = 20_000  # lines parsed, then written together (one transaction when not --strict)
 LINE_MAX = 1 << 20  # bytes of one line; a longer one is reported and skipped
 ENDLESS = 64 << 20  # bytes without a newline after which the input is no file of lines
+
+# lines a bulk write needs to be worth its fixed cost (temporary tables, a COPY,
+# some statements: a few milliseconds); fewer go line by line
+BULK_RUN = 64
 
 # what a line's write may raise that makes the line bad, not the import
 LINE_ERRORS = (CppaIdentityError, TypeError, ValueError, KeyError, RecursionError)
@@ -195,6 +199,26 @@ def write_each(
             apply_line(conn, report, number, lambda item=item: call(item), strict)  # type: ignore[misc]
 
     return write
+
+
+def in_halves(
+    report: ImportReport,
+    items: list[tuple[int, T]],
+    bulk: Callable[[list[tuple[int, T]]], bool],
+    one_by_one: Callable[[ImportReport, list[tuple[int, T]]], None],
+) -> None:
+    """Write `items` in order through `bulk` (True: all written; False: nothing);
+    what it refuses is halved and each half tried again, down to BULK_RUN lines,
+    which go `one_by_one` (where a bad line is reported as a single call reports
+    it): a bad line costs a few bulk attempts, not its whole chunk line by line."""
+    if len(items) >= BULK_RUN and bulk(items):
+        report.imported += len(items)
+    elif len(items) >= 2 * BULK_RUN:
+        half = len(items) // 2
+        in_halves(report, items[:half], bulk, one_by_one)
+        in_halves(report, items[half:], bulk, one_by_one)
+    else:
+        one_by_one(report, items)
 
 
 def raw_is_empty(conn: psycopg.Connection[Any]) -> bool:

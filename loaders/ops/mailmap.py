@@ -16,6 +16,7 @@ from .importing import (
     BadLine,
     ImportReport,
     apply_line,
+    in_halves,
     raw_is_empty,
     run_import,
 )
@@ -110,20 +111,27 @@ class MailmapImport:
 
     def write(self, report: ImportReport, items: list[tuple[int, MapLine]]) -> None:
         """A chunk of lines: in bulk when the database held nothing before (one
-        COPY of profiles, one statement of decisions), line by line otherwise and
-        whenever the bulk path refuses the chunk (so bad lines are reported as
-        one call at a time reports them)."""
-        if self.fresh and len(items) > 1:
-            decisions, same = self.decisions, set(self.same)
-            try:
-                with self.conn.transaction():
-                    self._in_bulk([line for _, line in items])
-                report.imported += len(items)
-                return
-            except (*LINE_ERRORS, psycopg.Error, _NotForBulk):
-                self.decisions, self.same = decisions, same
+        COPY of profiles, one statement of decisions; in_halves), line by line
+        otherwise."""
+        if self.fresh:
+            in_halves(report, items, self._try_bulk, self._one_by_one)
+        else:
+            self._one_by_one(report, items)
+
+    def _one_by_one(self, report: ImportReport, items: list[tuple[int, MapLine]]) -> None:
         for number, line in items:
             apply_line(self.conn, report, number, functools.partial(self.load, line), self.strict)
+
+    def _try_bulk(self, items: list[tuple[int, MapLine]]) -> bool:
+        """`_in_bulk` in a savepoint: False (nothing written or counted) when it fails."""
+        decisions, same = self.decisions, set(self.same)
+        try:
+            with self.conn.transaction():
+                self._in_bulk([line for _, line in items])
+        except (*LINE_ERRORS, psycopg.Error, _NotForBulk):
+            self.decisions, self.same = decisions, same
+            return False
+        return True
 
     def _in_bulk(self, lines: list[MapLine]) -> None:
         """What `load` does line after line, for all of `lines`: the profiles they

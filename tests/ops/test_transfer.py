@@ -470,15 +470,18 @@ def test_the_bulk_path_writes_what_line_by_line_writes(
         ]
         dirty = clean[:at] + bad[:1] + clean[at : at + 3] + bad[1:] + clean[at + 3 :]
     else:
-        clean = [line for line in MAILMAP.splitlines() if line != "not a mailmap line"] + [
-            "Many <many@x.example> <one@x.example>",
-            "Other <other@x.example> <one@x.example>",
-            "<one@x.example> <ONE@X.EXAMPLE>",
-        ]
+        clean = [line for line in MAILMAP.splitlines() if line != "not a mailmap line"]
+        for i in range(80):  # names, mappings, and senders through one relay address
+            clean += [
+                f"Person {i} <p{i}@x.example>",
+                f"Person {i} <p{i}@x.example> <old{i}@y.example>",
+                f"Sender {i} <s{i}@x.example> Sender {i} via List <list@relay.example>",
+                f"<p{i}@x.example> <RELAY@relay.example>" if i % 10 == 0 else f"P{i} <p{i}@z.org>",
+            ]
         importer = transfer.import_mailmap
         bad = ["Too Long <" + "a" * 400 + "@x.example>"]
-        # a non-ASCII address: the chunk goes line by line (PostgreSQL folds its case)
-        dirty = [*clean[:3], *bad, "Ünï Code <ünï@x.example> <UNI@x.example>", *clean[3:]]
+        # a non-ASCII address: its part goes line by line (PostgreSQL folds its case)
+        dirty = [*clean[:150], *bad, "Ünï Code <ünï@x.example> <UNI@x.example>", *clean[150:]]
     from loaders.ops import bulk_import, mailmap
 
     in_bulk: list[int] = []  # lines written by the bulk path
