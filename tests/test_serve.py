@@ -122,8 +122,9 @@ def written(conn: psycopg.Connection[Any]) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def built(module_database: dbmod.Database) -> dbmod.Database:
-    """The sample (120 people) loaded and merged once for the module."""
-    sample.load(sample.generate(120), source="test")
+    """The sample (220 people: 89 merge candidates, enough for a 50-candidate
+    review in the browser) loaded and merged once for the module."""
+    sample.load(sample.generate(220), source="test")
     dbmod.close_pool()
     summary = run(module_database, full=True)
     assert summary.outcome == "success", summary
@@ -504,6 +505,7 @@ def test_the_audit_page_lists_automatic_merges_by_evidence(client: Client, raw: 
     kind = max((k for k in counts if k not in ("lock", "manual_same")), key=counts.get)
     listed = client.request(f"/audit?evidence={kind}").body
     assert listed.count('class="different split-out"') == min(counts[kind], 200)
+    assert listed.count('class="lock-right"') == min(counts[kind], 200)
     assert client.request("/audit?evidence=nope").status == 400
     identity = raw.execute(
         "select id from cppa_identity.identity where profile_count > 1 and not is_locked"
@@ -645,7 +647,7 @@ def test_a_reader_may_look_but_not_decide(built: dbmod.Database, raw: Any) -> No
             " limit 1"
         ).fetchone()[0]
         audited = c.request(f"/audit?evidence={kind}").body
-        assert "<td>" in audited and "split-out" not in audited
+        assert "<td>" in audited and "split-out" not in audited and "lock-right" not in audited
         assert "may not run the merge" in c.request("/runs").body
         candidate = review.candidates(raw, 1)[0]
         form = {"action": "same", "a": candidate.identity_a, "b": candidate.identity_b}
@@ -776,7 +778,10 @@ def test_review_in_a_browser(
     served: Served, raw: Any, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """End to end by keyboard in Chromium: move, accept, undo, accept a filtered
-    batch, search, open an identity. Screenshots go to the artifacts folder."""
+    batch, search, open an identity, review fifty candidates by keyboard alone,
+    decide a namesake group in one action, split a profile out and lock an
+    identity from the audit page; every decision checked in the database.
+    Screenshots go to the artifacts folder."""
     from selenium import webdriver
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
@@ -900,24 +905,49 @@ def test_review_in_a_browser(
         assert browser.find_elements(By.CSS_SELECTOR, "svg.graph line")
         browser.save_screenshot(str(shots / "identity.png"))
 
-        # a run of decisions by keyboard alone: d, d, d…, each moving on; then u, u, u…
+        # fifty candidates reviewed by keyboard alone: d and x in turn, each recorded
+        # (asserted in the database) and the cursor moving on; n turns the page when
+        # one is done; then u, u, u… undoes them all
         browser.get(served.url + "/")
         decided_before = len(browser.find_elements(By.CSS_SELECTOR, "article.pair.decided"))
-        undecided = len(browser.find_elements(By.CSS_SELECTOR, "article.pair:not(.decided)"))
-        rounds = min(12, undecided - 1)
-        assert rounds >= 5
-        for _ in range(rounds):
-            was = browser.find_element(By.CSS_SELECTOR, "article.pair.current").get_attribute("id")
-            said = after(lambda: browser.find_element(By.TAG_NAME, "body").send_keys("d"))
-            assert "dismiss" in said
-            assert "decided" in browser.find_element(By.ID, was).get_attribute("class")
+        in_force = raw.execute(in_force_sql).fetchone()[0]
+        words = {"d": "dismiss", "x": "different"}
+        reviewed: list[tuple[int, int]] = []
+        pages = 1
+        while len(reviewed) < 50:
             now = browser.find_element(By.CSS_SELECTOR, "article.pair.current")
-            assert now.get_attribute("id") != was and "decided" not in now.get_attribute("class")
+            if "decided" in now.get_attribute("class"):  # this page is done: the next one
+                after(
+                    lambda: browser.find_element(By.TAG_NAME, "body").send_keys("n"), "article.pair"
+                )
+                pages += 1
+                assert pages <= 4, "ran out of candidates"
+                continue
+            a, b = (int(x) for x in now.get_attribute("data-candidate").split("-"))
+            key = "dx"[len(reviewed) % 2]
+            said = after(lambda key=key: browser.find_element(By.TAG_NAME, "body").send_keys(key))
+            assert words[key] in said, said
+            assert raw.execute(
+                "select action, node_a, node_b, source from cppa_raw.manual_decisions"
+                " order by decision_id desc limit 1"
+            ).fetchone() == (words[key], a, b, "web")
+            assert "decided" in browser.find_element(By.ID, now_id := f"c{a}-{b}").get_attribute(
+                "class"
+            )
+            moved = browser.find_element(By.CSS_SELECTOR, "article.pair.current")
+            if browser.find_elements(By.CSS_SELECTOR, "article.pair:not(.decided)"):
+                assert moved.get_attribute("id") != now_id  # on to the next undecided
+                assert "decided" not in moved.get_attribute("class")
+            reviewed.append((a, b))
+        assert len(set(reviewed)) == 50 and pages >= 2
+        assert raw.execute(in_force_sql).fetchone()[0] == in_force + 50
         browser.save_screenshot(str(shots / "keyboard.png"))
-        for _ in range(rounds):
+        for _ in range(50):
             assert "undid decision" in after(
                 lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
             )
+        assert raw.execute(in_force_sql).fetchone()[0] == in_force
+        browser.get(served.url + "/")
         assert len(browser.find_elements(By.CSS_SELECTOR, "article.pair.decided")) == decided_before
 
         # a namesake group decided in one action ("all different people"), then undone
@@ -958,6 +988,18 @@ def test_review_in_a_browser(
         assert raw.execute(
             "select action, node_a from cppa_raw.manual_decisions order by decision_id desc limit 1"
         ).fetchone() == ("split", int(profile))
+        assert "undid decision" in after(
+            lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
+        )
+        # a merge checked right: its identity locked from the audit page, undone
+        lock = browser.find_element(By.CSS_SELECTOR, "button.lock-right")
+        identity = int(lock.get_attribute("data-identity"))
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", lock)
+        assert f"lock {identity}" in after(lock.click)
+        assert raw.execute(
+            "select action, node_a, source from cppa_raw.manual_decisions"
+            " order by decision_id desc limit 1"
+        ).fetchone() == ("lock", identity, "web")
         assert "undid decision" in after(
             lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
         )
