@@ -417,6 +417,42 @@ def test_queue_pages_filters_and_waterfalls_agree_with_the_marts(raw: Any) -> No
         assert abs(steps[-1][2] - c.score) <= 0.0005, (c, steps)
 
 
+def test_each_card_compares_the_sides_field_by_field(client: Client, raw: Any) -> None:
+    """Every card of the queue has a row per field; a field the model weighed shows
+    the model's verdict and the bits its reasons carry, as the mart has them."""
+    body = client.request("/").body
+    cards = re.findall(
+        r'<article class="pair[^"]*" id="c([0-9]+-[0-9]+)"(.*?)</article>', body, re.S
+    )
+    assert len(cards) >= 10
+    checked = 0
+    for candidate, card in cards:
+        rows = dict(
+            (field, (verdict, bits))
+            for verdict, field, bits in re.findall(
+                r'<tr class="field (agree|disagree|missing)" data-field="(\w+)">.*?'
+                r'<td class="bits"[^>]*>([^<]*)</td>',
+                card,
+                re.S,
+            )
+        )
+        assert list(rows) == list(review.CARD_FIELDS), candidate
+        a, b = (int(x) for x in candidate.split("-"))
+        reasons = raw.execute(
+            "select reasons from cppa_identity.identity_merge_candidate"
+            " where identity_a = %s and identity_b = %s",
+            (a, b),
+        ).fetchone()[0]
+        for reason in reasons:
+            if reason.startswith("same_name:") and not any(
+                r.startswith(("same_core_name", "name_typo", "different_name")) for r in reasons
+            ):
+                bits = float(reason.rsplit("(", 1)[1].rstrip(")"))
+                assert rows["name"] == ("agree", f"{bits:+.2f}"), (candidate, reasons)
+                checked += 1
+    assert checked >= 3
+
+
 def test_filters_count_pages_jump_and_search_reads_well(client: Client, raw: Any) -> None:
     """Every filter option says how many candidates it selects (the platform's
     too); search lists each identity and each matched value once, in English."""
