@@ -453,6 +453,21 @@ def test_each_card_compares_the_sides_field_by_field(client: Client, raw: Any) -
     assert checked >= 3
 
 
+def test_the_evidence_picture_has_a_legend_for_its_lines(client: Client, raw: Any) -> None:
+    """The biggest identity's page draws a line per linked pair, coloured by kind,
+    each kind in the legend, and a label per profile."""
+    identity, profiles = raw.execute(
+        "select id, profile_count from cppa_identity.identity order by profile_count desc, id"
+        " limit 1"
+    ).fetchone()
+    page = client.request(f"/identity/{identity}").body
+    drawn = set(re.findall(r'<line [^>]*data-kind="(\w+)"', page))
+    legend = set(re.findall(r'<span class="kind" data-kind="(\w+)"', page))
+    assert drawn and drawn == legend
+    assert len(re.findall(r'<g class="node ', page)) == profiles >= 3
+    assert "too-many" not in page
+
+
 def test_filters_count_pages_jump_and_search_reads_well(client: Client, raw: Any) -> None:
     """Every filter option says how many candidates it selects (the platform's
     too); search lists each identity and each matched value once, in English."""
@@ -819,7 +834,7 @@ def test_review_in_a_browser(
     identity from the audit page; every decision checked in the database.
     Screenshots go to the artifacts folder."""
     from selenium import webdriver
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -844,7 +859,11 @@ def test_review_in_a_browser(
         """Do what loads another page, then wait for that page's element."""
         old = browser.find_element(By.TAG_NAME, "html")
         action()
-        wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
+        # Chromium may answer "node does not belong to the document" (not a stale
+        # element error) while the old page is being replaced: asked again
+        wait = WebDriverWait(
+            browser, 20, ignored_exceptions=(StaleElementReferenceException, WebDriverException)
+        )
         wait.until(staleness_of(old))
         return str(wait.until(lambda b: b.find_element(By.CSS_SELECTOR, css).text or " "))
 
