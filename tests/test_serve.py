@@ -1062,6 +1062,9 @@ def test_review_in_a_browser(
         browser.get(served.url + "/decisions")
         assert browser.find_elements(By.CSS_SELECTOR, "tr.undone")
         browser.save_screenshot(str(shots / "decisions.png"))
+        browser.get(served.url + "/runs")
+        assert browser.find_elements(By.CSS_SELECTOR, "table.runs td")
+        browser.save_screenshot(str(shots / "runs.png"))
         severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         assert not severe, severe
     finally:
