@@ -867,6 +867,13 @@ def test_review_in_a_browser(
         wait.until(staleness_of(old))
         return str(wait.until(lambda b: b.find_element(By.CSS_SELECTOR, css).text or " "))
 
+    def shown(by: str, what: str) -> Any:
+        """The element, scrolled to the middle of the window (the page may have
+        scrolled to the current pair, leaving it under the sticky header)."""
+        element = browser.find_element(by, what)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        return element
+
     def in_view(element: Any) -> bool:
         return bool(
             browser.execute_script(
@@ -930,9 +937,9 @@ def test_review_in_a_browser(
         ).fetchone()
         browser.get(f"{served.url}/?reason={reason[0]}")
         assert browser.find_element(By.ID, "total").text == str(reason[1])
-        assert after(browser.find_element(By.ID, "batch").click, "#count") == str(reason[1])
+        assert after(shown(By.ID, "batch").click, "#count") == str(reason[1])
         browser.save_screenshot(str(shots / "accept.png"))
-        accepted = after(browser.find_element(By.ID, "confirm").click)
+        accepted = after(shown(By.ID, "confirm").click)
         assert f"accepted {reason[1]} candidates" in accepted
         batch = raw.execute(
             "select batch_id, count(*) from cppa_raw.manual_decisions"

@@ -87,9 +87,16 @@ class MailmapImport:
         if commit[0] is None:  # `<address>` alone: git maps every name with it
             rows = self.conn.execute(ADDRESS_HOLDERS, (commit[1],)).fetchall()
             others += [int(r[0]) for r in rows if int(r[0]) not in others]
-        for other in others:
-            if other != canonical and not _same_exists(self.conn, canonical, other):
-                self.record([(canonical, other, number)])
+        recorded: list[frozenset[int]] = []
+        try:
+            for other in others:
+                if other != canonical and not _same_exists(self.conn, canonical, other):
+                    self.record([(canonical, other, number)])
+                    recorded.append(frozenset((canonical, other)))
+        except BaseException:  # the line is rolled back: so is what it counted
+            self.same.difference_update(recorded)
+            self.decisions -= len(recorded)
+            raise
 
     def record(self, pairs: list[tuple[int, int, int]]) -> None:
         """ "same" decisions, one by one through record_decision."""
