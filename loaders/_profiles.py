@@ -266,7 +266,10 @@ def bulk(
         identities = {r["identity_id"] for r in rows if r.get("identity_id") is not None}
         for identity_id in sorted(identities):
             check_identity(c, function, identity_id)
-        c.execute("drop table if exists pg_temp.cppa_batch, pg_temp.cppa_batch_keyed")
+        c.execute(
+            "drop table if exists pg_temp.cppa_batch, pg_temp.cppa_batch_new,"
+            " pg_temp.cppa_batch_keyed"
+        )
         # sorts stay in memory; the caller's setting is restored below (and by
         # any rollback), so a collector's own transaction is left as it was
         row = c.execute(
@@ -289,26 +292,44 @@ def bulk(
                         r.get("email"),
                     ]
                 )
+        # the keys no profile has yet, numbered in input order (as one call after
+        # another would number them: a dump imported keeps its nodes' order)
         c.execute(
             """
-insert into cppa_raw.profiles (platform, natural_key, source)
-select %(platform)s, d.natural_key, %(source)s::text
-from (select distinct natural_key from cppa_batch) as d
-order by d.natural_key
+create temp table cppa_batch_new on commit drop as
+select d.natural_key, nextval('cppa_raw.node_id_seq') as base_profile_id
+from (select natural_key, min(ord) as first from cppa_batch group by natural_key) as d
+where not exists (
+    select from cppa_raw.profiles as p
+    where p.platform = %(platform)s and p.natural_key = d.natural_key)
+order by d.first""",
+            params,
+        )
+        # inserted in key order (the order concurrent batches lock the key index in)
+        c.execute(
+            """
+insert into cppa_raw.profiles (base_profile_id, platform, natural_key, source)
+select n.base_profile_id, %(platform)s, n.natural_key, %(source)s::text
+from cppa_batch_new as n
+order by n.natural_key
 on conflict (platform, natural_key) do nothing""",
             params,
         )
+        # new: this call created the profile (not an earlier call in the same
+        # transaction, not a concurrent one that won the key)
         c.execute(
             """
 create temp table cppa_batch_keyed on commit drop as
 select b.*, p.base_profile_id,
-    p.loaded_xid = pg_current_xact_id() as profile_is_new,
+    n.base_profile_id is not null as profile_is_new,
     b.ord = min(b.ord) over (partition by b.natural_key) as first_of_key,
-    p.loaded_xid = pg_current_xact_id()
+    n.base_profile_id is not null
         and b.ord = min(b.ord) over (partition by b.natural_key) as created
 from cppa_batch as b
 inner join cppa_raw.profiles as p
-    on p.platform = %(platform)s and b.natural_key = p.natural_key""",
+    on p.platform = %(platform)s and b.natural_key = p.natural_key
+left join cppa_batch_new as n
+    on n.natural_key = b.natural_key and n.base_profile_id = p.base_profile_id""",
             params,
         )
         c.execute(

@@ -175,3 +175,26 @@ def test_single_and_bulk_calls_refuse_the_same_values(
             except L.InvalidInput:
                 outcomes.append("refused")
         assert outcomes[0] == outcomes[1], (value, outcomes)
+
+
+def test_bulk_calls_in_one_transaction_are_one_call_after_another(
+    database: dbmod.Database, conn: Any
+) -> None:
+    """New profiles take their ids in input order, whatever their keys' order; a
+    second bulk call in the same transaction sees the first one's profiles as
+    existing: the address is not added twice, an unchanged observation not
+    stored twice."""
+    with conn.transaction():
+        ids = L.load_mailing_list_profiles(
+            [{"display_name": "Zed", "email": "z@x.example"}, {"display_name": "Abe"}]
+        )
+        again = L.load_mailing_list_profiles([{"display_name": "Zed", "email": "z@x.example"}])
+    assert ids[0] < ids[1] and again == ids[:1]
+    emails = conn.execute(
+        "select count(*) from cppa_raw.emails where base_profile_id = %s", (ids[0],)
+    ).fetchone()[0]
+    observations = conn.execute(
+        "select count(*) from cppa_raw.mailing_list_profiles where base_profile_id = %s",
+        (ids[0],),
+    ).fetchone()[0]
+    assert (emails, observations) == (1, 1)

@@ -342,3 +342,32 @@ def test_rows_committed_during_a_run_wait_for_the_next(database: dbmod.Database,
     assert second.outcome == "success", "the late row makes the next run do work"
     ids = {r[0] for r in conn.execute("select id from cppa_identity.youtube_speaker")}
     assert late[0] in ids
+
+
+CTRL_C_WHILE_DBT_STARTS = """
+import dbt.cli.flags
+from loaders import db
+from loaders.ops import dbt_runner
+
+def interrupted(self, *args, **kwargs):
+    raise KeyboardInterrupt  # Ctrl-C while dbt reads its flags, its first moment
+
+dbt.cli.flags.Flags.__init__ = interrupted
+try:
+    dbt_runner.run_dbt(db.resolve(), ["parse"])
+except KeyboardInterrupt:
+    print("cancelled")
+"""
+
+
+def test_ctrl_c_as_dbt_starts_says_nothing_of_dbt(database: dbmod.Database) -> None:
+    """A Ctrl-C before dbt has read its flags reaches the caller as a cancel and
+    prints nothing of dbt's (no traceback, no "Error uploading artifacts")."""
+    said = subprocess.run(
+        [sys.executable, "-c", CTRL_C_WHILE_DBT_STARTS],
+        env={**os.environ, dbmod.DSN_ENV: database.conninfo},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (said.stdout, said.stderr) == ("cancelled\n", "")

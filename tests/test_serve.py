@@ -122,8 +122,9 @@ def written(conn: psycopg.Connection[Any]) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def built(module_database: dbmod.Database) -> dbmod.Database:
-    """The sample (120 people) loaded and merged once for the module."""
-    sample.load(sample.generate(120), source="test")
+    """The sample (220 people: 89 merge candidates, enough for a 50-candidate
+    review in the browser) loaded and merged once for the module."""
+    sample.load(sample.generate(220), source="test")
     dbmod.close_pool()
     summary = run(module_database, full=True)
     assert summary.outcome == "success", summary
@@ -416,6 +417,57 @@ def test_queue_pages_filters_and_waterfalls_agree_with_the_marts(raw: Any) -> No
         assert abs(steps[-1][2] - c.score) <= 0.0005, (c, steps)
 
 
+def test_each_card_compares_the_sides_field_by_field(client: Client, raw: Any) -> None:
+    """Every card of the queue has a row per field; a field the model weighed shows
+    the model's verdict and the bits its reasons carry, as the mart has them."""
+    body = client.request("/").body
+    cards = re.findall(
+        r'<article class="pair[^"]*" id="c([0-9]+-[0-9]+)"(.*?)</article>', body, re.S
+    )
+    assert len(cards) >= 10
+    checked = 0
+    for candidate, card in cards:
+        rows = dict(
+            (field, (verdict, bits))
+            for verdict, field, bits in re.findall(
+                r'<tr class="field (agree|disagree|missing)" data-field="(\w+)">.*?'
+                r'<td class="bits"[^>]*>([^<]*)</td>',
+                card,
+                re.S,
+            )
+        )
+        assert list(rows) == list(review.CARD_FIELDS), candidate
+        a, b = (int(x) for x in candidate.split("-"))
+        reasons = raw.execute(
+            "select reasons from cppa_identity.identity_merge_candidate"
+            " where identity_a = %s and identity_b = %s",
+            (a, b),
+        ).fetchone()[0]
+        for reason in reasons:
+            if reason.startswith("same_name:") and not any(
+                r.startswith(("same_core_name", "name_typo", "different_name")) for r in reasons
+            ):
+                bits = float(reason.rsplit("(", 1)[1].rstrip(")"))
+                assert rows["name"] == ("agree", f"{bits:+.2f}"), (candidate, reasons)
+                checked += 1
+    assert checked >= 3
+
+
+def test_the_evidence_picture_has_a_legend_for_its_lines(client: Client, raw: Any) -> None:
+    """The biggest identity's page draws a line per linked pair, coloured by kind,
+    each kind in the legend, and a label per profile."""
+    identity, profiles = raw.execute(
+        "select id, profile_count from cppa_identity.identity order by profile_count desc, id"
+        " limit 1"
+    ).fetchone()
+    page = client.request(f"/identity/{identity}").body
+    drawn = set(re.findall(r'<line [^>]*data-kind="(\w+)"', page))
+    legend = set(re.findall(r'<span class="kind" data-kind="(\w+)"', page))
+    assert drawn and drawn == legend
+    assert len(re.findall(r'<g class="node ', page)) == profiles >= 3
+    assert "too-many" not in page
+
+
 def test_filters_count_pages_jump_and_search_reads_well(client: Client, raw: Any) -> None:
     """Every filter option says how many candidates it selects (the platform's
     too); search lists each identity and each matched value once, in English."""
@@ -504,6 +556,7 @@ def test_the_audit_page_lists_automatic_merges_by_evidence(client: Client, raw: 
     kind = max((k for k in counts if k not in ("lock", "manual_same")), key=counts.get)
     listed = client.request(f"/audit?evidence={kind}").body
     assert listed.count('class="different split-out"') == min(counts[kind], 200)
+    assert listed.count('class="lock-right"') == min(counts[kind], 200)
     assert client.request("/audit?evidence=nope").status == 400
     identity = raw.execute(
         "select id from cppa_identity.identity where profile_count > 1 and not is_locked"
@@ -645,7 +698,7 @@ def test_a_reader_may_look_but_not_decide(built: dbmod.Database, raw: Any) -> No
             " limit 1"
         ).fetchone()[0]
         audited = c.request(f"/audit?evidence={kind}").body
-        assert "<td>" in audited and "split-out" not in audited
+        assert "<td>" in audited and "split-out" not in audited and "lock-right" not in audited
         assert "may not run the merge" in c.request("/runs").body
         candidate = review.candidates(raw, 1)[0]
         form = {"action": "same", "a": candidate.identity_a, "b": candidate.identity_b}
@@ -776,9 +829,12 @@ def test_review_in_a_browser(
     served: Served, raw: Any, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """End to end by keyboard in Chromium: move, accept, undo, accept a filtered
-    batch, search, open an identity. Screenshots go to the artifacts folder."""
+    batch, search, open an identity, review fifty candidates by keyboard alone,
+    decide a namesake group in one action, split a profile out and lock an
+    identity from the audit page; every decision checked in the database.
+    Screenshots go to the artifacts folder."""
     from selenium import webdriver
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -803,9 +859,20 @@ def test_review_in_a_browser(
         """Do what loads another page, then wait for that page's element."""
         old = browser.find_element(By.TAG_NAME, "html")
         action()
-        wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
+        # Chromium may answer "node does not belong to the document" (not a stale
+        # element error) while the old page is being replaced: asked again
+        wait = WebDriverWait(
+            browser, 20, ignored_exceptions=(StaleElementReferenceException, WebDriverException)
+        )
         wait.until(staleness_of(old))
         return str(wait.until(lambda b: b.find_element(By.CSS_SELECTOR, css).text or " "))
+
+    def shown(by: str, what: str) -> Any:
+        """The element, scrolled to the middle of the window (the page may have
+        scrolled to the current pair, leaving it under the sticky header)."""
+        element = browser.find_element(by, what)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        return element
 
     def in_view(element: Any) -> bool:
         return bool(
@@ -870,9 +937,9 @@ def test_review_in_a_browser(
         ).fetchone()
         browser.get(f"{served.url}/?reason={reason[0]}")
         assert browser.find_element(By.ID, "total").text == str(reason[1])
-        assert after(browser.find_element(By.ID, "batch").click, "#count") == str(reason[1])
+        assert after(shown(By.ID, "batch").click, "#count") == str(reason[1])
         browser.save_screenshot(str(shots / "accept.png"))
-        accepted = after(browser.find_element(By.ID, "confirm").click)
+        accepted = after(shown(By.ID, "confirm").click)
         assert f"accepted {reason[1]} candidates" in accepted
         batch = raw.execute(
             "select batch_id, count(*) from cppa_raw.manual_decisions"
@@ -900,24 +967,49 @@ def test_review_in_a_browser(
         assert browser.find_elements(By.CSS_SELECTOR, "svg.graph line")
         browser.save_screenshot(str(shots / "identity.png"))
 
-        # a run of decisions by keyboard alone: d, d, d…, each moving on; then u, u, u…
+        # fifty candidates reviewed by keyboard alone: d and x in turn, each recorded
+        # (asserted in the database) and the cursor moving on; n turns the page when
+        # one is done; then u, u, u… undoes them all
         browser.get(served.url + "/")
         decided_before = len(browser.find_elements(By.CSS_SELECTOR, "article.pair.decided"))
-        undecided = len(browser.find_elements(By.CSS_SELECTOR, "article.pair:not(.decided)"))
-        rounds = min(12, undecided - 1)
-        assert rounds >= 5
-        for _ in range(rounds):
-            was = browser.find_element(By.CSS_SELECTOR, "article.pair.current").get_attribute("id")
-            said = after(lambda: browser.find_element(By.TAG_NAME, "body").send_keys("d"))
-            assert "dismiss" in said
-            assert "decided" in browser.find_element(By.ID, was).get_attribute("class")
+        in_force = raw.execute(in_force_sql).fetchone()[0]
+        words = {"d": "dismiss", "x": "different"}
+        reviewed: list[tuple[int, int]] = []
+        pages = 1
+        while len(reviewed) < 50:
             now = browser.find_element(By.CSS_SELECTOR, "article.pair.current")
-            assert now.get_attribute("id") != was and "decided" not in now.get_attribute("class")
+            if "decided" in now.get_attribute("class"):  # this page is done: the next one
+                after(
+                    lambda: browser.find_element(By.TAG_NAME, "body").send_keys("n"), "article.pair"
+                )
+                pages += 1
+                assert pages <= 4, "ran out of candidates"
+                continue
+            a, b = (int(x) for x in now.get_attribute("data-candidate").split("-"))
+            key = "dx"[len(reviewed) % 2]
+            said = after(lambda key=key: browser.find_element(By.TAG_NAME, "body").send_keys(key))
+            assert words[key] in said, said
+            assert raw.execute(
+                "select action, node_a, node_b, source from cppa_raw.manual_decisions"
+                " order by decision_id desc limit 1"
+            ).fetchone() == (words[key], a, b, "web")
+            assert "decided" in browser.find_element(By.ID, now_id := f"c{a}-{b}").get_attribute(
+                "class"
+            )
+            moved = browser.find_element(By.CSS_SELECTOR, "article.pair.current")
+            if browser.find_elements(By.CSS_SELECTOR, "article.pair:not(.decided)"):
+                assert moved.get_attribute("id") != now_id  # on to the next undecided
+                assert "decided" not in moved.get_attribute("class")
+            reviewed.append((a, b))
+        assert len(set(reviewed)) == 50 and pages >= 2
+        assert raw.execute(in_force_sql).fetchone()[0] == in_force + 50
         browser.save_screenshot(str(shots / "keyboard.png"))
-        for _ in range(rounds):
+        for _ in range(50):
             assert "undid decision" in after(
                 lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
             )
+        assert raw.execute(in_force_sql).fetchone()[0] == in_force
+        browser.get(served.url + "/")
         assert len(browser.find_elements(By.CSS_SELECTOR, "article.pair.decided")) == decided_before
 
         # a namesake group decided in one action ("all different people"), then undone
@@ -961,10 +1053,25 @@ def test_review_in_a_browser(
         assert "undid decision" in after(
             lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
         )
+        # a merge checked right: its identity locked from the audit page, undone
+        lock = browser.find_element(By.CSS_SELECTOR, "button.lock-right")
+        identity = int(lock.get_attribute("data-identity"))
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", lock)
+        assert f"lock {identity}" in after(lock.click)
+        assert raw.execute(
+            "select action, node_a, source from cppa_raw.manual_decisions"
+            " order by decision_id desc limit 1"
+        ).fetchone() == ("lock", identity, "web")
+        assert "undid decision" in after(
+            lambda: browser.find_element(By.TAG_NAME, "body").send_keys("u")
+        )
 
         browser.get(served.url + "/decisions")
         assert browser.find_elements(By.CSS_SELECTOR, "tr.undone")
         browser.save_screenshot(str(shots / "decisions.png"))
+        browser.get(served.url + "/runs")
+        assert browser.find_elements(By.CSS_SELECTOR, "table.runs td")
+        browser.save_screenshot(str(shots / "runs.png"))
         severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         assert not severe, severe
     finally:

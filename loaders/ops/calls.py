@@ -196,7 +196,7 @@ class References:
         """`value` with every {"ref": ...} replaced by the id it names and every
         {"batch": ...} by a batch of this import."""
         if isinstance(value, list):
-            return [self.resolve(v) for v in value]
+            return [self.resolve(v) if isinstance(v, dict | list) else v for v in value]
         if not isinstance(value, dict):
             return value
         if set(value) == {"batch"}:  # decisions recorded together stay together
@@ -207,7 +207,9 @@ class References:
                 self.batches[name] = new_batch(self.conn)
             return self.batches[name]
         if "ref" not in value:
-            return {k: self.resolve(v) for k, v in value.items()}
+            return {
+                k: self.resolve(v) if isinstance(v, dict | list) else v for k, v in value.items()
+            }
         name = value["ref"]
         if not isinstance(name, str) or name not in self.ids or set(value) - {"ref", "email"}:
             raise ValueError(

@@ -153,6 +153,8 @@ def run_dbt(
     if variables:
         args += ["--vars", json.dumps(variables)]
     _cancel_by_request()
+    if quiet:
+        _silence_until_configured()
     interrupted = _Interrupts()
     password = str(database.effective_params.get("password") or "")
     with _session(key, password, session_settings(watermark, role)), interrupted:
@@ -201,6 +203,17 @@ class _Interrupts:
     def _heard(self, signum: int, frame: Any) -> None:
         self.seen = True
         self.previous(signum, frame)
+
+
+def _silence_until_configured() -> None:
+    """Until dbt has read its flags (--quiet, --log-level none) it logs to stdout
+    with a default logger: a Ctrl-C in that first moment printed dbt's traceback
+    and "Error uploading artifacts to artifact ingestion API" (its own cleanup,
+    which reads flags not yet set). With no logger nothing is said then; dbt
+    installs its configured loggers, and the callbacks, once it has its flags."""
+    from dbt_common.events.event_manager_client import cleanup_event_logger
+
+    cleanup_event_logger()
 
 
 def _cancel_by_request() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -417,6 +418,100 @@ def waterfall(reasons: list[str], score: float) -> list[tuple[str, float, float]
         weight += step
         steps.append((reason, before, 1 / (1 + 2**-weight)))
     return steps
+
+
+# field of a pair card -> the comparison of the model that weighs it (seed
+# comparison_levels); ids are no comparison: two identities never share a profile
+CARD_FIELDS = {
+    "name": "name",
+    "address": "address",
+    "login": "login",
+    "platform": "account",
+    "ids": None,
+}
+
+
+@dataclass(frozen=True)
+class FieldComparison:
+    """One row of a pair card: what each side holds in one field, whether they
+    agree, disagree or one side has nothing, and what the model weighed it at:
+    its levels with their weights in bits (none: the model did not weigh it)."""
+
+    field: str
+    a: list[str]
+    b: list[str]
+    verdict: str  # agree, disagree, missing
+    levels: list[tuple[str, float]]
+
+    @property
+    def bits(self) -> float | None:
+        return sum(b for _, b in self.levels) if self.levels else None
+
+
+@cache
+def _levels() -> dict[str, tuple[str, bool]]:
+    """level -> (its comparison, is it an agreement), from the seed."""
+    return {
+        r["level"]: (r["comparison"], r["is_agreement"] == "true")
+        for r in project.seed_rows("comparison_levels")
+    }
+
+
+def _folded(value: str) -> str:
+    """A value as the card compares it when the model did not: case, accents and
+    spacing aside."""
+    plain = unicodedata.normalize("NFKD", value)
+    return " ".join("".join(c for c in plain if not unicodedata.combining(c)).casefold().split())
+
+
+def field_comparison(
+    a: list[dict[str, Any]], b: list[dict[str, Any]], reasons: list[str]
+) -> list[FieldComparison]:
+    """A candidate's two sides (their profiles, as show_profiles gives them)
+    compared field by field. The verdict is the model's where one of its levels
+    weighed the field (an agreement level: agree, a disagreement: disagree),
+    else the values compared with case and accents aside; the weights are the
+    bits its reasons carry ("same_name: wei wang (+10.71)")."""
+
+    def values(side: list[dict[str, Any]], kind: str) -> list[str]:
+        found: list[str] = []
+        for p in side:
+            if kind == "name":
+                got = [p.get("display_name")]
+            elif kind == "address":
+                got = list(p.get("emails") or [])
+            elif kind == "login":
+                got = [p.get("username")]
+            elif kind == "platform":
+                got = [p.get("type")]
+            else:
+                got = [f"{p.get('type')} {p.get('id')}"]
+            found += [str(v) for v in got if v and str(v) not in found]
+        return found
+
+    weighed: dict[str, list[tuple[str, float, bool]]] = {}
+    for reason in reasons:
+        level = reason.split(":", 1)[0].strip()
+        comparison, agrees = _levels().get(level, (None, False))
+        bits = float(m.group(1)) if (m := REASON_BITS.search(reason)) else 0.0
+        if comparison is not None:
+            weighed.setdefault(comparison, []).append((level, bits, agrees))
+    rows = []
+    for kind, comparison in CARD_FIELDS.items():
+        left, right = values(a, kind), values(b, kind)
+        levels = weighed.get(comparison or "", [])
+        if levels:
+            verdict = "agree" if any(agrees for _, _, agrees in levels) else "disagree"
+        elif not left or not right:
+            verdict = "missing"
+        elif {_folded(v) for v in left} & {_folded(v) for v in right}:
+            verdict = "agree"
+        else:
+            verdict = "disagree"
+        rows.append(
+            FieldComparison(kind, left, right, verdict, [(lv, bits) for lv, bits, _ in levels])
+        )
+    return rows
 
 
 def identity_of(conn: psycopg.Connection[Any], node: int) -> int | None:

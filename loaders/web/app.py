@@ -403,6 +403,12 @@ def queue(request: Request) -> Response:
         page=found,
         groups=groups,
         steps={c.candidate_id: review.waterfall(c.reasons, c.score) for c in found.candidates},
+        fields={
+            c.candidate_id: review.field_comparison(
+                found.profiles[c.identity_a], found.profiles[c.identity_b], c.reasons
+            )
+            for c in found.candidates
+        },
         summary=summary,
         kept=kept,
         reasons=review.reason_kinds(),

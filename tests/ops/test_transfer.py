@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -203,9 +205,9 @@ def dump_lines(conninfo: str) -> list[str]:
     return out.getvalue().splitlines()
 
 
-@pytest.fixture
-def second_database(admin_conninfo: str, template_db: str) -> Any:
-    name = "cppa_test_round_trip"
+@contextlib.contextmanager
+def _clone(admin_conninfo: str, template_db: str, name: str) -> Iterator[dbmod.Database]:
+    """A migrated database of the test server's, dropped afterwards."""
     with psycopg.connect(admin_conninfo, autocommit=True) as conn:
         conn.execute(
             sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
@@ -215,10 +217,18 @@ def second_database(admin_conninfo: str, template_db: str) -> Any:
                 sql.Identifier(name), sql.Identifier(template_db)
             )
         )
-    yield dbmod.Database("dsn", make_conninfo(admin_conninfo, dbname=name))
-    dbmod.close_pool()
-    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+    try:
+        yield dbmod.Database("dsn", make_conninfo(admin_conninfo, dbname=name))
+    finally:
+        dbmod.close_pool()
+        with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def second_database(admin_conninfo: str, template_db: str) -> Iterator[dbmod.Database]:
+    with _clone(admin_conninfo, template_db, "cppa_test_round_trip") as second:
+        yield second
 
 
 def raw_table_rows(conn: psycopg.Connection[Any], table: str) -> list[str]:
@@ -415,3 +425,93 @@ def test_a_mailmap_line_import_cannot_use_is_reported(
         (2, True),
         (4, True),
     ]
+
+
+def _raw_state(conninfo: str) -> dict[str, list[str]]:
+    with psycopg.connect(conninfo) as conn:
+        return {t: raw_table_rows(conn, t) for t in raw_tables()}
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "mailmap"])
+def test_the_bulk_path_writes_what_line_by_line_writes(
+    database: dbmod.Database,
+    conn: psycopg.Connection[Any],
+    admin_conninfo: str,
+    template_db: str,
+    kind: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An import into an empty database goes through the bulk loaders; it writes
+    the very rows (ids included) that one call per line writes; with bad lines in
+    the middle of runs it reports the same lines with the same messages and
+    rebuilds the same calls."""
+    if kind == "jsonl":
+        from benchmarks.bench_merge import generate, load
+
+        rows, second_emails = generate(400)
+        ids = load(rows)  # platform after platform: long runs of one platform's lines
+        L.load_emails(
+            [{"base_profile": p, "email": e} for p, e in zip(ids, second_emails, strict=False)]
+        )
+        sample.load(sample.generate(20, seed=5), conn=conn)  # platforms alternating
+        renamed, _ = L.get_or_create_github_account(91, "before", "Be Fore", conn=conn)
+        L.get_or_create_github_account(91, "after", "", conn=conn)
+        L.add_email(renamed, "second@x.example", conn=conn)
+        gone, _ = L.get_or_create_mailing_list_profile("Gone", "gone@x.example", conn=conn)
+        L.remove_email(gone.emails[0], conn=conn)
+        L.create_identity("Declared", "between profiles", conn=conn)
+        L.get_or_create_slack_user({"id": "U9", "name": "late"}, conn=conn)
+        clean = dump_lines(database.conninfo)
+        importer = transfer.import_jsonl
+        at = len(clean) // 2
+        bad = [
+            '{"loader": "get_or_create_github_account", "args": {"github_account_id": "x"}}',
+            '{"loader": "add_email", "args": {"base_profile": {"ref": "nowhere"}, "email": "a@b"}}',
+        ]
+        dirty = clean[:at] + bad[:1] + clean[at : at + 3] + bad[1:] + clean[at + 3 :]
+    else:
+        clean = [line for line in MAILMAP.splitlines() if line != "not a mailmap line"]
+        for i in range(80):  # names, mappings, and senders through one relay address
+            clean += [
+                f"Person {i} <p{i}@x.example>",
+                f"Person {i} <p{i}@x.example> <old{i}@y.example>",
+                f"Sender {i} <s{i}@x.example> Sender {i} via List <list@relay.example>",
+                f"<p{i}@x.example> <RELAY@relay.example>" if i % 10 == 0 else f"P{i} <p{i}@z.org>",
+            ]
+        importer = transfer.import_mailmap
+        bad = ["Too Long <" + "a" * 400 + "@x.example>"]
+        # a non-ASCII address: its part goes line by line (PostgreSQL folds its case)
+        dirty = [*clean[:150], *bad, "Ünï Code <ünï@x.example> <UNI@x.example>", *clean[150:]]
+    from loaders.ops import bulk_import, mailmap
+
+    in_bulk: list[int] = []  # lines written by the bulk path
+
+    def spy(owner: Any, name: str) -> None:
+        original = getattr(owner, name)
+
+        def counted(*args: Any) -> Any:
+            done = original(*args)
+            in_bulk.append(len(args[-1]) if done is not False else 0)
+            return done
+
+        monkeypatch.setattr(owner, name, counted)
+
+    spy(bulk_import, "_in_bulk") if kind == "jsonl" else spy(mailmap.MailmapImport, "_in_bulk")
+    for given in (clean, dirty):
+        reports, states, dumps = [], [], []
+        for bulk in (True, False):
+            with _clone(admin_conninfo, template_db, f"cppa_test_bulk_{bulk}".lower()) as target:
+                with psycopg.connect(target.conninfo, autocommit=True) as into:
+                    report = importer(into, given, bulk=bulk)
+                reports.append(report.as_dict())
+                states.append(_raw_state(target.conninfo))
+                dumps.append(canonical(dump_lines(target.conninfo)))
+        assert reports[0] == reports[1]
+        assert dumps[0] == dumps[1]
+        if given is clean:
+            for table in states[0]:
+                assert set(states[0][table]) ^ set(states[1][table]) == set(), table
+            assert not reports[0]["errors"] and reports[0]["imported"] > 10
+            assert sum(in_bulk) > len(clean) / 2, "most lines went through the bulk path"
+        else:
+            assert [e["line"] for e in reports[0]["errors"]] == [dirty.index(b) + 1 for b in bad]

@@ -1,0 +1,207 @@
+"""The bulk path of a JSON Lines import into an empty database: a run of lines
+about profiles of one platform (each profile once) and their emails becomes one
+bulk loader call per kind (one COPY each) instead of a call per line.
+
+A run writes what its lines would have written one by one: new profiles take
+their ids in line order, each profile's observations and emails keep their order
+(a run ends where a profile's second observation starts), and every call gets
+the arguments the single call would have got, defaults included. A run the bulk
+loaders refuse (a bad line in it) is rolled back and written line by line, so
+each bad line is reported as the single call reports it.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import psycopg
+
+import loaders
+
+from .. import (
+    discord_profiles,
+    emails,
+    github_accounts,
+    mailing_list_profiles,
+    slack_users,
+    wg21_paper_author_profiles,
+    youtube_speakers,
+)
+from .importing import LINE_ERRORS, ImportReport, in_halves
+from .jsonl_import import OBSERVATIONS, Call, JsonlImport
+
+Item = tuple[int, Call]
+Writer = Callable[[ImportReport, list[Item]], None]
+
+# single call -> the bulk loader of its platform
+PROFILE_LOADS: dict[str, Callable[..., list[int]]] = {
+    "get_or_create_github_account": github_accounts.load_github_accounts,
+    "get_or_create_slack_user": slack_users.load_slack_users,
+    "get_or_create_discord_profile": discord_profiles.load_discord_profiles,
+    "get_or_create_mailing_list_profile": mailing_list_profiles.load_mailing_list_profiles,
+    "get_or_create_wg21_paper_author_profile": (
+        wg21_paper_author_profiles.load_wg21_paper_author_profiles
+    ),
+    "get_or_create_youtube_speaker": youtube_speakers.load_youtube_speakers,
+}
+EMAIL_LINES = ("add_email", "update_email", "remove_email")
+
+
+@functools.cache
+def _parameters(single: str) -> dict[str, Any]:
+    """The single call's arguments (not conn, source) with their defaults."""
+    function = getattr(loaders, single)
+    return {
+        name: p.default
+        for name, p in inspect.signature(function).parameters.items()
+        if p.kind is not inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def row_of(single: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The bulk loader's row for a single call's (resolved) arguments, defaults
+    filled in as the single call fills them; ValueError for arguments the bulk
+    loader would read otherwise (the line then goes alone)."""
+    parameters = _parameters(single)
+    if set(args) - set(parameters):
+        raise ValueError(f"arguments {sorted(set(args) - set(parameters))} are not {single}'s")
+    if single == "get_or_create_slack_user":  # one argument: the Slack API's user dict
+        user = args.get("user_data")
+        if not isinstance(user, Mapping):
+            raise ValueError("user_data must be an object")
+        return user
+    missing = [p for p, default in parameters.items() if p not in args and default is _EMPTY]
+    if missing:
+        raise ValueError(f"{single} needs {missing}")
+    return {p: args.get(p, default) for p, default in parameters.items()}
+
+
+_EMPTY = inspect.Parameter.empty
+
+
+def _key(line: Call) -> str | None:
+    """The profile a line is about, as text; None when its arguments do not say."""
+    try:
+        key = OBSERVATIONS[line.name][2](line.args)
+    except (AttributeError, TypeError, KeyError):
+        return None
+    if isinstance(key, bool) or key is None:
+        return None
+    if isinstance(key, int):
+        return str(key)
+    text = str(key).strip()
+    return str(int(text)) if text.isdigit() else text
+
+
+def _emails(line: Call) -> bool:
+    """The profile line may add an address (a mailing-list or WG21 key's, a Slack
+    user's profile.email)."""
+    if line.name == "get_or_create_slack_user":
+        user = line.args.get("user_data")
+        profile = user.get("profile") if isinstance(user, Mapping) else None
+        return not isinstance(profile, Mapping) or bool(profile.get("email"))
+    return line.name in (
+        "get_or_create_mailing_list_profile",
+        "get_or_create_wg21_paper_author_profile",
+    ) and bool(line.args.get("email"))
+
+
+def runs(items: list[Item]) -> Iterator[list[Item]]:
+    """The lines in order, cut into runs the bulk path can write together: profile
+    lines of one platform, each profile once, with email lines (no ref on an
+    update or removal); any other line is a run of its own."""
+    current: list[Item] = []
+    platform: str | None = None
+    keys: set[str] = set()
+    emailed = False  # an email line is in the run
+    for item in items:
+        line = item[1]
+        if line.name in PROFILE_LOADS and (key := _key(line)) is not None:
+            # emails take their ids in line order: the bulk loader adds a new
+            # profile's own address before the run's email lines add theirs
+            if platform not in (None, line.name) or key in keys or (emailed and _emails(line)):
+                yield current
+                current, keys, emailed = [], set(), False
+            platform = line.name
+            keys.add(key)
+            current.append(item)
+        elif line.name == "add_email" or (line.name in EMAIL_LINES and line.ref is None):
+            current.append(item)
+            emailed = True
+        else:
+            if current:
+                yield current
+            yield [item]
+            current, platform, keys, emailed = [], None, set(), False
+    if current:
+        yield current
+
+
+def writer(state: JsonlImport, one_by_one: Writer) -> Writer:
+    """Write a chunk of lines run by run, each in bulk where it can (in_halves);
+    any other line alone."""
+
+    def write(report: ImportReport, items: list[Item]) -> None:
+        for run in runs(items):
+            in_halves(report, run, lambda part: _in_bulk(state, part), one_by_one)
+
+    return write
+
+
+def _in_bulk(state: JsonlImport, run: list[Item]) -> bool:
+    """Write `run` through the bulk loaders in one savepoint; False (nothing
+    written, no ref kept) when they refuse it."""
+    refs = state.refs
+    journal: list[tuple[str, int | None]] = []
+    batches = set(refs.batches)
+
+    def remember(ref: Any, value: int) -> None:
+        if ref is None:
+            return
+        if not isinstance(ref, str):
+            raise ValueError(f"ref must be a string, not {ref!r}")
+        journal.append((ref, refs.ids.get(ref)))
+        refs.ids[ref] = value
+
+    conn = state.conn
+    try:
+        with conn.transaction():
+            profiles = [line for _, line in run if line.name in PROFILE_LOADS]
+            if profiles:
+                single = profiles[0].name
+                rows = [row_of(single, refs.resolve(line.args)) for line in profiles]
+                ids = PROFILE_LOADS[single](rows, conn=conn, source=state.source)
+                for line, value in zip(profiles, ids, strict=True):
+                    remember(line.ref, value)
+            added: list[Call] = []
+
+            def add() -> None:
+                rows = [refs.resolve(line.args) for line in added]
+                for row in rows:
+                    if set(row) - {"base_profile", "email", "is_primary", "is_active"}:
+                        raise ValueError("not add_email's arguments")
+                ids = emails.load_emails(rows, conn=conn, source=state.source)
+                for line, value in zip(added, ids, strict=True):
+                    remember(line.ref, value)
+                added.clear()
+
+            for _, line in run:
+                if line.name == "add_email":
+                    added.append(line)
+                elif line.name in EMAIL_LINES:
+                    add()  # an update or removal comes after the adds before it
+                    state.call(line)
+            add()
+    except (*LINE_ERRORS, psycopg.Error):
+        for ref, before in reversed(journal):
+            if before is None:
+                del refs.ids[ref]
+            else:
+                refs.ids[ref] = before
+        for name in set(refs.batches) - batches:
+            del refs.batches[name]
+        return False
+    return True

@@ -1,0 +1,302 @@
+"""JSON Lines import: each line one loader call (what `export` writes; see
+loaders.ops.calls). Into an empty database (a restore) runs of profile and email
+lines go through the bulk loaders (loaders.ops.bulk_import); otherwise, and for
+any run the bulk loaders refuse, each line is one call, and a line whose write
+the database holds already (a dump imported twice) adds nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from . import calls
+from .importing import BadLine, ImportReport, raw_is_empty, run_import, write_each
+
+IMPORTABLE = (
+    "create_identity",
+    "get_or_create_identity",
+    "create_tmp_identity",
+    "add_temp_profile_identity_relation",
+    "remove_temp_profile_identity_relation",
+    "add_email",
+    "update_email",
+    "remove_email",
+    "get_or_create_github_account",
+    "get_or_create_unknown_github_account",
+    "get_or_create_slack_user",
+    "get_or_create_discord_profile",
+    "get_or_create_mailing_list_profile",
+    "get_or_create_wg21_paper_author_profile",
+    "get_or_create_youtube_speaker",
+    "record_decision",
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One parsed line: the loader it names, its arguments (refs unresolved), its ref."""
+
+    name: str
+    args: dict[str, Any]
+    ref: Any
+
+
+class JsonlImport:
+    """What the lines of one import share: the refs they defined, and (into a
+    database that held rows already) what each lookup found there."""
+
+    def __init__(self, conn: psycopg.Connection[Any], source: str) -> None:
+        self.conn = conn
+        self.source = source
+        self.refs = calls.References(conn)
+        self.claimed: dict[str, list[int]] = {}  # ids found already there, per kind
+        self.seen: dict[Any, int] = {}  # observation lines per profile so far
+        # into an empty database (a restore) nothing can be there already: every
+        # row found would be one this import wrote, which the lookups exclude
+        # anyway; so they are skipped (two round trips a line and a growing array)
+        self.fresh = raw_is_empty(conn)
+
+    def call(self, line: Call) -> None:
+        """One line, as one loader call."""
+        import loaders
+
+        conn, name, ref = self.conn, line.name, line.ref
+        try:
+            resolved = self.refs.resolve(line.args)
+        except ValueError:
+            if name == "remove_email" and _removed_already(conn, self.refs, line.args):
+                return  # a re-import: that email was removed the first time
+            raise
+        found = (
+            None if self.fresh else _already_there(conn, name, resolved, self.claimed, self.seen)
+        )
+        if found is not None:
+            self.claimed.setdefault(name, []).append(found)
+            self.refs.remember(ref, Found(found))
+            return
+        result = getattr(loaders, name)(**{"source": self.source, **resolved, "conn": conn})
+        self.refs.remember(ref, result)
+        if name in EXISTING:
+            value = result[0] if isinstance(result, tuple) else result
+            self.claimed.setdefault(name, []).append(int(value.id))
+
+
+def parse_call(line: str, number: int) -> Call | None:
+    """A line as a Call (None: a blank line); ValueError when it is none."""
+    if not line.strip():
+        return None
+    item = json.loads(line)
+    if not isinstance(item, dict):
+        raise ValueError("a line must be a JSON object")
+    name = item.get("loader")
+    args = item.get("args", {})
+    if name not in IMPORTABLE:
+        raise ValueError(f"unknown loader {name!r} (a line names one of: {', '.join(IMPORTABLE)})")
+    if not isinstance(args, dict) or "conn" in args:
+        raise ValueError("args must be an object of the loader's arguments")
+    return Call(name, args, item.get("ref"))
+
+
+def import_jsonl(
+    conn: psycopg.Connection[Any],
+    lines: Iterable[str | BadLine],
+    strict: bool = False,
+    source: str = "import",
+    tick: Callable[[], None] = lambda: None,
+    bulk: bool = True,
+) -> ImportReport:
+    """Each line: {"loader": "<function>", "args": {...}, "ref": "<name>"} (ref
+    optional; see loaders.ops.calls). Bad lines are reported by number and skipped
+    (strict: the whole file is rolled back at the first one). `bulk=False` writes
+    line by line even into an empty database (what the bulk path is checked against)."""
+    from . import bulk_import
+
+    state = JsonlImport(conn, source)
+    one_by_one = write_each(conn, strict, state.call)
+    write = bulk_import.writer(state, one_by_one) if bulk and state.fresh else one_by_one
+    return run_import(conn, lines, strict, tick, parse_call, write)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a line would have created, found already there (its id)."""
+
+    id: int
+
+
+# loader -> the statement that finds what its line would write, already there
+EXISTING = {
+    "add_email": "existing_email",
+    "create_identity": "existing_identity",
+    "create_tmp_identity": "existing_tmp_identity",
+    "record_decision": "existing_decision",
+}
+
+
+# loader -> (platform, raw table, how the key is read from its arguments, and the
+# observation columns with the argument each comes from)
+OBSERVATIONS: dict[str, tuple[str, str, Callable[[dict[str, Any]], Any], dict[str, Any]]] = {
+    "get_or_create_github_account": (
+        "github",
+        "github_accounts",
+        lambda a: a.get("github_account_id"),
+        {c: c for c in ("username", "display_name", "avatar_url", "account_type")}
+        | {"identity_id": "identity"},
+    ),
+    "get_or_create_discord_profile": (
+        "discord",
+        "discord_profiles",
+        lambda a: a.get("discord_user_id"),
+        {c: c for c in ("username", "display_name", "avatar_url", "is_bot")}
+        | {"identity_id": "identity"},
+    ),
+    "get_or_create_youtube_speaker": (
+        "youtube",
+        "youtube_speakers",
+        lambda a: a.get("external_id"),
+        {"display_name": "display_name", "identity_id": "identity"},
+    ),
+    "get_or_create_slack_user": (
+        "slack",
+        "slack_users",
+        lambda a: (a.get("user_data") or {}).get("id"),
+        {
+            "username": lambda a: a["user_data"].get("name"),
+            "display_name": lambda a: a["user_data"].get("real_name"),
+            "avatar_url": lambda a: (a["user_data"].get("profile") or {}).get("image_72"),
+        },
+    ),
+    "get_or_create_mailing_list_profile": (
+        "mailing_list",
+        "mailing_list_profiles",
+        lambda a: json.dumps([a.get("display_name"), a.get("email") or ""], ensure_ascii=False),
+        {"display_name": "display_name"},
+    ),
+    "get_or_create_wg21_paper_author_profile": (
+        "wg21",
+        "wg21_paper_author_profiles",
+        lambda a: json.dumps([a.get("display_name"), a.get("email") or ""], ensure_ascii=False),
+        {"display_name": "display_name", "author_alias": "author_alias"},
+    ),
+}
+
+
+def _observed_already(
+    conn: psycopg.Connection[Any], name: str, args: dict[str, Any], seen: dict[Any, int]
+) -> int | None:
+    """The profile this observation line is about, when the database already
+    holds that very observation at the same place in the profile's history (the
+    k-th line about a profile against its k-th observation): a dump's history
+    replayed a second time. `seen` counts this import's lines per profile."""
+    platform, table, key_of, columns = OBSERVATIONS[name]
+    try:
+        key = key_of(args)
+        values = {
+            column: (source(args) if callable(source) else args.get(source))
+            for column, source in columns.items()
+        }
+    except (AttributeError, TypeError):
+        return None
+    if key is None or not all(
+        v is None or isinstance(v, str | int | bool) for v in values.values()
+    ):
+        return None
+    place = (platform, str(key))
+    position = seen.get(place, 0)
+    seen[place] = position + 1
+    typed = {"identity_id": "bigint", "is_bot": "boolean"}  # the rest is text
+    match = sql.SQL(" and ").join(
+        sql.SQL("o.{} is not distinct from {}").format(
+            sql.Identifier(column),
+            sql.SQL("{}::" + typed[column]).format(sql.Placeholder(column))
+            if column in typed
+            else sql.SQL("nullif({}::text, '')").format(sql.Placeholder(column)),
+        )
+        for column in columns
+    )
+    statement = sql.SQL(
+        "select p.base_profile_id from cppa_raw.profiles as p"
+        " where p.platform = %(platform)s and p.natural_key = %(key)s"
+        " and exists (select from (select * from cppa_raw.{} as h"
+        " where h.base_profile_id = p.base_profile_id order by h.observation_id"
+        " offset %(position)s limit 1) as o where {})"
+    ).format(sql.Identifier(table), match)
+    try:
+        with conn.transaction():
+            row = conn.execute(
+                statement, {"platform": platform, "key": str(key), "position": position, **values}
+            ).fetchone()
+    except psycopg.Error:
+        return None  # values the loader will refuse with a message of its own
+    return int(row[0]) if row else None
+
+
+def _already_there(
+    conn: psycopg.Connection[Any],
+    name: str,
+    args: dict[str, Any],
+    claimed: dict[str, list[int]],
+    seen: dict[Any, int],
+) -> int | None:
+    """The id of what this call would write when the database holds it already
+    (and no earlier line of this import took it): importing a dump into a
+    database that holds it adds nothing. get_or_create calls need no help."""
+    if name == "update_email":
+        row = conn.execute(calls.SQL["current_email"], {"id": args.get("email_obj")}).fetchone()
+        given = {k: args[k] for k in ("email", "is_primary", "is_active") if k in args}
+        current = dict(zip(("email", "is_primary", "is_active"), row, strict=True)) if row else {}
+        same = row is not None and all(current[k] == value for k, value in given.items())
+        return int(args["email_obj"]) if same else None
+    if name in OBSERVATIONS:
+        return _observed_already(conn, name, args, seen)
+    if name not in EXISTING or not all(isinstance(k, str) for k in args):
+        return None
+    params: dict[str, Any] = {"claimed": claimed.get(name, [])}
+    if name == "add_email":
+        params |= {
+            "profile": args.get("base_profile"),
+            "email": args.get("email"),
+            "is_primary": args.get("is_primary", False),
+            "is_active": args.get("is_active", True),
+        }
+    elif name == "record_decision":
+        params |= {
+            "action": args.get("action"),
+            "node_a": args.get("node_a"),
+            "node_b": args.get("node_b"),
+            "revokes": args.get("revokes"),
+            "members": args.get("members"),
+            "reason": args.get("reason", ""),
+        }
+    else:
+        params |= {
+            "display_name": args.get("display_name", ""),
+            "description": args.get("description", ""),
+        }
+    try:
+        with conn.transaction():
+            row = conn.execute(calls.SQL[EXISTING[name]], params).fetchone()
+    except psycopg.DataError:
+        return None  # values of the wrong type: the loader itself will say so
+    return int(row[0]) if row else None
+
+
+def _removed_already(
+    conn: psycopg.Connection[Any], refs: calls.References, args: dict[str, Any]
+) -> bool:
+    """A remove_email line whose email this database removed already."""
+    target = args.get("email_obj")
+    if not (isinstance(target, dict) and set(target) == {"ref", "email"}):
+        return False
+    profile = refs.ids.get(target["ref"])
+    if profile is None:
+        return False
+    row = conn.execute(
+        calls.SQL["removed_email"], {"profile": profile, "email": target["email"]}
+    ).fetchone()
+    return bool(row and row[0])
