@@ -12,8 +12,9 @@ LOADERS = Path(__file__).resolve().parent.parent / "loaders"
 SCHEMA_RE = re.compile(r"\bcppa_(?:raw|ops|lib|identity)(?:_\w+)?\b")
 # the dbt profile's name (dbt_project.yml `profile:`), not a schema
 ALLOWED = {("ops/dbt_runner.py", "cppa_identity")}
-# rewritten on another branch (i33): to take its names from schemas.py too
-NOT_YET = {"ops/transfer.py"}
+# the import and export modules (split out of transfer.py) still spell schema
+# names in their SQL text: to move to .sql files that take them from schemas.py
+NOT_YET = {"ops/export.py", "ops/importing.py", "ops/jsonl_import.py", "ops/mailmap.py"}
 
 
 def literals(source: str) -> list[tuple[int, str]]:

@@ -11,7 +11,7 @@ from typing import IO, Any, TypeVar
 import psycopg
 from psycopg import sql
 
-from ..errors import CppaIdentityError
+from ..errors import CppaIdentityError, ImportAborted
 
 T = TypeVar("T")
 
@@ -45,10 +45,6 @@ class ImportReport:
             "batch": self.batch,
             "errors": [{"line": n, "error": e} for n, e in self.errors],
         }
-
-
-class ImportAborted(CppaIdentityError):
-    """--strict import stopped at the first bad line; nothing was written."""
 
 
 @dataclass(frozen=True)

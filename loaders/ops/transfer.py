@@ -5,8 +5,9 @@ CSV, .mailmap), .calls (the dump). This module names what callers use."""
 
 from __future__ import annotations
 
+from ..errors import ImportAborted
 from .export import Redactor, identities, neutralise, write_export, write_lines
-from .importing import BadLine, ImportAborted, ImportReport, raw_is_empty, read_lines
+from .importing import BadLine, ImportReport, raw_is_empty, read_lines
 from .jsonl_import import IMPORTABLE, import_jsonl
 from .mailmap import import_mailmap, mailmap_lines, parse_mailmap_line
 

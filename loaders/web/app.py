@@ -685,9 +685,9 @@ def _start_run(state: State) -> None:
 
 
 def run_in_child(database: Database) -> dict[str, Any]:
-    """`cppa-identity run --json` in a process of its own: dbt's sessions take
-    their role and watermark from the environment (PGOPTIONS), which must not
-    change under the pages' own connections. Ctrl-C of serve reaches it too."""
+    """`cppa-identity run --json` in a process of its own, so a run's memory and
+    dbt's process-wide logging stay out of the pages' process. Ctrl-C of serve
+    reaches it too."""
     env = {**os.environ, DSN_ENV: database.conninfo}
     try:
         done = subprocess.run(

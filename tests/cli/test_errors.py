@@ -54,9 +54,8 @@ CATCH_ALL = {
     errors.TransientConflict,
     errors.DatabaseError,
 }
-# defined outside loaders.errors, to be moved there (transfer.py is rewritten on
-# another branch; it is to import ImportAborted from loaders.errors)
-NOT_YET_IN_ERRORS = {"loaders.ops.transfer.ImportAborted"}
+# defined outside loaders.errors (none: ImportAborted moved there)
+NOT_YET_IN_ERRORS: set[str] = set()
 
 
 def _subclasses(kind: type) -> set[type]:
