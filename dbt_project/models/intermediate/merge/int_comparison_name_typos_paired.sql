@@ -1,41 +1,59 @@
 -- One row per pair of anchors whose full names differ by a one-letter slip in a
--- long surname ("derek homeir" / "derek homier"): the name_typo level. Two
--- surnames that seed name_frequencies both lists are two names, not a slip
--- ("wei huang" / "wei zhang").
+-- long given name or surname ("derek homeir" / "derek homier", "christolph
+-- gohlke" / "christoph gohlke"), the other word the same: the name_typo level.
+-- Two words that seed name_frequencies both lists (as given names, or as
+-- surnames) are two names, not a slip ("wei huang" / "wei zhang", "christian" /
+-- "christina").
 with
 
 listed as (select * from {{ ref('int_comparison_values_listed') }}),
 
-surnames as (
-    select distinct token from {{ ref('name_frequencies') }}
-    where kind = 'surname'
+words as (
+    select distinct
+        token,
+        kind
+    from {{ ref('name_frequencies') }}
 ),
 
--- names with the same given name whose surnames (5+ letters) share a one-letter
--- deletion (symmetric deletes: a substitution, insertion, deletion or swap of
--- neighbours); distinct names per anchor, so the cost grows with names
+-- each name as two slots: the surname (5+ letters) slipped beside its given
+-- name, and the given name (5+ letters) slipped beside its surname; distinct
+-- names per anchor, so the cost grows with names
 typo_names as (
     select
         anchor_id,
         value as name_folded,
         member_id,
         merge_member_id,
-        split_part(value, ' ', 1) as given_name,
-        substring(value from '([[:alpha:]]+)$') as surname
+        'surname' as kind,
+        split_part(value, ' ', 1) as kept,
+        substring(value from '([[:alpha:]]+)$') as slipped
     from listed
     where side = 'name' and value ~ '^[[:alpha:]]+ (.* )?[[:alpha:]]{5,}$'
+    union all
+    select
+        anchor_id,
+        value,
+        member_id,
+        merge_member_id,
+        'given',
+        substring(value from '([[:alpha:]]+)$'),
+        split_part(value, ' ', 1)
+    from listed
+    where side = 'name' and value ~ '^[[:alpha:]]{5,} (.* )?[[:alpha:]]{2,}$'
 ),
 
+-- a one-letter deletion of the slipped word (symmetric deletes: a
+-- substitution, insertion, deletion or swap of neighbours), and the word itself
 typo_variants as (
     select
         typo_names.*,
-        overlay(typo_names.surname placing '' from position.n for 1) as variant
+        overlay(typo_names.slipped placing '' from position.n for 1) as variant
     from typo_names
-    cross join lateral generate_series(1, length(typo_names.surname)) as position (n)
+    cross join lateral generate_series(1, length(typo_names.slipped)) as position (n)
     union all
     select
         typo_names.*,
-        surname
+        slipped
     from typo_names
 ),
 
@@ -51,14 +69,15 @@ final as (
     from typo_variants as a
     inner join typo_variants as b
         on
-            a.given_name = b.given_name
+            a.kind = b.kind
+            and a.kept = b.kept
             and a.variant = b.variant
             and a.anchor_id < b.anchor_id
-            and a.surname <> b.surname
-    left join surnames as surname_a on a.surname = surname_a.token
-    left join surnames as surname_b on b.surname = surname_b.token
-    where surname_a.token is null or surname_b.token is null
-    order by a.anchor_id, b.anchor_id, a.name_folded, b.name_folded
+            and a.slipped <> b.slipped
+    left join words as word_a on a.slipped = word_a.token and a.kind = word_a.kind
+    left join words as word_b on b.slipped = word_b.token and b.kind = word_b.kind
+    where word_a.token is null or word_b.token is null
+    order by a.anchor_id, b.anchor_id, a.kind desc, a.name_folded, b.name_folded
 )
 
 select * from final

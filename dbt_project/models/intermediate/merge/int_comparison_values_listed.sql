@@ -78,7 +78,8 @@ carried as (
         people.anchor_id,
         people.base_profile_id,
         people.may_merge,
-        emails.email_local_part,
+        -- the mailbox, without a "+tag" ("knittl89+git" is knittl89's)
+        split_part(emails.email_local_part, '+', 1),
         'local'
     from emails
     inner join people on emails.base_profile_id = people.base_profile_id
