@@ -77,7 +77,7 @@ final as (
     left join words as word_a on a.slipped = word_a.token and a.kind = word_a.kind
     left join words as word_b on b.slipped = word_b.token and b.kind = word_b.kind
     where word_a.token is null or word_b.token is null
-    order by a.anchor_id, b.anchor_id, a.kind desc, a.name_folded, b.name_folded
+    order by a.anchor_id asc, b.anchor_id asc, a.kind desc, a.name_folded asc, b.name_folded asc
 )
 
 select * from final
