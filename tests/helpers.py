@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 import psycopg
@@ -32,3 +33,11 @@ def remove_row_failing_a_data_test(conn: psycopg.Connection[Any]) -> None:
     conn.execute(
         "alter function cppa_lib.hidden_for_a_test(text) rename to normalize_email_unicode"
     )
+
+
+def hears_ctrl_c() -> None:
+    """A child's preexec_fn: Ctrl-C (SIGINT) at its default, so that Python turns
+    it into KeyboardInterrupt. A shell without job control starts a background
+    job with SIGINT ignored, and children inherit that: a test started so must
+    still be able to interrupt what it runs."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

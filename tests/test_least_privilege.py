@@ -367,7 +367,7 @@ def test_a_missing_database_is_not_worth_a_retry(as_login: Deployment) -> None:
 
 
 def test_ctrl_c_cancels_a_run_under_a_transformer_login(
-    as_login: Deployment, monkeypatch: pytest.MonkeyPatch
+    as_login: Deployment, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     """Ctrl-C (SIGINT) once dbt has built its first node: exit 130, the run logged
     `cancelled`, nothing published, and no backend of the run left behind. dbt's
@@ -389,6 +389,9 @@ def test_ctrl_c_cancels_a_run_under_a_transformer_login(
         return real_run_dbt(*args, **(kwargs | {"on_node": first_node}))
 
     monkeypatch.setattr(runs, "run_dbt", interrupted)
+    # as a terminal would: SIGINT heard, whatever this process inherited
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
     result = site.cli("scheduler", "run", "--full")
     assert result.exit_code == 130, result.output
     outcome = site.owner.execute(

@@ -21,6 +21,8 @@ from loaders.errors import RunCancelled
 from loaders.ops import embedded, migrations
 from loaders.ops.runs import RunStep, run
 
+from .helpers import hears_ctrl_c
+
 PLATFORMS = ("github", "slack", "discord", "mailing_list")
 
 
@@ -226,6 +228,7 @@ def test_killed_run_keeps_marts_and_next_run_converges(database: dbmod.Database,
         env=env,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=hears_ctrl_c,
     )
     assert proc.stderr is not None
     for line in proc.stderr:

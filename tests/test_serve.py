@@ -38,6 +38,8 @@ from loaders.ops.roles import apply_grants, role_names
 from loaders.ops.runs import run
 from loaders.web.app import create_app, server_config
 
+from .helpers import hears_ctrl_c
+
 PAGES = ("/", "/search?q=jensen", "/decisions", "/runs", "/identity/1", "/accept", "/audit")
 WRITTEN = ("cppa_raw.manual_decisions", "cppa_ops.runs")  # all the pages can write
 
@@ -619,6 +621,7 @@ def test_serve_prints_one_address_and_serves_it(built: dbmod.Database, raw: Any)
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, dbmod.DSN_ENV: built.conninfo},
+        preexec_fn=hears_ctrl_c,
     )
     try:
         assert process.stdout is not None
@@ -785,6 +788,7 @@ def test_remote_pages_need_tls_and_their_cookie_is_secure(
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, **password, dbmod.DSN_ENV: built.conninfo},
+        preexec_fn=hears_ctrl_c,
     )
     try:
         assert process.stdout is not None
