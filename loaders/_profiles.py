@@ -19,7 +19,7 @@ from psycopg.rows import dict_row
 
 from .db import statement, transaction
 from .errors import NotFound, wrap_db_errors
-from .values import Profile, emails_from_json
+from .values import Profile, email_key_sql, emails_from_json
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,8 @@ new_email as (
     from pk
     where %(email)s::text is not null
       and not exists (
-          select from old_emails where lower(old_emails.email) = lower(%(email)s::text))
+          select from old_emails
+          where {old_key} = {new_key})
     returning email_id, base_profile_id, email, is_primary, is_active
 )
 select pk.base_profile_id, pk.created, k0.natural_key, {result},
@@ -141,6 +142,8 @@ select pk.base_profile_id, pk.created, k0.natural_key, {result},
 from pk, k0, new, cur
 """).format(
             key_expr=sql.SQL(key_expr),
+            old_key=sql.SQL(email_key_sql("old_emails.email")),
+            new_key=sql.SQL(email_key_sql("%(email)s::text")),
             typed=typed,
             current=self.current_columns(),
             table=sql.Identifier(self.table),
@@ -164,6 +167,34 @@ from pk, k0, new, cur
             key = row["natural_key"] if key is None else key
             kwargs[self.key_column] = int(key) if self.key_type == "bigint" else key
         return self.value_class(**kwargs)
+
+
+# a bulk call's new addresses: one per profile and address (one rule for "the
+# same address": values.email_key_sql), none a profile already holds
+BULK_EMAILS = """
+insert into cppa_raw.emails (email_id, base_profile_id, action, email, is_primary, is_active, source)
+select nextval('cppa_raw.email_id_seq'), d.base_profile_id, 'add', d.email,
+    d.rn = 1 and (d.profile_is_new or not exists (
+        select from cppa_raw.profile_emails(d.base_profile_id) as pe where pe.is_active)),
+    true, %(source)s::text
+from (
+    select u.*, row_number() over (partition by u.base_profile_id order by u.ord) as rn
+    from (
+        select distinct on (base_profile_id, {batch_key})
+            base_profile_id, email, ord, profile_is_new
+        from cppa_batch_keyed
+        where email is not null
+        order by base_profile_id, {batch_key}, ord
+    ) as u
+) as d
+where d.profile_is_new or not exists (
+    select from cppa_raw.profile_emails(d.base_profile_id) as pe
+    where {held_key} = {new_key})
+order by d.ord""".format(
+    batch_key=email_key_sql("email"),
+    held_key=email_key_sql("pe.email"),
+    new_key=email_key_sql("d.email"),
+)
 
 
 def upsert(
@@ -354,29 +385,7 @@ order by b.ord""").format(
             ),
             params,
         )
-        c.execute(
-            """
-insert into cppa_raw.emails (email_id, base_profile_id, action, email, is_primary, is_active, source)
-select nextval('cppa_raw.email_id_seq'), d.base_profile_id, 'add', d.email,
-    d.rn = 1 and (d.profile_is_new or not exists (
-        select from cppa_raw.profile_emails(d.base_profile_id) as pe where pe.is_active)),
-    true, %(source)s::text
-from (
-    select u.*, row_number() over (partition by u.base_profile_id order by u.ord) as rn
-    from (
-        select distinct on (base_profile_id, lower(email))
-            base_profile_id, email, ord, profile_is_new
-        from cppa_batch_keyed
-        where email is not null
-        order by base_profile_id, lower(email), ord
-    ) as u
-) as d
-where d.profile_is_new or not exists (
-    select from cppa_raw.profile_emails(d.base_profile_id) as pe
-    where lower(pe.email) = lower(d.email))
-order by d.ord""",
-            params,
-        )
+        c.execute(BULK_EMAILS, params)
         ids = [
             int(r[0])
             for r in c.execute(

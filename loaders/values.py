@@ -133,3 +133,18 @@ def normalize_email(address: str) -> str:
 
 
 _IDEOGRAPHIC_DOTS = {0x3002: ".", 0xFF0E: ".", 0xFF61: "."}
+
+
+def email_key_sql(expression: str) -> str:
+    """SQL giving normalize_email(`expression`): the one rule for "the same
+    address" wherever Python asks the database (the loaders' "this profile
+    already has the address", import's address holders). ASCII by ASCII rules
+    whatever the database's locale (lower() under a Turkish collation maps "I"
+    to a dotless i), anything else through cppa_lib.normalize_email_unicode, as
+    the dbt macro normalize_email does; tests/test_folding.py holds them equal."""
+    e = expression
+    return (
+        f"(case when octet_length({e}) = char_length({e})"
+        f' then lower(btrim({e}) collate "C") collate "default"'
+        f" else cppa_lib.normalize_email_unicode({e}) end)"
+    )

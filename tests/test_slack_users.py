@@ -47,3 +47,26 @@ def test_bulk_slack_users_match_single_calls(database: dbmod.Database) -> None:
     assert [e.email for e in user.emails] == ["a@x.org"] and user.emails[0].is_primary
     with pytest.raises(L.InvalidInput, match=r"\(row 2\)"):
         L.load_slack_users([{"id": "U3"}, {"name": "no id"}])
+
+
+def test_an_address_the_user_holds_in_another_spelling_is_not_added_again(
+    database: dbmod.Database,
+) -> None:
+    """One rule for "the same address" (values.normalize_email, the merge's):
+    spaces around it, its case and its Unicode case do not make a second
+    address, in single calls and in bulk alike; a different address does."""
+    first, _ = L.get_or_create_slack_user({"id": "U7", "profile": {"email": "Jane@X.org"}})
+    spellings = [" jane@x.ORG ", "JANE@X.ORG", "jane@x.org"]
+    for spelling in spellings:
+        again, _ = L.get_or_create_slack_user({"id": "U7", "profile": {"email": spelling}})
+        assert [e.email for e in again.emails] == ["Jane@X.org"], spelling
+    L.load_slack_users([{"id": "U7", "profile": {"email": s}} for s in spellings])
+    # in one bulk call, two spellings of a new address: the first is kept
+    L.load_slack_users(
+        [{"id": "U8", "profile": {"email": s}} for s in ("José@Café.fr", " JOSÉ@CAFÉ.FR")]
+    )
+    eight, _ = L.get_or_create_slack_user({"id": "U8"})
+    assert [e.email for e in eight.emails] == ["José@Café.fr"]
+    other, _ = L.get_or_create_slack_user({"id": "U7", "profile": {"email": "jane@y.org"}})
+    assert first.id == other.id
+    assert [e.email for e in other.emails] == ["Jane@X.org", "jane@y.org"]

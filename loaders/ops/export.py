@@ -21,17 +21,17 @@ from .mailmap import mailmap_lines
 EXPORT_QUERY = """
 with shared as (
     -- addresses more than one identity uses (a list relay, a team address)
-    select lower(btrim(e.email)) as address
+    select e.email_normalized as address
     from cppa_identity.email as e
     join cppa_identity.identity_profile as p on p.id = e.base_profile_id
-    group by lower(btrim(e.email))
+    group by e.email_normalized
     having count(distinct p.identity_id) > 1
 )
 select i.id as identity_id, i.display_name as identity_name, p.id as profile_id, p.type,
     p.username, p.display_name,
     coalesce((select json_agg(json_build_object('email', e.email, 'is_primary', e.is_primary,
         'is_active', e.is_active,
-        'shared', lower(btrim(e.email)) in (select shared.address from shared))
+        'shared', e.email_normalized in (select shared.address from shared))
         order by e.is_primary desc, e.id)
         from cppa_identity.email as e where e.base_profile_id = p.id), '[]') as emails
 from cppa_identity.identity as i

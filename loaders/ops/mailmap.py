@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 
 from ..queries import query
+from ..values import email_key_sql, normalize_email
 from .importing import (
     LINE_ERRORS,
     BadLine,
@@ -85,7 +86,7 @@ class MailmapImport:
         canonical = self.profile(proper[0] or commit[0], proper[1])
         others = [self.profile(commit[0] or proper[0], commit[1])]
         if commit[0] is None:  # `<address>` alone: git maps every name with it
-            rows = self.conn.execute(ADDRESS_HOLDERS, (commit[1],)).fetchall()
+            rows = self.conn.execute(ADDRESS_HOLDERS, (_folded(commit[1]),)).fetchall()
             others += [int(r[0]) for r in rows if int(r[0]) not in others]
         recorded: list[frozenset[int]] = []
         try:
@@ -233,8 +234,9 @@ def _profile_names(name: str | None, email: str) -> tuple[str, str]:
 
 
 def _folded(address: str) -> str:
-    """An ASCII address as ADDRESS_HOLDERS compares it (lower(btrim(...)))."""
-    return address.strip(" ").lower()
+    """An address as ADDRESS_HOLDERS and HOLDERS_OF compare it (the one rule,
+    values.normalize_email)."""
+    return normalize_email(address)
 
 
 def import_mailmap(
@@ -281,26 +283,26 @@ order by t.ord
 
 # the profiles that hold each of some addresses (compared as ADDRESS_HOLDERS does)
 HOLDERS_OF = """
-select distinct lower(btrim(added.email)), added.base_profile_id from cppa_raw.emails as added
-where added.action = 'add' and lower(btrim(added.email)) = any(%s::text [])
+select distinct {key}, added.base_profile_id from cppa_raw.emails as added
+where added.action = 'add' and {key} = any(%s::text [])
     and not exists (
         select from cppa_raw.emails as gone
         where gone.email_id = added.email_id and gone.action = 'remove'
     )
-"""
+""".format(key=email_key_sql("added.email"))
 
 
 # the profiles that hold an address now, whatever their name (git compares
 # addresses without regard to case)
 ADDRESS_HOLDERS = """
 select distinct added.base_profile_id from cppa_raw.emails as added
-where added.action = 'add' and lower(btrim(added.email)) = lower(btrim(%s))
+where added.action = 'add' and {held} = %s
     and not exists (
         select from cppa_raw.emails as gone
         where gone.email_id = added.email_id and gone.action = 'remove'
     )
 order by 1
-"""
+""".format(held=email_key_sql("added.email"))
 
 
 def _same_exists(conn: psycopg.Connection[Any], a: int, b: int) -> bool:
