@@ -154,8 +154,23 @@ def explain(
             (identity_of[a],),
         ):
             print(f"        {row}")
+    anchor_of = dict(
+        conn.execute(
+            "select node_id, anchor_id from cppa_identity_work.int_evidence_anchors_labelled"
+        ).fetchall()
+    )
+    compared = {
+        (a, b): (p, levels)
+        for a, b, p, levels in conn.execute(
+            "select anchor_a, anchor_b, match_probability::float8, levels"
+            " from cppa_identity_work.int_comparison_pairs_scored"
+        )
+    }
     for a, b in sorted(truth - merged)[:EXPLAIN]:
-        print(f"    missed: {show(a)} ~ {show(b)}")
+        x, y = sorted((anchor_of.get(a, a), anchor_of.get(b, b)))
+        seen = compared.get((x, y))
+        weighed = f" p={seen[0]:.3f} {' '.join(seen[1])}" if seen else " (not compared)"
+        print(f"    missed: {show(a)} ~ {show(b)}{weighed}")
 
 
 def evaluate(label: str, conninfo: str, truth_of: dict[int, Hashable]) -> None:
@@ -235,8 +250,11 @@ def evaluate(label: str, conninfo: str, truth_of: dict[int, Hashable]) -> None:
 def print_levels(conn: psycopg.Connection[Any], truth_of: dict[int, Hashable]) -> None:
     """m and u of each comparison level estimated from the truth (labels): over
     the anchor pairs the model compared, the share of one person's pairs (m) and
-    of two people's pairs (u) showing the level, beside the seed's m; and the
-    model's calibration over every compared pair."""
+    of two people's pairs (u) showing the level, beside the seed's m; the same
+    among the pairs whose comparison (name, login, address, account) was made,
+    both sides having values of its kind ("| compared": Fellegi-Sunter's m and u
+    given the comparison, a level of each comparison per pair); and the model's
+    calibration over every compared pair."""
     anchor_of = dict(
         conn.execute(
             "select p.base_profile_id, coalesce(a.anchor_id, p.base_profile_id)"
@@ -252,7 +270,11 @@ def print_levels(conn: psycopg.Connection[Any], truth_of: dict[int, Hashable]) -
     seed_m = dict(
         conn.execute("select level, m_probability from cppa_identity_config.comparison_levels")
     )
+    comparison_of = dict(
+        conn.execute("select level, comparison from cppa_identity_config.comparison_levels")
+    )
     counts: dict[str, list[int]] = {}
+    evaluated: dict[str, list[int]] = {}
     matches = non_matches = 0
     bands = [[0, 0, 0.0] for _ in range(10)]
     for a, b, p, levels in conn.execute(
@@ -262,8 +284,11 @@ def print_levels(conn: psycopg.Connection[Any], truth_of: dict[int, Hashable]) -
         is_match = bool(people.get(a, set()) & people.get(b, set()))
         matches += is_match
         non_matches += not is_match
-        for level in {entry.split(":", 1)[0] for entry in levels}:
+        shown = {entry.split(":", 1)[0] for entry in levels}
+        for level in shown:
             counts.setdefault(level, [0, 0])[0 if is_match else 1] += 1
+        for comparison in {comparison_of.get(level) for level in shown}:
+            evaluated.setdefault(str(comparison), [0, 0])[0 if is_match else 1] += 1
         band = bands[min(int(p * 10), 9)]
         band[0] += 1
         band[1] += is_match
@@ -272,11 +297,16 @@ def print_levels(conn: psycopg.Connection[Any], truth_of: dict[int, Hashable]) -
         f"  comparison levels over {matches + non_matches} compared anchor pairs"
         f" ({matches} one person):"
     )
-    print("    level                        m (labels)  m (seed)  u (labels)")
+    print(
+        "    level                        m (labels)  m (seed)  u (labels)"
+        "  m | compared  u | compared"
+    )
     for level, (m, u) in sorted(counts.items()):
+        among = evaluated.get(str(comparison_of.get(level)), [0, 0])
         print(
             f"    {level:<28} {m / max(matches, 1):>10.3f}  {float(seed_m.get(level, 0)):>8.3f}"
-            f"  {u / max(non_matches, 1):>10.4f}"
+            f"  {u / max(non_matches, 1):>10.4f}  {m / max(among[0], 1):>12.3f}"
+            f"  {u / max(among[1], 1):>12.4f}"
         )
     total = sum(n for n, _, _ in bands)
     error = sum(abs(t - s) for n, t, s in bands if n) / max(total, 1)

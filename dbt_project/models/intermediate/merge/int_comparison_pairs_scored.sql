@@ -119,6 +119,7 @@ pairings (side_a, side_b, level) as (
     ('login', 'handle_name', 'same_login'),
     ('local', 'local', 'same_local_part'),
     ('domain', 'domain', 'same_domain'),
+    ('mailbox', 'mailbox', 'same_mailbox'),
     ('local', 'login', 'login_from_name'),
     ('local', 'handle_name', 'login_from_name'),
     ('squashed', 'login', 'login_from_name'),

@@ -6,6 +6,7 @@
 -- noreply address names), 'local' (an address's local part), 'squashed' and
 -- 'initial_surname' (a full name without spaces, as first initial + surname),
 -- 'domain' (an address's domain that is no free mail: seed free_mail_domains),
+-- 'mailbox' (the local part at such a domain without its hosts),
 -- 'account' (a platform the anchor holds an account of) and 'declared' (it
 -- holds a declared identity). member_id: the anchor's smallest profile
 -- carrying the value; merge_member_id: its smallest carrier that may give
@@ -94,6 +95,25 @@ carried as (
         people.may_merge,
         emails.email_domain,
         'domain'
+    from emails
+    inner join people on emails.base_profile_id = people.base_profile_id
+    where
+        emails.is_valid_email
+        and emails.github_noreply_login is null
+        and emails.email_normalized not in (select relays.email_normalized from relays)
+        and emails.email_domain not in (select free_mail.domain from free_mail)
+    union all
+    -- the mailbox at its organisation: the local part at the domain without its
+    -- hosts ("swalter@lpdev.prtdev.lexmark.com" is swalter@lexmark.com's)
+    select
+        people.anchor_id,
+        people.base_profile_id,
+        people.may_merge,
+        split_part(emails.email_local_part, '+', 1) || '@' || substring(
+            emails.email_domain
+            from '([^.]+\.(?:(?:co|ac|com|org|net|edu|gov|or|ne|go)\.)?[^.]+)$'
+        ),
+        'mailbox'
     from emails
     inner join people on emails.base_profile_id = people.base_profile_id
     where

@@ -88,6 +88,12 @@ names as (
         -- alike are not (a same_login level weighs those)
         coalesce(bool_or(is_login) and bool_or(not is_login), false) as is_login_and_name,
         {{ name_words('name_folded') }} as tokens,
+        -- its initials ("michael j gruber", "j bruce fields")
+        cardinality(array(
+            select initial.token
+            from unnest(regexp_split_to_array(name_folded, ' ')) as initial (token)
+            where initial.token ~ '^[[:alpha:]]$'
+        )) as initial_count,
         {{ has_odd_word('name_folded') }} as has_odd_word  -- no full name
     from people
     group by name_folded
@@ -98,6 +104,7 @@ shaped as (
         names.name_folded,
         names.profile_count,
         names.tokens,
+        names.initial_count,
         case
             when cardinality(names.tokens) >= 2 and not names.has_odd_word then 'full_name'
             when
@@ -117,7 +124,9 @@ shaped as (
 
 -- a full name's middle words ("chris paulson ellis"): the same full name
 -- carries them too, so it is rarer by each one's share (the larger of its given
--- name and surname rows, an unlisted word var('name_floor_frequency'))
+-- name and surname rows, an unlisted word var('name_floor_frequency')); its
+-- initials by var('initial_share') each (a namesake shows the same "J." as
+-- seldom as one initial in twenty, and seldom writes one at all)
 middles as (
     select
         shaped.name_folded,
@@ -142,14 +151,17 @@ with_frequency as (
         case shaped.name_shape
             when 'handle' then {{ var('name_handle_frequency') }}
             when 'full_name'
-                then coalesce(middles.middle_share, 1) * greatest(
-                    {{ full_name_share(
-                        'first_given', 'last_surname', 'last_origin', 'first_given_origin'
-                    ) }},
-                    {{ full_name_share(
-                        'last_given', 'first_surname', 'first_origin', 'last_given_origin'
-                    ) }}
-                )
+                then
+                    coalesce(middles.middle_share, 1)
+                    * power({{ var('initial_share') }}, shaped.initial_count)
+                    * greatest(
+                        {{ full_name_share(
+                            'first_given', 'last_surname', 'last_origin', 'first_given_origin'
+                        ) }},
+                        {{ full_name_share(
+                            'last_given', 'first_surname', 'first_origin', 'last_given_origin'
+                        ) }}
+                    )
             -- a lone given name or surname ("dana"): how common that word is
             else case
                 when shaped.name_folded = shaped.tokens[1] then
