@@ -134,8 +134,10 @@ def explain(
     merged: set[Pair],
     truth: set[Pair],
     identity_of: dict[int, int],
+    offered: set[Pair],
 ) -> None:
-    """Examples of what went wrong, with the evidence behind each false merge."""
+    """Examples of what went wrong, with the evidence behind each false merge;
+    a missed pair says how the model weighed it and whether the queue offers it."""
     emails: dict[int, str] = dict(
         conn.execute(
             "select base_profile_id, string_agg(email_normalized, ' ')"
@@ -170,7 +172,8 @@ def explain(
         x, y = sorted((anchor_of.get(a, a), anchor_of.get(b, b)))
         seen = compared.get((x, y))
         weighed = f" p={seen[0]:.3f} {' '.join(seen[1])}" if seen else " (not compared)"
-        print(f"    missed: {show(a)} ~ {show(b)}{weighed}")
+        queued = " [candidate]" if (a, b) in offered else ""
+        print(f"    missed: {show(a)} ~ {show(b)}{queued}{weighed}")
 
 
 def evaluate(label: str, conninfo: str, truth_of: dict[int, Hashable]) -> None:
@@ -228,7 +231,7 @@ def evaluate(label: str, conninfo: str, truth_of: dict[int, Hashable]) -> None:
     reach = score(merged | offered, truth)
     if EXPLAIN:
         with psycopg.connect(conninfo) as conn:
-            explain(conn, names, merged, truth, identity_of)
+            explain(conn, names, merged, truth, identity_of, offered)
     print(
         f"{label}: {len(profiles)} profiles, {len(truth)} same-person pairs"
         f" (merge run {elapsed:.0f} s)\n"

@@ -6,7 +6,8 @@
 -- noreply address names), 'local' (an address's local part), 'squashed' and
 -- 'initial_surname' (a full name without spaces, as first initial + surname),
 -- 'domain' (an address's domain that is no free mail: seed free_mail_domains),
--- 'mailbox' (the local part at such a domain without its hosts),
+-- 'mailbox' (the local part without its "+tag" at the domain without its
+-- hosts),
 -- 'account' (a platform the anchor holds an account of) and 'declared' (it
 -- holds a declared identity). member_id: the anchor's smallest profile
 -- carrying the value; merge_member_id: its smallest carrier that may give
@@ -75,6 +76,18 @@ carried as (
             and btrim(carriers.shown_as) ~ '^[[:alnum:]]+(-[[:alnum:]]+)+$'
         )
     union all
+    -- a login's letters without its separators, as a login too: "mitchell-faas"
+    -- is the name "Mitchell Faas" squashed
+    select
+        people.anchor_id,
+        people.base_profile_id,
+        people.may_merge,
+        regexp_replace(carriers.name_folded, '[-_.]', '', 'g'),
+        'login'
+    from carriers
+    inner join people on carriers.base_profile_id = people.base_profile_id
+    where carriers.is_login and carriers.name_folded ~ '[-_.]'
+    union all
     select
         people.anchor_id,
         people.base_profile_id,
@@ -103,8 +116,9 @@ carried as (
         and emails.email_normalized not in (select relays.email_normalized from relays)
         and emails.email_domain not in (select free_mail.domain from free_mail)
     union all
-    -- the mailbox at its organisation: the local part at the domain without its
-    -- hosts ("swalter@lpdev.prtdev.lexmark.com" is swalter@lexmark.com's)
+    -- the mailbox at its organisation: the local part without its "+tag" at the
+    -- domain without its hosts ("swalter@lpdev.prtdev.lexmark.com" is
+    -- swalter@lexmark.com's, "kai+github@gmail.com" kai@gmail.com's)
     select
         people.anchor_id,
         people.base_profile_id,
@@ -120,7 +134,6 @@ carried as (
         emails.is_valid_email
         and emails.github_noreply_login is null
         and emails.email_normalized not in (select relays.email_normalized from relays)
-        and emails.email_domain not in (select free_mail.domain from free_mail)
     union all
     select
         anchor_id,
