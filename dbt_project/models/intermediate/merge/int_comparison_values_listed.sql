@@ -25,6 +25,8 @@ emails as (select * from {{ ref('int_emails_collapsed') }}),
 
 relays as (select * from {{ ref('int_relay_addresses_flagged') }}),
 
+blocked_emails as (select * from {{ ref('blocked_emails') }}),
+
 blocked_names as (select * from {{ ref('blocked_names') }}),
 
 free_mail as (select * from {{ ref('free_mail_domains') }}),
@@ -51,6 +53,35 @@ people as (
     left join anchored on profiles.base_profile_id = anchored.node_id
     left join eligible on profiles.base_profile_id = eligible.base_profile_id
     where not profiles.is_not_a_person
+),
+
+-- the addresses that compare: valid, no noreply address (its login compares),
+-- no relay, none seed blocked_emails lists (placeholders, a machine's own name:
+-- "ubuntu@ip-10-0-0-1.compute.internal" is nobody's); the mailbox name is the
+-- local part without its "+tag" ("knittl89+git" is knittl89's), the
+-- organisation the domain without its hosts ("lpdev.prtdev.lexmark.com" is
+-- lexmark.com; a country's "co." stays: "ihug.co.nz")
+addresses as (
+    select
+        people.anchor_id,
+        people.base_profile_id,
+        people.may_merge,
+        emails.email_domain,
+        split_part(emails.email_local_part, '+', 1) as mailbox_name,
+        substring(
+            emails.email_domain
+            from '([^.]+\.(?:(?:co|ac|com|org|net|edu|gov|or|ne|go)\.)?[^.]+)$'
+        ) as organisation
+    from emails
+    inner join people on emails.base_profile_id = people.base_profile_id
+    where
+        emails.is_valid_email
+        and emails.github_noreply_login is null
+        and emails.email_normalized not in (select relays.email_normalized from relays)
+        and not exists (
+            select 1 from blocked_emails
+            where emails.email_normalized like blocked_emails.email_pattern
+        )
 ),
 
 carried as (
@@ -89,51 +120,32 @@ carried as (
     where carriers.is_login and carriers.name_folded ~ '[-_.]'
     union all
     select
-        people.anchor_id,
-        people.base_profile_id,
-        people.may_merge,
-        -- the mailbox, without a "+tag" ("knittl89+git" is knittl89's)
-        split_part(emails.email_local_part, '+', 1),
+        anchor_id,
+        base_profile_id,
+        may_merge,
+        mailbox_name,
         'local'
-    from emails
-    inner join people on emails.base_profile_id = people.base_profile_id
-    where
-        emails.is_valid_email
-        and emails.github_noreply_login is null
-        and emails.email_normalized not in (select relays.email_normalized from relays)
+    from addresses
     union all
     select
-        people.anchor_id,
-        people.base_profile_id,
-        people.may_merge,
-        emails.email_domain,
+        anchor_id,
+        base_profile_id,
+        may_merge,
+        email_domain,
         'domain'
-    from emails
-    inner join people on emails.base_profile_id = people.base_profile_id
-    where
-        emails.is_valid_email
-        and emails.github_noreply_login is null
-        and emails.email_normalized not in (select relays.email_normalized from relays)
-        and emails.email_domain not in (select free_mail.domain from free_mail)
+    from addresses
+    where email_domain not in (select free_mail.domain from free_mail)
     union all
-    -- the mailbox at its organisation: the local part without its "+tag" at the
-    -- domain without its hosts ("swalter@lpdev.prtdev.lexmark.com" is
+    -- the mailbox at its organisation ("swalter@lpdev.prtdev.lexmark.com" is
     -- swalter@lexmark.com's, "kai+github@gmail.com" kai@gmail.com's)
     select
-        people.anchor_id,
-        people.base_profile_id,
-        people.may_merge,
-        split_part(emails.email_local_part, '+', 1) || '@' || substring(
-            emails.email_domain
-            from '([^.]+\.(?:(?:co|ac|com|org|net|edu|gov|or|ne|go)\.)?[^.]+)$'
-        ),
+        anchor_id,
+        base_profile_id,
+        may_merge,
+        mailbox_name || '@' || organisation,
         'mailbox'
-    from emails
-    inner join people on emails.base_profile_id = people.base_profile_id
-    where
-        emails.is_valid_email
-        and emails.github_noreply_login is null
-        and emails.email_normalized not in (select relays.email_normalized from relays)
+    from addresses
+    where mailbox_name <> ''
     union all
     select
         anchor_id,
