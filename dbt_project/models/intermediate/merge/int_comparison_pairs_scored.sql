@@ -360,7 +360,8 @@ best as (
 
 -- one token is one piece of evidence: a login that is also the other side's
 -- local part ("hzheng" both) agrees under login and under address, and weighs
--- once (the stronger; the other shows +0)
+-- once (the stronger; the other shows +0), whatever its separators
+-- ("gauravpatel" and "gaurav.patel" spell one name once)
 best_counted as (
     select
         best.role,
@@ -376,7 +377,8 @@ best_counted as (
             best.role = stronger.role
             and best.anchor_a = stronger.anchor_a
             and best.anchor_b = stronger.anchor_b
-            and best.value = stronger.value
+            and regexp_replace(best.value, '[._+-]', '', 'g')
+            = regexp_replace(stronger.value, '[._+-]', '', 'g')
             and best.comparison in ('login', 'address')
             and stronger.comparison in ('login', 'address')
             and best.comparison <> stronger.comparison
