@@ -26,7 +26,8 @@ levels as (select * from {{ ref('comparison_levels') }}),
 frequencies as (select * from {{ ref('name_frequencies') }}),
 
 -- how common a login or local part is when it spells a name, whatever its
--- separators: a full name's own u for "wei.wang", "wangwei" and "wwang", a
+-- separators: a full name's own u for "wei.wang" and "wangwei", an initial and
+-- the surname's for "wwang", a
 -- word's share for a lone given name or surname ("john"); digits make it
 -- another value ("mmuller184" is one person's)
 spellings as (
@@ -42,11 +43,22 @@ spellings as (
     from names
     where name_shape = 'full_name'
     union all
+    -- an initial and the surname: any of the surname's people with that
+    -- initial (var('initial_share')), an unlisted surname as
+    -- var('name_floor_frequency')
     select
-        left(name_folded, 1) || substring(name_folded from '([^ ]+)$'),
-        u_probability
+        left(names.name_folded, 1) || substring(names.name_folded from '([^ ]+)$'),
+        greatest(
+            names.u_probability,
+            {{ var('initial_share') }}
+            * coalesce(surnames.frequency, {{ var('name_floor_frequency') }})
+        )
     from names
-    where name_shape = 'full_name'
+    left join frequencies as surnames
+        on
+            substring(names.name_folded from '([^ ]+)$') = surnames.token
+            and surnames.kind = 'surname'
+    where names.name_shape = 'full_name'
     union all
     select
         token,
@@ -199,11 +211,15 @@ weighed_agreements as (
                     coalesce(
                         names.u_probability,
                         case
+                            -- a login or local part that spells a full name is
+                            -- a handle: as rare as var('name_handle_frequency'),
+                            -- or as common as the name it spells
+                            when levels.comparison <> 'name' and spelled.spelling is not null
+                                then {{ var('name_handle_frequency') }}
                             when length(shared.value) < 6 then {{ var('token_u_short') }}
                             else {{ var('token_u_long') }}
                         end
                     ),
-                    -- a login or local part as common as the name it spells
                     case when levels.comparison <> 'name' then spelled.u_probability end
                 )
             ))::numeric
