@@ -16,6 +16,7 @@ from psycopg import sql
 
 from . import calls
 from .importing import BadLine, ImportReport, raw_is_empty, run_import, write_each
+from .schemas import RAW
 
 IMPORTABLE = (
     "create_identity",
@@ -220,12 +221,12 @@ def _observed_already(
         for column in columns
     )
     statement = sql.SQL(
-        "select p.base_profile_id from cppa_raw.profiles as p"
+        "select p.base_profile_id from {} as p"
         " where p.platform = %(platform)s and p.natural_key = %(key)s"
-        " and exists (select from (select * from cppa_raw.{} as h"
+        " and exists (select from (select * from {} as h"
         " where h.base_profile_id = p.base_profile_id order by h.observation_id"
         " offset %(position)s limit 1) as o where {})"
-    ).format(sql.Identifier(table), match)
+    ).format(sql.Identifier(RAW, "profiles"), sql.Identifier(RAW, table), match)
     try:
         with conn.transaction():
             row = conn.execute(
