@@ -26,7 +26,7 @@ from .importing import (
 MAILMAP_LINE_MAX = 4096
 
 SQL = {
-    name: statement.replace("{address_key}", email_key_sql("added.email"))
+    name: statement.replace("{address_key}", email_key_sql("held.email"))
     for name, statement in named_statements(Path(__file__).parent / "sql" / "mailmap.sql").items()
 }
 

@@ -1,5 +1,6 @@
 -- .mailmap import (loaders/ops/mailmap.py). {address_key} is values.email_key_sql
--- of the address column: the one rule for "the same address".
+-- of the address a profile holds now (cppa_raw.current_emails): the one rule for
+-- "the same address".
 
 -- name: same_decisions
 -- "same" decisions in the order given, through the owner's function (which
@@ -12,20 +13,12 @@ order by t.ord;
 
 -- name: holders_of
 -- The profiles that hold each of some addresses (compared as address_holders).
-select distinct {address_key}, added.base_profile_id from cppa_raw.emails as added
-where added.action = 'add' and {address_key} = any(%s::text [])
-    and not exists (
-        select from cppa_raw.emails as gone
-        where gone.email_id = added.email_id and gone.action = 'remove'
-    );
+select distinct {address_key}, held.base_profile_id from cppa_raw.current_emails as held
+where {address_key} = any(%s::text []);
 
 -- name: address_holders
 -- The profiles that hold an address now, whatever their name (git compares
 -- addresses without regard to case).
-select distinct added.base_profile_id from cppa_raw.emails as added
-where added.action = 'add' and {address_key} = %s
-    and not exists (
-        select from cppa_raw.emails as gone
-        where gone.email_id = added.email_id and gone.action = 'remove'
-    )
+select distinct held.base_profile_id from cppa_raw.current_emails as held
+where {address_key} = %s
 order by 1;
