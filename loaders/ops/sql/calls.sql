@@ -3,7 +3,8 @@
 -- collectors said up to now, including each profile's history of observations.
 
 -- name: dump_nodes
--- Every node in id order: profiles (their key, every observation in order,
+-- Every node in id order: profiles (their key, every observation in order: the
+-- case is one `when` per platform of loaders/platforms.py, made by calls.py;
 -- their current emails: cppa_raw.current_emails), declared identities (their
 -- name and description: cppa_raw.identity_states, removed ones too, as the
 -- observations that named them keep naming them) and tmp identities.
@@ -22,19 +23,7 @@ select
     'profile' as node, p.base_profile_id as id, p.platform as type, p.natural_key,
     u.author_name, null::text as display_name, null::text as description,
     case p.platform
-        when 'github' then (select json_agg(o order by o.observation_id)
-            from cppa_raw.github_accounts as o where o.base_profile_id = p.base_profile_id)
-        when 'slack' then (select json_agg(o order by o.observation_id)
-            from cppa_raw.slack_users as o where o.base_profile_id = p.base_profile_id)
-        when 'discord' then (select json_agg(o order by o.observation_id)
-            from cppa_raw.discord_profiles as o where o.base_profile_id = p.base_profile_id)
-        when 'mailing_list' then (select json_agg(o order by o.observation_id)
-            from cppa_raw.mailing_list_profiles as o where o.base_profile_id = p.base_profile_id)
-        when 'wg21' then (select json_agg(o order by o.observation_id)
-            from cppa_raw.wg21_paper_author_profiles as o
-            where o.base_profile_id = p.base_profile_id)
-        when 'youtube' then (select json_agg(o order by o.observation_id)
-            from cppa_raw.youtube_speakers as o where o.base_profile_id = p.base_profile_id)
+        {observations}
     end as observations,
     coalesce(pe.emails, '[]') as emails
 from cppa_raw.profiles as p
