@@ -59,10 +59,9 @@ def observed(args: Mapping[str, Any]) -> dict[str, Any]:
     """What get_or_create_discord_profile(**args) records (`args` with its defaults
     filled in): the natural key, the observation's fields, the declared identity."""
     fn = "get_or_create_discord_profile"
-    fields = ("username", "display_name", "avatar_url", "is_bot")
     return {
         "natural_key": str(v.bigint(fn, "discord_user_id", args["discord_user_id"])),
-        **_fields(fn, *(args[f] for f in fields)),
+        **_fields(fn, *(args[f] for f in SPEC.field_names)),
         "identity_id": v.optional_node_id(fn, "identity", args["identity"]),
     }
 
@@ -70,8 +69,7 @@ def observed(args: Mapping[str, Any]) -> dict[str, Any]:
 def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     """get_or_create_discord_profile's arguments that record `observation` (a raw
     row) again, but the identity."""
-    fields = ("discord_user_id", "username", "display_name", "avatar_url", "is_bot")
-    return {f: observation[f] for f in fields}
+    return {f: observation[f] for f in ("discord_user_id", *SPEC.field_names)}
 
 
 BULK_KEYS = frozenset(

@@ -88,10 +88,9 @@ def observed(args: Mapping[str, Any]) -> dict[str, Any]:
     """What get_or_create_github_account(**args) records (`args` with its defaults
     filled in): the natural key, the observation's fields, the declared identity."""
     fn = "get_or_create_github_account"
-    fields = ("username", "display_name", "avatar_url", "account_type")
     return {
         "natural_key": str(_account_id(fn, "github_account_id", args["github_account_id"])),
-        **_fields(fn, *(args[f] for f in fields)),
+        **_fields(fn, *(args[f] for f in SPEC.field_names)),
         "identity_id": v.optional_node_id(fn, "identity", args["identity"]),
     }
 
@@ -99,8 +98,7 @@ def observed(args: Mapping[str, Any]) -> dict[str, Any]:
 def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     """get_or_create_github_account's arguments that record `observation` (a raw
     row) again, but the identity."""
-    fields = ("github_account_id", "username", "display_name", "avatar_url", "account_type")
-    return {f: observation[f] for f in fields}
+    return {f: observation[f] for f in ("github_account_id", *SPEC.field_names)}
 
 
 def get_or_create_unknown_github_account(

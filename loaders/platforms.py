@@ -27,6 +27,9 @@ class Platform:
     single: str  # the get-or-create loader
     bulk: str  # the bulk loader
     account: bool  # its ids are accounts the platform gives (verified), else claims
+    # when an identity takes its name from its profiles, a name from a platform of
+    # a lower rank wins a tie (papers and lists carry the most complete names)
+    name_rank: int
     single_account: bool = False  # a person holds one account here
     has_identity: bool = False  # a call may declare the profile's identity
     defaults: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -69,6 +72,7 @@ PLATFORMS = (
         single="get_or_create_github_account",
         bulk="load_github_accounts",
         account=True,
+        name_rank=3,
         single_account=True,
         has_identity=True,
         defaults=MappingProxyType({"account_type": "user"}),
@@ -90,6 +94,7 @@ PLATFORMS = (
         single="get_or_create_slack_user",
         bulk="load_slack_users",
         account=True,
+        name_rank=4,
         # a person has a user per workspace, and the raw rows do not say which
         single_account=False,
     ),
@@ -107,6 +112,7 @@ PLATFORMS = (
         single="get_or_create_discord_profile",
         bulk="load_discord_profiles",
         account=True,
+        name_rank=6,
         single_account=True,
         has_identity=True,
         defaults=MappingProxyType({"is_bot": False}),
@@ -120,6 +126,7 @@ PLATFORMS = (
         single="get_or_create_mailing_list_profile",
         bulk="load_mailing_list_profiles",
         account=False,
+        name_rank=2,
     ),
     Platform(
         name="wg21",
@@ -130,6 +137,7 @@ PLATFORMS = (
         single="get_or_create_wg21_paper_author_profile",
         bulk="load_wg21_paper_author_profiles",
         account=False,
+        name_rank=1,
     ),
     Platform(
         name="youtube",
@@ -140,6 +148,7 @@ PLATFORMS = (
         single="get_or_create_youtube_speaker",
         bulk="load_youtube_speakers",
         account=True,
+        name_rank=5,
         single_account=True,
         has_identity=True,
     ),
@@ -150,9 +159,18 @@ BY_SINGLE = MappingProxyType({p.single: p for p in PLATFORMS})
 
 
 def dbt_var() -> dict[str, Any]:
-    """The dbt vars the registry gives the project (dbt_project.yml): the union's
-    platforms and the single-account ones."""
+    """The dbt vars the registry gives the project (dbt_project.yml): every
+    platform (what the merge's models read of it) and the single-account ones."""
     return {
-        "platforms": [{"name": p.name, "table": p.table, **p.merge_columns()} for p in PLATFORMS],
+        "platforms": [
+            {
+                "name": p.name,
+                "table": p.table,
+                "key_column": p.key_column,
+                "name_rank": p.name_rank,
+                **p.merge_columns(),
+            }
+            for p in PLATFORMS
+        ],
         "single_account_platforms": [p.name for p in PLATFORMS if p.single_account],
     }

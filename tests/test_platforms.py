@@ -36,6 +36,12 @@ def test_dbt_reads_the_registry() -> None:
     models = {p.stem for p in (project.project_dir() / "models").rglob("*.sql")}
     for p in PLATFORMS:
         assert {f"stg_cppa_raw__{p.table}", f"int_{p.table}_collapsed"} <= models
+    # the marts' check of a profile's type
+    marts = yaml.safe_load((project.project_dir() / "models/marts/_marts.yml").read_text())
+    (base,) = [m for m in marts["models"] if m["name"] == "base_profile"]
+    (kind,) = [c for c in base["columns"] if c["name"] == "type"]
+    (accepted,) = [t["accepted_values"] for t in kind["data_tests"]]
+    assert sorted(accepted["arguments"]["values"]) == sorted(p.name for p in PLATFORMS)
 
 
 def test_loaders_and_the_raw_schema_follow_the_registry(conn: psycopg.Connection[Any]) -> None:

@@ -20,7 +20,7 @@ from psycopg import sql
 import loaders
 
 from ..errors import CppaIdentityError
-from ..platforms import BY_SINGLE
+from ..platforms import BY_SINGLE, PLATFORMS
 from . import calls
 from .importing import BadLine, ImportReport, raw_is_empty, run_import, write_each
 from .schemas import RAW
@@ -34,13 +34,8 @@ IMPORTABLE = (
     "add_email",
     "update_email",
     "remove_email",
-    "get_or_create_github_account",
+    *(platform.single for platform in PLATFORMS),
     "get_or_create_unknown_github_account",
-    "get_or_create_slack_user",
-    "get_or_create_discord_profile",
-    "get_or_create_mailing_list_profile",
-    "get_or_create_wg21_paper_author_profile",
-    "get_or_create_youtube_speaker",
     "record_decision",
 )
 
