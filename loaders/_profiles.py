@@ -19,6 +19,7 @@ from psycopg.rows import dict_row
 
 from .db import statement, transaction
 from .errors import NotFound, wrap_db_errors
+from .platforms import Platform
 from .values import Profile, email_key_sql, emails_from_json
 
 
@@ -32,6 +33,20 @@ class Spec:
     fields: tuple[tuple[str, str], ...]  # (column, SQL type) replaced when non-empty
     has_identity: bool = False
     defaults: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, platform: Platform, value_class: type[Profile]) -> Spec:
+        """The spec of a platform as the registry (loaders.platforms) declares it."""
+        return cls(
+            platform=platform.name,
+            table=platform.table,
+            value_class=value_class,
+            key_column=platform.key_column,
+            key_type=platform.key_type,
+            fields=platform.fields,
+            has_identity=platform.has_identity,
+            defaults=dict(platform.defaults),
+        )
 
     @property
     def field_names(self) -> list[str]:
@@ -225,6 +240,22 @@ def upsert(
             row = cur.execute(query, params).fetchone()
     assert row is not None
     return spec.to_value(row), bool(row["created"])
+
+
+def record(
+    spec: Spec,
+    function: str,
+    prepared: dict[str, Any],
+    conn: psycopg.Connection[Any] | None,
+    source: str | None,
+) -> tuple[Profile, bool]:
+    """A single call's get-or-create, from what its module's `observed` says the
+    call records (natural key, fields, declared identity, address)."""
+    values = dict(prepared)
+    key = values.pop("natural_key")
+    identity_id = values.pop("identity_id", None)
+    email = values.pop("email", None)
+    return upsert(spec, function, key, values, conn, source, identity_id, email=email)
 
 
 _statements: dict[tuple[str, str], bytes] = {}

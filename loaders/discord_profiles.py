@@ -8,24 +8,11 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, upsert
+from ._profiles import Spec, bulk, record
+from .platforms import BY_NAME
 from .values import DiscordProfile
 
-SPEC = Spec(
-    platform="discord",
-    table="discord_profiles",
-    value_class=DiscordProfile,
-    key_column="discord_user_id",
-    key_type="bigint",
-    fields=(
-        ("username", "text"),
-        ("display_name", "text"),
-        ("avatar_url", "text"),
-        ("is_bot", "boolean"),
-    ),
-    has_identity=True,
-    defaults={"is_bot": False},
-)
+SPEC = Spec.of(BY_NAME["discord"], DiscordProfile)
 
 
 def _fields(
@@ -55,13 +42,34 @@ def get_or_create_discord_profile(
     Non-empty username / display_name / avatar_url replace stored ones, is_bot is
     replaced, `identity` only applies on creation (as for GitHub accounts).
     """
-    fn = "get_or_create_discord_profile"
-    did = v.bigint(fn, "discord_user_id", discord_user_id)
-    values = _fields(fn, username, display_name, avatar_url, is_bot)
-    identity_id = v.optional_node_id(fn, "identity", identity)
-    value, created = upsert(SPEC, fn, str(did), values, conn, source, identity_id)
+    args = {
+        "discord_user_id": discord_user_id,
+        "username": username,
+        "display_name": display_name,
+        "avatar_url": avatar_url,
+        "is_bot": is_bot,
+        "identity": identity,
+    }
+    value, created = record(SPEC, "get_or_create_discord_profile", observed(args), conn, source)
     assert isinstance(value, DiscordProfile)
     return value, created
+
+
+def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+    """What get_or_create_discord_profile(**args) records (`args` with its defaults
+    filled in): the natural key, the observation's fields, the declared identity."""
+    fn = "get_or_create_discord_profile"
+    return {
+        "natural_key": str(v.bigint(fn, "discord_user_id", args["discord_user_id"])),
+        **_fields(fn, *(args[f] for f in SPEC.field_names)),
+        "identity_id": v.optional_node_id(fn, "identity", args["identity"]),
+    }
+
+
+def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
+    """get_or_create_discord_profile's arguments that record `observation` (a raw
+    row) again, but the identity."""
+    return {f: observation[f] for f in ("discord_user_id", *SPEC.field_names)}
 
 
 BULK_KEYS = frozenset(

@@ -8,30 +8,17 @@ from typing import Any, Protocol
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, fetch, upsert
+from ._profiles import Spec, bulk, fetch, record, upsert
 from .db import statement
 from .errors import InvalidInput, wrap_db_errors
+from .platforms import BY_NAME
 from .queries import query
 from .values import GithubAccount
 
 ACCOUNT_TYPES = ("user", "organization", "enterprise")
 API_TYPES = {"User": "user", "Organization": "organization", "Enterprise": "enterprise"}
 
-SPEC = Spec(
-    platform="github",
-    table="github_accounts",
-    value_class=GithubAccount,
-    key_column="github_account_id",
-    key_type="bigint",
-    fields=(
-        ("username", "text"),
-        ("display_name", "text"),
-        ("avatar_url", "text"),
-        ("account_type", "text"),
-    ),
-    has_identity=True,
-    defaults={"account_type": "user"},
-)
+SPEC = Spec.of(BY_NAME["github"], GithubAccount)
 
 
 class RestClient(Protocol):
@@ -84,13 +71,34 @@ def get_or_create_github_account(
     Unlike the reference, an update keeps the old values as history, and ids ≤ 0
     are refused (InvalidInput): they are the synthetic ids of commit authors.
     """
-    fn = "get_or_create_github_account"
-    gid = _account_id(fn, "github_account_id", github_account_id)
-    values = _fields(fn, username, display_name, avatar_url, account_type)
-    identity_id = v.optional_node_id(fn, "identity", identity)
-    value, created = upsert(SPEC, fn, str(gid), values, conn, source, identity_id)
+    args = {
+        "github_account_id": github_account_id,
+        "username": username,
+        "display_name": display_name,
+        "avatar_url": avatar_url,
+        "account_type": account_type,
+        "identity": identity,
+    }
+    value, created = record(SPEC, "get_or_create_github_account", observed(args), conn, source)
     assert isinstance(value, GithubAccount)
     return value, created
+
+
+def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+    """What get_or_create_github_account(**args) records (`args` with its defaults
+    filled in): the natural key, the observation's fields, the declared identity."""
+    fn = "get_or_create_github_account"
+    return {
+        "natural_key": str(_account_id(fn, "github_account_id", args["github_account_id"])),
+        **_fields(fn, *(args[f] for f in SPEC.field_names)),
+        "identity_id": v.optional_node_id(fn, "identity", args["identity"]),
+    }
+
+
+def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
+    """get_or_create_github_account's arguments that record `observation` (a raw
+    row) again, but the identity."""
+    return {f: observation[f] for f in ("github_account_id", *SPEC.field_names)}
 
 
 def get_or_create_unknown_github_account(

@@ -10,17 +10,11 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, upsert
+from ._profiles import Spec, bulk, record
+from .platforms import BY_NAME
 from .values import MailingListProfile
 
-SPEC = Spec(
-    platform="mailing_list",
-    table="mailing_list_profiles",
-    value_class=MailingListProfile,
-    key_column=None,
-    key_type="text",
-    fields=(("display_name", "text"),),
-)
+SPEC = Spec.of(BY_NAME["mailing_list"], MailingListProfile)
 
 
 def natural_key(display_name: str, email: str | None) -> str:
@@ -46,13 +40,23 @@ def get_or_create_mailing_list_profile(
     becomes the primary one on creation). Empty display_name raises InvalidInput
     (a ValueError). The pair is the key: an email added to the profile later does
     not make it findable under that email, unlike the reference's ORM lookup."""
-    fn = "get_or_create_mailing_list_profile"
-    prepared = _prepare(fn, display_name, email)
-    key = prepared.pop("natural_key")
-    address = prepared.pop("email")
-    value, created = upsert(SPEC, fn, key, prepared, conn, source, email=address)
+    prepared = observed({"display_name": display_name, "email": email})
+    value, created = record(SPEC, "get_or_create_mailing_list_profile", prepared, conn, source)
     assert isinstance(value, MailingListProfile)
     return value, created
+
+
+def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+    """What get_or_create_mailing_list_profile(**args) records (`args` with its
+    defaults filled in): the natural key, the display name, the address."""
+    return _prepare("get_or_create_mailing_list_profile", args["display_name"], args["email"])
+
+
+def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
+    """get_or_create_mailing_list_profile's arguments that record `observation`
+    again: the name and address its key holds."""
+    name, address = json.loads(key)
+    return {"display_name": name, "email": address}
 
 
 BULK_KEYS = frozenset(("display_name", "email"))

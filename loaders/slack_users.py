@@ -8,18 +8,12 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, upsert
+from ._profiles import Spec, bulk, record
 from .errors import InvalidInput
+from .platforms import BY_NAME
 from .values import SlackUser
 
-SPEC = Spec(
-    platform="slack",
-    table="slack_users",
-    value_class=SlackUser,
-    key_column="slack_user_id",
-    key_type="text",
-    fields=(("username", "text"), ("display_name", "text"), ("avatar_url", "text")),
-)
+SPEC = Spec.of(BY_NAME["slack"], SlackUser)
 
 
 def _prepare(fn: str, user_data: Any, row: int | None = None) -> dict[str, Any]:
@@ -54,13 +48,28 @@ def get_or_create_slack_user(
     lacks it, primary when the user has no active email yet. Malformed emails
     are stored as given but never used as merge evidence.
     """
-    fn = "get_or_create_slack_user"
-    prepared = _prepare(fn, user_data)
-    email = prepared.pop("email")
-    key = prepared.pop("natural_key")
-    value, created = upsert(SPEC, fn, key, prepared, conn, source, email=email)
+    prepared = observed({"user_data": user_data})
+    value, created = record(SPEC, "get_or_create_slack_user", prepared, conn, source)
     assert isinstance(value, SlackUser)
     return value, created
+
+
+def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+    """What get_or_create_slack_user(**args) records: the natural key, the
+    observation's fields (display_name: real_name or name), the address."""
+    return _prepare("get_or_create_slack_user", args["user_data"])
+
+
+def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
+    """get_or_create_slack_user's arguments that record `observation` (a raw row)
+    again: the stored display_name as real_name, which it then is."""
+    user = {
+        "id": key,
+        "name": observation["username"],
+        "real_name": observation["display_name"],
+        "profile": {"image_72": observation["avatar_url"]},
+    }
+    return {"user_data": user}
 
 
 def load_slack_users(

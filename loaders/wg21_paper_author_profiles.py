@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, upsert
+from ._profiles import Spec, bulk, record
 from .mailing_list_profiles import natural_key
+from .platforms import BY_NAME
 from .values import Wg21PaperAuthorProfile
 
-SPEC = Spec(
-    platform="wg21",
-    table="wg21_paper_author_profiles",
-    value_class=Wg21PaperAuthorProfile,
-    key_column=None,
-    key_type="text",
-    fields=(("display_name", "text"), ("author_alias", "text")),
-)
+SPEC = Spec.of(BY_NAME["wg21"], Wg21PaperAuthorProfile)
 
 
 def _prepare(
@@ -47,13 +42,27 @@ def get_or_create_wg21_paper_author_profile(
     """Among authors with this display_name: with an email, the one created with
     it; without, the one created without any; otherwise a new one (email primary).
     `author_alias` is an addition: non-empty replaces the stored alias."""
+    prepared = observed(
+        {"display_name": display_name, "email": email, "author_alias": author_alias}
+    )
     fn = "get_or_create_wg21_paper_author_profile"
-    prepared = _prepare(fn, display_name, email, author_alias)
-    key = prepared.pop("natural_key")
-    address = prepared.pop("email")
-    value, created = upsert(SPEC, fn, key, prepared, conn, source, email=address)
+    value, created = record(SPEC, fn, prepared, conn, source)
     assert isinstance(value, Wg21PaperAuthorProfile)
     return value, created
+
+
+def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+    """What get_or_create_wg21_paper_author_profile(**args) records (`args` with
+    its defaults filled in): the natural key, the fields, the address."""
+    fn = "get_or_create_wg21_paper_author_profile"
+    return _prepare(fn, args["display_name"], args["email"], args["author_alias"])
+
+
+def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
+    """get_or_create_wg21_paper_author_profile's arguments that record
+    `observation` again: the name and address its key holds, the alias."""
+    name, address = json.loads(key)
+    return {"display_name": name, "email": address, "author_alias": observation["author_alias"]}
 
 
 BULK_KEYS = frozenset(("display_name", "email", "author_alias"))

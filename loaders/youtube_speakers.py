@@ -8,18 +8,11 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, upsert
+from ._profiles import Spec, bulk, record
+from .platforms import BY_NAME
 from .values import YoutubeSpeaker
 
-SPEC = Spec(
-    platform="youtube",
-    table="youtube_speakers",
-    value_class=YoutubeSpeaker,
-    key_column="external_id",
-    key_type="text",
-    fields=(("display_name", "text"),),
-    has_identity=True,
-)
+SPEC = Spec.of(BY_NAME["youtube"], YoutubeSpeaker)
 
 
 def get_or_create_youtube_speaker(
@@ -32,13 +25,27 @@ def get_or_create_youtube_speaker(
 ) -> tuple[YoutubeSpeaker, bool]:
     """Get or create the speaker keyed by `external_id` (empty raises InvalidInput,
     a ValueError). A non-empty new display_name replaces the old one."""
-    fn = "get_or_create_youtube_speaker"
-    key = v.text(fn, "external_id", external_id, required=True)
-    values = {"display_name": v.text(fn, "display_name", display_name)}
-    identity_id = v.optional_node_id(fn, "identity", identity)
-    value, created = upsert(SPEC, fn, key, values, conn, source, identity_id)
+    args = {"external_id": external_id, "display_name": display_name, "identity": identity}
+    value, created = record(SPEC, "get_or_create_youtube_speaker", observed(args), conn, source)
     assert isinstance(value, YoutubeSpeaker)
     return value, created
+
+
+def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+    """What get_or_create_youtube_speaker(**args) records (`args` with its defaults
+    filled in): the natural key, the observation's fields, the declared identity."""
+    fn = "get_or_create_youtube_speaker"
+    return {
+        "natural_key": v.text(fn, "external_id", args["external_id"], required=True),
+        "display_name": v.text(fn, "display_name", args["display_name"]),
+        "identity_id": v.optional_node_id(fn, "identity", args["identity"]),
+    }
+
+
+def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
+    """get_or_create_youtube_speaker's arguments that record `observation` (a raw
+    row) again, but the identity."""
+    return {"external_id": key, "display_name": observation["display_name"]}
 
 
 BULK_KEYS = frozenset(("external_id", "display_name", "identity", "email"))

@@ -437,3 +437,27 @@ def test_only_a_transformer_sets_the_merge_policy(
     shown = policy("reader")
     assert shown.exit_code == 0 and shown.stdout.strip() == "name_join: second_signal"
     conn.execute("delete from cppa_ops.settings where key = 'name_join_policy'")
+
+
+CURRENT_STATE = ("current_emails", "decisions_unrevoked", "decisions_in_force", "identity_states")
+
+
+def test_the_current_state_views_are_read_only_to_every_role(
+    role_conninfo: dict[str, str],
+) -> None:
+    """Every role reads the current-state views (migration 0016), as it reads the
+    raw tables under them; none writes through one (a simple view would pass a
+    write on to its table with its owner's rights)."""
+    for job in ("loader", "transformer", "reviewer", "reader"):
+        with psycopg.connect(role_conninfo[job]) as c:
+            for view in CURRENT_STATE:
+                c.execute(sql.SQL("select * from cppa_raw.{}").format(sql.Identifier(view)))
+            for statement in (
+                "insert into cppa_raw.decisions_unrevoked (action, node_a) values ('split', 1)",
+                "insert into cppa_raw.decisions_in_force (action, node_a) values ('split', 1)",
+                "delete from cppa_raw.decisions_unrevoked",
+                "update cppa_raw.decisions_in_force set reason = 'x'",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    c.execute(statement)
+                c.rollback()

@@ -12,7 +12,6 @@ each bad line is reported as the single call reports it.
 
 from __future__ import annotations
 
-import functools
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -21,92 +20,55 @@ import psycopg
 
 import loaders
 
-from .. import (
-    discord_profiles,
-    emails,
-    github_accounts,
-    mailing_list_profiles,
-    slack_users,
-    wg21_paper_author_profiles,
-    youtube_speakers,
-)
+from .. import emails
+from ..platforms import PLATFORMS
 from .importing import LINE_ERRORS, ImportReport, in_halves
-from .jsonl_import import OBSERVATIONS, Call, JsonlImport
+from .jsonl_import import Call, JsonlImport, observed, parameters
 
 Item = tuple[int, Call]
 Writer = Callable[[ImportReport, list[Item]], None]
 
 # single call -> the bulk loader of its platform
 PROFILE_LOADS: dict[str, Callable[..., list[int]]] = {
-    "get_or_create_github_account": github_accounts.load_github_accounts,
-    "get_or_create_slack_user": slack_users.load_slack_users,
-    "get_or_create_discord_profile": discord_profiles.load_discord_profiles,
-    "get_or_create_mailing_list_profile": mailing_list_profiles.load_mailing_list_profiles,
-    "get_or_create_wg21_paper_author_profile": (
-        wg21_paper_author_profiles.load_wg21_paper_author_profiles
-    ),
-    "get_or_create_youtube_speaker": youtube_speakers.load_youtube_speakers,
+    p.single: getattr(loaders, p.bulk) for p in PLATFORMS
 }
 EMAIL_LINES = ("add_email", "update_email", "remove_email")
-
-
-@functools.cache
-def _parameters(single: str) -> dict[str, Any]:
-    """The single call's arguments (not conn, source) with their defaults."""
-    function = getattr(loaders, single)
-    return {
-        name: p.default
-        for name, p in inspect.signature(function).parameters.items()
-        if p.kind is not inspect.Parameter.KEYWORD_ONLY
-    }
 
 
 def row_of(single: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
     """The bulk loader's row for a single call's (resolved) arguments, defaults
     filled in as the single call fills them; ValueError for arguments the bulk
     loader would read otherwise (the line then goes alone)."""
-    parameters = _parameters(single)
-    if set(args) - set(parameters):
-        raise ValueError(f"arguments {sorted(set(args) - set(parameters))} are not {single}'s")
+    named = parameters(single)
+    if set(args) - set(named):
+        raise ValueError(f"arguments {sorted(set(args) - set(named))} are not {single}'s")
     if single == "get_or_create_slack_user":  # one argument: the Slack API's user dict
         user = args.get("user_data")
         if not isinstance(user, Mapping):
             raise ValueError("user_data must be an object")
         return user
-    missing = [p for p, default in parameters.items() if p not in args and default is _EMPTY]
+    missing = [p for p, default in named.items() if p not in args and default is _EMPTY]
     if missing:
         raise ValueError(f"{single} needs {missing}")
-    return {p: args.get(p, default) for p, default in parameters.items()}
+    return {p: args.get(p, default) for p, default in named.items()}
 
 
 _EMPTY = inspect.Parameter.empty
 
 
 def _key(line: Call) -> str | None:
-    """The profile a line is about, as text; None when its arguments do not say."""
-    try:
-        key = OBSERVATIONS[line.name][2](line.args)
-    except (AttributeError, TypeError, KeyError):
-        return None
-    if isinstance(key, bool) or key is None:
-        return None
-    if isinstance(key, int):
-        return str(key)
-    text = str(key).strip()
-    return str(int(text)) if text.isdigit() else text
+    """The profile a line is about, its natural key as the loader computes it;
+    None when its arguments do not say (the identity, a ref still, aside)."""
+    prepared = observed(line.name, {k: v for k, v in line.args.items() if k != "identity"})
+    return None if prepared is None else str(prepared["natural_key"])
 
 
 def _emails(line: Call) -> bool:
     """The profile line may add an address (a mailing-list or WG21 key's, a Slack
-    user's profile.email)."""
-    if line.name == "get_or_create_slack_user":
-        user = line.args.get("user_data")
-        profile = user.get("profile") if isinstance(user, Mapping) else None
-        return not isinstance(profile, Mapping) or bool(profile.get("email"))
-    return line.name in (
-        "get_or_create_mailing_list_profile",
-        "get_or_create_wg21_paper_author_profile",
-    ) and bool(line.args.get("email"))
+    user's profile.email): yes when the loader would record one, or when it is
+    not sure what the loader would make of the line."""
+    prepared = observed(line.name, {k: v for k, v in line.args.items() if k != "identity"})
+    return prepared is None or bool(prepared.get("email"))
 
 
 def runs(items: list[Item]) -> Iterator[list[Item]]:

@@ -13,17 +13,33 @@ shape.
 
 from __future__ import annotations
 
-import json
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
+from ..platforms import BY_NAME, PLATFORMS
 from ..queries import named_statements
+from .schemas import RAW
 
 SQL = named_statements(Path(__file__).parent / "sql" / "calls.sql")
+
+
+def _dump_nodes() -> sql.Composed:
+    """dump_nodes with each platform's observations (the registry's raw tables)."""
+    observations = sql.SQL("\n").join(
+        sql.SQL(
+            "when {} then (select json_agg(o order by o.observation_id)"
+            " from {} as o where o.base_profile_id = p.base_profile_id)"
+        ).format(sql.Literal(p.name), sql.Identifier(RAW, p.table))
+        for p in PLATFORMS
+    )
+    before, after = SQL["dump_nodes"].split("{observations}")
+    return sql.Composed([sql.SQL(before), observations, sql.SQL(after)])
 
 
 def node_ref(node_id: int) -> str:
@@ -40,48 +56,12 @@ def _ref(node_id: int | None) -> dict[str, str] | None:
 
 def _observation_args(kind: str, key: str, o: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The loader call that records observation `o` of a profile of platform `kind`
-    with natural key `key`."""
-    declared = _ref(o.get("identity_id"))
-    if kind == "github":
-        return "get_or_create_github_account", {
-            "github_account_id": o["github_account_id"],
-            "username": o["username"],
-            "display_name": o["display_name"],
-            "avatar_url": o["avatar_url"],
-            "account_type": o["account_type"],
-            "identity": declared,
-        }
-    if kind == "slack":
-        user = {
-            "id": key,
-            "name": o["username"],
-            "real_name": o["display_name"],
-            "profile": {"image_72": o["avatar_url"]},
-        }
-        return "get_or_create_slack_user", {"user_data": user}
-    if kind == "discord":
-        return "get_or_create_discord_profile", {
-            "discord_user_id": o["discord_user_id"],
-            "username": o["username"],
-            "display_name": o["display_name"],
-            "avatar_url": o["avatar_url"],
-            "is_bot": o["is_bot"],
-            "identity": declared,
-        }
-    if kind == "youtube":
-        return "get_or_create_youtube_speaker", {
-            "external_id": key,
-            "display_name": o["display_name"],
-            "identity": declared,
-        }
-    name, address = json.loads(key)
-    if kind == "mailing_list":
-        return "get_or_create_mailing_list_profile", {"display_name": name, "email": address}
-    return "get_or_create_wg21_paper_author_profile", {
-        "display_name": name,
-        "email": address,
-        "author_alias": o["author_alias"],
-    }
+    with natural key `key` (the platform's loader module says how)."""
+    platform = BY_NAME[kind]
+    args = importlib.import_module(platform.module).arguments(key, o)
+    if platform.has_identity:
+        args["identity"] = _ref(o.get("identity_id"))
+    return platform.single, args
 
 
 def _profile_calls(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -98,7 +78,7 @@ def _profile_calls(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
     else:
         calls = [_observation_args(kind, row["natural_key"], o) for o in row["observations"]]
     # the email the creating call adds as primary: a mailing-list or WG21 key's
-    added = calls[0][1].get("email") or None if kind in ("mailing_list", "wg21") else None
+    added = calls[0][1].get("email") or None if calls else None
     emails = row["emails"]
     previous = None
     for loader, args in calls:
@@ -148,7 +128,7 @@ def dump(conn: psycopg.Connection[Any]) -> Iterator[dict[str, Any]]:
     and every decision, in order."""
     with conn.cursor(name="cppa_dump_nodes", row_factory=dict_row) as cur:
         cur.itersize = 2000
-        for row in cur.execute(SQL["dump_nodes"]):
+        for row in cur.execute(_dump_nodes()):
             if row["node"] == "profile":
                 yield from _profile_calls(row)
                 continue

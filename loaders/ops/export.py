@@ -10,34 +10,17 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import psycopg
 from psycopg.rows import dict_row
 
 from ..errors import CppaIdentityError
+from ..queries import named_statements
 from .mailmap import mailmap_lines
 
-EXPORT_QUERY = """
-with shared as (
-    -- addresses more than one identity uses (a list relay, a team address)
-    select e.email_normalized as address
-    from cppa_identity.email as e
-    join cppa_identity.identity_profile as p on p.id = e.base_profile_id
-    group by e.email_normalized
-    having count(distinct p.identity_id) > 1
-)
-select i.id as identity_id, i.display_name as identity_name, p.id as profile_id, p.type,
-    p.username, p.display_name,
-    coalesce((select json_agg(json_build_object('email', e.email, 'is_primary', e.is_primary,
-        'is_active', e.is_active,
-        'shared', e.email_normalized in (select shared.address from shared))
-        order by e.is_primary desc, e.id)
-        from cppa_identity.email as e where e.base_profile_id = p.id), '[]') as emails
-from cppa_identity.identity as i
-join cppa_identity.identity_profile as p on p.identity_id = i.id
-order by i.id, p.id
-"""
+SQL = named_statements(Path(__file__).parent / "sql" / "export.sql")
 
 
 # an address anywhere in a text: a name that is one, "Jane <jane@x.org>", a reason
@@ -57,9 +40,7 @@ class Redactor:
         """The database's key (migration 0008), or the one given."""
         if given:
             return cls(given.encode())
-        row = conn.execute(
-            "select value from cppa_ops.settings where key = 'redaction_key'"
-        ).fetchone()
+        row = conn.execute(SQL["redaction_key"]).fetchone()
         if row is None:
             raise CppaIdentityError("this database has no redaction key: run `cppa-identity init`")
         return cls(str(row[0]).encode())
@@ -93,7 +74,7 @@ def identities(
     current: dict[str, Any] | None = None
     with conn.cursor(name="cppa_export", row_factory=dict_row) as cur:
         cur.itersize = 2000
-        for row in cur.execute(EXPORT_QUERY):
+        for row in cur.execute(SQL["identities"]):
             if current is None or current["id"] != row["identity_id"]:
                 if current is not None:
                     yield redact.deep(current) if redact else current

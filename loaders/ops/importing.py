@@ -12,6 +12,7 @@ import psycopg
 from psycopg import sql
 
 from ..errors import CppaIdentityError, ImportAborted
+from .schemas import RAW
 
 T = TypeVar("T")
 
@@ -224,7 +225,7 @@ def raw_is_empty(conn: psycopg.Connection[Any]) -> bool:
     return not conn.execute(
         sql.SQL("select {}").format(
             sql.SQL(" or ").join(
-                sql.SQL("exists (select from cppa_raw.{})").format(sql.Identifier(t))
+                sql.SQL("exists (select from {})").format(sql.Identifier(RAW, t))
                 for t in raw_tables()
             )
         )

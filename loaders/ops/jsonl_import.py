@@ -6,6 +6,9 @@ the database holds already (a dump imported twice) adds nothing."""
 
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,8 +17,13 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+import loaders
+
+from ..errors import CppaIdentityError
+from ..platforms import BY_SINGLE, PLATFORMS
 from . import calls
 from .importing import BadLine, ImportReport, raw_is_empty, run_import, write_each
+from .schemas import RAW
 
 IMPORTABLE = (
     "create_identity",
@@ -26,13 +34,8 @@ IMPORTABLE = (
     "add_email",
     "update_email",
     "remove_email",
-    "get_or_create_github_account",
+    *(platform.single for platform in PLATFORMS),
     "get_or_create_unknown_github_account",
-    "get_or_create_slack_user",
-    "get_or_create_discord_profile",
-    "get_or_create_mailing_list_profile",
-    "get_or_create_wg21_paper_author_profile",
-    "get_or_create_youtube_speaker",
     "record_decision",
 )
 
@@ -63,8 +66,6 @@ class JsonlImport:
 
     def call(self, line: Call) -> None:
         """One line, as one loader call."""
-        import loaders
-
         conn, name, ref = self.conn, line.name, line.ref
         try:
             resolved = self.refs.resolve(line.args)
@@ -138,52 +139,26 @@ EXISTING = {
 }
 
 
-# loader -> (platform, raw table, how the key is read from its arguments, and the
-# observation columns with the argument each comes from)
-OBSERVATIONS: dict[str, tuple[str, str, Callable[[dict[str, Any]], Any], dict[str, Any]]] = {
-    "get_or_create_github_account": (
-        "github",
-        "github_accounts",
-        lambda a: a.get("github_account_id"),
-        {c: c for c in ("username", "display_name", "avatar_url", "account_type")}
-        | {"identity_id": "identity"},
-    ),
-    "get_or_create_discord_profile": (
-        "discord",
-        "discord_profiles",
-        lambda a: a.get("discord_user_id"),
-        {c: c for c in ("username", "display_name", "avatar_url", "is_bot")}
-        | {"identity_id": "identity"},
-    ),
-    "get_or_create_youtube_speaker": (
-        "youtube",
-        "youtube_speakers",
-        lambda a: a.get("external_id"),
-        {"display_name": "display_name", "identity_id": "identity"},
-    ),
-    "get_or_create_slack_user": (
-        "slack",
-        "slack_users",
-        lambda a: (a.get("user_data") or {}).get("id"),
-        {
-            "username": lambda a: a["user_data"].get("name"),
-            "display_name": lambda a: a["user_data"].get("real_name"),
-            "avatar_url": lambda a: (a["user_data"].get("profile") or {}).get("image_72"),
-        },
-    ),
-    "get_or_create_mailing_list_profile": (
-        "mailing_list",
-        "mailing_list_profiles",
-        lambda a: json.dumps([a.get("display_name"), a.get("email") or ""], ensure_ascii=False),
-        {"display_name": "display_name"},
-    ),
-    "get_or_create_wg21_paper_author_profile": (
-        "wg21",
-        "wg21_paper_author_profiles",
-        lambda a: json.dumps([a.get("display_name"), a.get("email") or ""], ensure_ascii=False),
-        {"display_name": "display_name", "author_alias": "author_alias"},
-    ),
-}
+@functools.cache
+def parameters(single: str) -> dict[str, Any]:
+    """A loader's arguments (not conn, source) with their defaults."""
+    function = getattr(loaders, single)
+    return {
+        name: p.default
+        for name, p in inspect.signature(function).parameters.items()
+        if p.kind is not inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def observed(name: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    """What the profile loader `name` records for these (resolved) arguments, as
+    its own module computes it (natural key, fields, identity, address); None
+    when it would refuse them (it then says why itself)."""
+    module = importlib.import_module(BY_SINGLE[name].module)
+    try:
+        return dict(module.observed(parameters(name) | args))
+    except (CppaIdentityError, TypeError, ValueError, KeyError, AttributeError):
+        return None
 
 
 def _observed_already(
@@ -193,43 +168,38 @@ def _observed_already(
     holds that very observation at the same place in the profile's history (the
     k-th line about a profile against its k-th observation): a dump's history
     replayed a second time. `seen` counts this import's lines per profile."""
-    platform, table, key_of, columns = OBSERVATIONS[name]
-    try:
-        key = key_of(args)
-        values = {
-            column: (source(args) if callable(source) else args.get(source))
-            for column, source in columns.items()
-        }
-    except (AttributeError, TypeError):
+    platform = BY_SINGLE[name]
+    prepared = observed(name, args)
+    if prepared is None:
         return None
-    if key is None or not all(
-        v is None or isinstance(v, str | int | bool) for v in values.values()
-    ):
-        return None
-    place = (platform, str(key))
+    key = prepared["natural_key"]
+    typed = dict(platform.fields) | {"identity_id": "bigint"}
+    columns = platform.field_names + (["identity_id"] if platform.has_identity else [])
+    values = {column: prepared.get(column) for column in columns}
+    place = (platform.name, key)
     position = seen.get(place, 0)
     seen[place] = position + 1
-    typed = {"identity_id": "bigint", "is_bot": "boolean"}  # the rest is text
     match = sql.SQL(" and ").join(
         sql.SQL("o.{} is not distinct from {}").format(
             sql.Identifier(column),
-            sql.SQL("{}::" + typed[column]).format(sql.Placeholder(column))
-            if column in typed
-            else sql.SQL("nullif({}::text, '')").format(sql.Placeholder(column)),
+            sql.SQL("nullif({}::text, '')").format(sql.Placeholder(column))
+            if typed[column] == "text"
+            else sql.SQL("{}::" + typed[column]).format(sql.Placeholder(column)),
         )
         for column in columns
     )
     statement = sql.SQL(
-        "select p.base_profile_id from cppa_raw.profiles as p"
+        "select p.base_profile_id from {} as p"
         " where p.platform = %(platform)s and p.natural_key = %(key)s"
-        " and exists (select from (select * from cppa_raw.{} as h"
+        " and exists (select from (select * from {} as h"
         " where h.base_profile_id = p.base_profile_id order by h.observation_id"
         " offset %(position)s limit 1) as o where {})"
-    ).format(sql.Identifier(table), match)
+    ).format(sql.Identifier(RAW, "profiles"), sql.Identifier(RAW, platform.table), match)
     try:
         with conn.transaction():
             row = conn.execute(
-                statement, {"platform": platform, "key": str(key), "position": position, **values}
+                statement,
+                {"platform": platform.name, "key": key, "position": position, **values},
             ).fetchone()
     except psycopg.Error:
         return None  # values the loader will refuse with a message of its own
@@ -252,7 +222,7 @@ def _already_there(
         current = dict(zip(("email", "is_primary", "is_active"), row, strict=True)) if row else {}
         same = row is not None and all(current[k] == value for k, value in given.items())
         return int(args["email_obj"]) if same else None
-    if name in OBSERVATIONS:
+    if name in BY_SINGLE:
         return _observed_already(conn, name, args, seen)
     if name not in EXISTING or not all(isinstance(k, str) for k in args):
         return None

@@ -6,11 +6,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from ..queries import query
+from ..queries import named_statements, query
 from ..values import email_key_sql, normalize_email
 from .importing import (
     LINE_ERRORS,
@@ -23,6 +24,11 @@ from .importing import (
 )
 
 MAILMAP_LINE_MAX = 4096
+
+SQL = {
+    name: statement.replace("{address_key}", email_key_sql("held.email"))
+    for name, statement in named_statements(Path(__file__).parent / "sql" / "mailmap.sql").items()
+}
 
 Entry = tuple[str | None, str]  # (name or None, email as written between < and >)
 
@@ -86,7 +92,9 @@ class MailmapImport:
         canonical = self.profile(proper[0] or commit[0], proper[1])
         others = [self.profile(commit[0] or proper[0], commit[1])]
         if commit[0] is None:  # `<address>` alone: git maps every name with it
-            rows = self.conn.execute(ADDRESS_HOLDERS, (_folded(commit[1]),)).fetchall()
+            rows = self.conn.execute(
+                SQL["address_holders"], (normalize_email(commit[1]),)
+            ).fetchall()
             others += [int(r[0]) for r in rows if int(r[0]) not in others]
         recorded: list[frozenset[int]] = []
         try:
@@ -177,9 +185,9 @@ class MailmapImport:
             if commit[0] is None:
                 if not commit[1].isascii():
                     raise _NotForBulk
-                addresses.add(_folded(commit[1]))
+                addresses.add(normalize_email(commit[1]))
         holders: dict[str, set[int]] = {}
-        for address, profile in self.conn.execute(HOLDERS_OF, (sorted(addresses),)):
+        for address, profile in self.conn.execute(SQL["holders_of"], (sorted(addresses),)):
             holders.setdefault(address, set()).add(int(profile))
         ids = dict(
             zip(
@@ -192,14 +200,16 @@ class MailmapImport:
         for (_, commit, number), mentioned in zip(lines, mentions, strict=True):
             for natural_key, held in mentioned:
                 if held is not None:
-                    holders.setdefault(_folded(held), set()).add(ids[natural_key])
+                    holders.setdefault(normalize_email(held), set()).add(ids[natural_key])
             if commit is None:
                 continue
             canonical, other = (ids[k] for k, _ in mentioned)
             others = [other]
             if commit[0] is None:
                 others += [
-                    p for p in sorted(holders.get(_folded(commit[1]), ())) if p not in others
+                    p
+                    for p in sorted(holders.get(normalize_email(commit[1]), ()))
+                    if p not in others
                 ]
             for other in others:
                 pair = frozenset((canonical, other))
@@ -208,7 +218,7 @@ class MailmapImport:
                     self.same.add(pair)
         if pairs:
             self.conn.execute(
-                SAME_DECISIONS,
+                SQL["same_decisions"],
                 (
                     [a for a, _, _ in pairs],
                     [b for _, b, _ in pairs],
@@ -231,12 +241,6 @@ MapLine = tuple[Entry, "Entry | None", int]
 def _profile_names(name: str | None, email: str) -> tuple[str, str]:
     """The name and address a mailmap identity's profile is created with."""
     return name or email or "unknown", email
-
-
-def _folded(address: str) -> str:
-    """An address as ADDRESS_HOLDERS and HOLDERS_OF compare it (the one rule,
-    values.normalize_email)."""
-    return normalize_email(address)
 
 
 def import_mailmap(
@@ -269,40 +273,6 @@ def import_mailmap(
     report.decisions = recorded.decisions
     report.batch = recorded.batch if recorded.decisions else None
     return report
-
-
-# "same" decisions in the order given, through the owner's function (which checks
-# the ids and the batch's login), one statement for all
-SAME_DECISIONS = """
-select d.decision_id
-from unnest(%s::bigint [], %s::bigint [], %s::text []) with ordinality as t (a, b, reason, ord)
-cross join lateral cppa_ops.record_decision(
-    'same', t.a, t.b, null, null, t.reason, %s, %s, %s) as d
-order by t.ord
-"""
-
-# the profiles that hold each of some addresses (compared as ADDRESS_HOLDERS does)
-HOLDERS_OF = """
-select distinct {key}, added.base_profile_id from cppa_raw.emails as added
-where added.action = 'add' and {key} = any(%s::text [])
-    and not exists (
-        select from cppa_raw.emails as gone
-        where gone.email_id = added.email_id and gone.action = 'remove'
-    )
-""".format(key=email_key_sql("added.email"))
-
-
-# the profiles that hold an address now, whatever their name (git compares
-# addresses without regard to case)
-ADDRESS_HOLDERS = """
-select distinct added.base_profile_id from cppa_raw.emails as added
-where added.action = 'add' and {held} = %s
-    and not exists (
-        select from cppa_raw.emails as gone
-        where gone.email_id = added.email_id and gone.action = 'remove'
-    )
-order by 1
-""".format(held=email_key_sql("added.email"))
 
 
 def _same_exists(conn: psycopg.Connection[Any], a: int, b: int) -> bool:

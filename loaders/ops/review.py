@@ -16,6 +16,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from .. import platforms
 from ..db import Database, latest_version, schema_version
 from ..decisions import Decision
 from ..errors import DecisionRefused, NotFound, UsageError
@@ -339,7 +340,7 @@ class Selection:
         }
 
 
-PLATFORMS = ("github", "slack", "discord", "mailing_list", "wg21", "youtube")
+PLATFORMS = tuple(platform.name for platform in platforms.PLATFORMS)
 
 
 def reason_kinds() -> list[str]:

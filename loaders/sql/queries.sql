@@ -9,21 +9,14 @@ where p.base_profile_id = %s
 returning email_id;
 
 -- name: email_update
--- One statement: the email's current state, an 'update' event when anything was
--- given, and the state after it (no row: unknown or removed).
+-- One statement: the email's current state (cppa_raw.current_emails, migration
+-- 0016), an 'update' event when anything was given, and the state after it (no
+-- row: unknown or removed).
 with
 cur as materialized (
-    select
-        base_profile_id,
-        (array_agg(email order by event_id desc) filter (where email is not null))[1] as email,
-        (array_agg(is_primary order by event_id desc)
-            filter (where is_primary is not null))[1] as is_primary,
-        (array_agg(is_active order by event_id desc)
-            filter (where is_active is not null))[1] as is_active
-    from cppa_raw.emails
+    select base_profile_id, email, is_primary, is_active
+    from cppa_raw.current_emails
     where email_id = %(id)s
-    group by base_profile_id
-    having not bool_or(action = 'remove')
 ),
 ins as (
     insert into cppa_raw.emails
@@ -111,16 +104,12 @@ from cppa_raw.manual_decisions as d
 where d.decision_id = %s;
 
 -- name: decisions_in_force_on
--- Decisions in force (not revoked) about the pair (a, b), or about node a alone.
+-- Decisions that stand (not revoked; unlocks and the locks they undo too) about
+-- the pair (a, b), or about node a alone.
 select d.decision_id, d.action
-from cppa_raw.manual_decisions as d
+from cppa_raw.decisions_unrevoked as d
 where
-    d.action <> 'revoke'
-    and not exists (
-        select from cppa_raw.manual_decisions as r
-        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
-    )
-    and (
+    (
         (least(d.node_a, d.node_b) = least(%(a)s::bigint, %(b)s::bigint)
             and greatest(d.node_a, d.node_b) = greatest(%(a)s::bigint, %(b)s::bigint))
         or (%(b)s::bigint is null and d.node_b is null and d.node_a = %(a)s::bigint)
@@ -128,39 +117,17 @@ where
 order by d.decision_id;
 
 -- name: locks_holding
--- Locks in force whose frozen members include node n: not revoked, and no
--- unlock of their identity in force after them.
+-- Locks in force whose frozen members include node n.
 select d.decision_id, d.node_a
-from cppa_raw.manual_decisions as d
-where
-    d.action = 'lock'
-    and %(n)s::bigint = any(d.members)
-    and not exists (
-        select from cppa_raw.manual_decisions as r
-        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
-    )
-    and not exists (
-        select from cppa_raw.manual_decisions as u
-        where
-            u.action = 'unlock' and u.node_a = d.node_a and u.decision_id > d.decision_id
-            and not exists (
-                select from cppa_raw.manual_decisions as r
-                where r.action = 'revoke' and r.revokes_decision_id = u.decision_id
-            )
-    )
+from cppa_raw.decisions_in_force as d
+where d.action = 'lock' and %(n)s::bigint = any(d.members)
 order by d.decision_id;
 
 -- name: same_decisions_on
 -- "same" decisions in force that name node n.
 select d.decision_id, case when d.node_a = %(n)s::bigint then d.node_b else d.node_a end
-from cppa_raw.manual_decisions as d
-where
-    d.action = 'same'
-    and %(n)s::bigint in (d.node_a, d.node_b)
-    and not exists (
-        select from cppa_raw.manual_decisions as r
-        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
-    )
+from cppa_raw.decisions_in_force as d
+where d.action = 'same' and %(n)s::bigint in (d.node_a, d.node_b)
 order by d.decision_id;
 
 -- name: decision_insert

@@ -245,14 +245,10 @@ select
     least(na.identity_id, nb.identity_id) as identity_a,
     greatest(na.identity_id, nb.identity_id) as identity_b,
     d.decision_id, d.action
-from cppa_raw.manual_decisions as d
+from cppa_raw.decisions_in_force as d
 inner join cppa_identity.identity_node as na on na.node_id = d.node_a
 inner join cppa_identity.identity_node as nb on nb.node_id = d.node_b
 where d.action in ('same', 'different', 'dismiss')
-    and not exists (
-        select from cppa_raw.manual_decisions as r
-        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
-    )
     and (least(na.identity_id, nb.identity_id), greatest(na.identity_id, nb.identity_id))
     in (select * from unnest(%(a)s::bigint [], %(b)s::bigint []))
 order by d.decision_id;
@@ -298,15 +294,11 @@ inner join cppa_identity.identity_profile as p on p.identity_id = side.identity_
 group by p.type;
 
 -- name: lock_pending
--- The lock or unlock of this identity in force, newest first (the identity page
--- shows one the next run has not applied yet).
+-- The lock or unlock of this identity that stands, newest first (the identity
+-- page shows one the next run has not applied yet).
 select d.decision_id, d.action
-from cppa_raw.manual_decisions as d
+from cppa_raw.decisions_unrevoked as d
 where d.action in ('lock', 'unlock') and d.node_a = %(id)s
-    and not exists (
-        select from cppa_raw.manual_decisions as r
-        where r.action = 'revoke' and r.revokes_decision_id = d.decision_id
-    )
 order by d.decision_id desc
 limit 1;
 

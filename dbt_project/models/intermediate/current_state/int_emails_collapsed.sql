@@ -1,6 +1,8 @@
 -- One row per current (not removed) email, with normalised helper columns.
 -- Most emails have a single 'add' event; only the few with later events are
--- aggregated, then laid over their 'add' row.
+-- aggregated, then laid over their 'add' row. The rule's twin is the view
+-- cppa_raw.current_emails (migration 0016) the loaders and import query;
+-- tests/test_current_state.py holds the two equal.
 with
 
 events as (

@@ -1,4 +1,7 @@
 -- One row per declared identity: name and description after their updates.
+-- The rule's twin is the view cppa_raw.identity_states (migration 0016, its rows
+-- not removed) the dump and import query; tests/test_current_state.py holds the
+-- two equal.
 with
 
 events as (

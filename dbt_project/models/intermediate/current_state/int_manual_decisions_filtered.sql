@@ -1,4 +1,6 @@
 -- One row per decision still in force: not revoked, and for locks not unlocked later.
+-- The rule's twin is the view cppa_raw.decisions_in_force (migration 0016) the
+-- loaders and review query; tests/test_current_state.py holds the two equal.
 with
 
 decisions as (

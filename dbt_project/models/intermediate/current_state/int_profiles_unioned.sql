@@ -1,94 +1,39 @@
--- One row per profile of any platform, with the columns the merge compares.
+-- One row per profile of any platform, with the columns the merge compares:
+-- one select per platform of var('platforms'), which loaders/platforms.py
+-- declares (tests/test_platforms.py holds the two equal).
 with
 
 profiles as (
     select * from {{ ref('stg_cppa_raw__profiles') }}
 ),
 
-github as (select * from {{ ref('int_github_accounts_collapsed') }}),
-
-slack as (select * from {{ ref('int_slack_users_collapsed') }}),
-
-discord as (select * from {{ ref('int_discord_profiles_collapsed') }}),
-
-mailing_list as (select * from {{ ref('int_mailing_list_profiles_collapsed') }}),
-
-wg21 as (select * from {{ ref('int_wg21_paper_author_profiles_collapsed') }}),
-
-youtube as (select * from {{ ref('int_youtube_speakers_collapsed') }}),
-
-unioned as (
-    select
-        base_profile_id,
-        username,
-        display_name,
-        declared_identity_id,
-        account_type <> 'user' as is_organization,
-        username like '%[bot]' as is_bot,
-        created_at,
-        updated_at,
-        github_account_id > 0 as is_platform_account
-    from github
-    union all
-    select
-        base_profile_id,
-        username,
-        display_name,
-        declared_identity_id,
-        false,
-        false,
-        created_at,
-        updated_at,
-        true
-    from slack
-    union all
-    select
-        base_profile_id,
-        username,
-        display_name,
-        declared_identity_id,
-        false,
-        is_bot,
-        created_at,
-        updated_at,
-        true
-    from discord
-    union all
-    select
-        base_profile_id,
-        '',
-        display_name,
-        declared_identity_id,
-        false,
-        false,
-        created_at,
-        updated_at,
-        false
-    from mailing_list
-    union all
-    select
-        base_profile_id,
-        '',
-        display_name,
-        declared_identity_id,
-        false,
-        false,
-        created_at,
-        updated_at,
-        false
-    from wg21
-    union all
-    select
-        base_profile_id,
-        '',
-        display_name,
-        declared_identity_id,
-        false,
-        false,
-        created_at,
-        updated_at,
-        true
-    from youtube
+unioned (
+    base_profile_id,
+    username,
+    display_name,
+    declared_identity_id,
+    is_organization,
+    is_bot,
+    created_at,
+    updated_at,
+    is_platform_account
+) as (
+    {%- for platform in var('platforms') %}
+        select
+            base_profile_id,
+            {{ platform.username }},
+            display_name,
+            declared_identity_id,
+            {{ platform.is_organization }},
+            {{ platform.is_bot }},
+            created_at,
+            updated_at,
+            {{ platform.is_platform_account }}
+        from {{ ref('int_' ~ platform.table ~ '_collapsed') }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 final as (

@@ -6,39 +6,20 @@
 
 with
 
-github as (select * from {{ ref('int_github_accounts_collapsed') }}),
-
-slack as (select * from {{ ref('int_slack_users_collapsed') }}),
-
-discord as (select * from {{ ref('int_discord_profiles_collapsed') }}),
-
-youtube as (select * from {{ ref('int_youtube_speakers_collapsed') }}),
-
-account_keys as (
-    select
-        'github' as platform,
-        github_account_id::text as account_key,
-        base_profile_id
-    from github
-    where github_account_id > 0
-    union all
-    select
-        'slack',
-        slack_user_id,
-        base_profile_id
-    from slack
-    union all
-    select
-        'discord',
-        discord_user_id::text,
-        base_profile_id
-    from discord
-    union all
-    select
-        'youtube',
-        external_id,
-        base_profile_id
-    from youtube
+-- the accounts of each platform (var platforms: its key column, and which of
+-- its profiles are the platform's own accounts)
+account_keys (platform, account_key, base_profile_id) as (
+    {%- for platform in var('platforms') if platform.is_platform_account != 'false' %}
+        select
+            '{{ platform.name }}',
+            {{ platform.key_column }}::text,
+            base_profile_id
+        from {{ ref('int_' ~ platform.table ~ '_collapsed') }}
+        where {{ platform.is_platform_account }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 account_holders as (

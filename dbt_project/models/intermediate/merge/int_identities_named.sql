@@ -65,10 +65,7 @@ name_options as (
         -- most real words (letters, not initials), then no "(remark)"
         -cardinality({{ name_words('named_profiles.name_folded') }}) * 2
         + (named_profiles.person_name ~ '[()]')::int,
-        array_position(
-            array['wg21', 'mailing_list', 'github', 'slack', 'youtube', 'discord'],
-            named_profiles.platform
-        ),
+        array_position({{ platforms_by_name_rank() }}, named_profiles.platform),
         named_profiles.base_profile_id
     from named_profiles
     inner join support
