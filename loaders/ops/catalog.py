@@ -33,15 +33,20 @@ def _count(conn: psycopg.Connection[Any], query: sql.Composed) -> int:
     return int(row[0] or 0) if row else 0
 
 
+def _unseen(watermark: str) -> sql.Composable:
+    """Rows the snapshot `watermark` did not see. Every row of a transaction
+    older than the snapshot's xmin was seen (or never committed): only rows at
+    or after it are tested, an index range scan (migration 0017)."""
+    snapshot = sql.Literal(watermark)
+    return sql.SQL(
+        "loaded_xid >= pg_snapshot_xmin({w}::pg_snapshot)"
+        " and not pg_visible_in_snapshot(loaded_xid, {w}::pg_snapshot)"
+    ).format(w=snapshot)
+
+
 def pending_rows(conn: psycopg.Connection[Any], watermark: str | None) -> int:
     """Raw rows not covered by `watermark` (all rows when there is none)."""
-    visible = (
-        sql.SQL("true")
-        if watermark is None
-        else sql.SQL("not pg_visible_in_snapshot(loaded_xid, {}::pg_snapshot)").format(
-            sql.Literal(watermark)
-        )
-    )
+    visible = sql.SQL("true") if watermark is None else _unseen(watermark)
     query = sql.SQL(" + ").join(
         sql.SQL("(select count(*) from {}.{} where {})").format(
             sql.Identifier(RAW), sql.Identifier(t), visible
@@ -49,6 +54,21 @@ def pending_rows(conn: psycopg.Connection[Any], watermark: str | None) -> int:
         for t in raw_tables()
     )
     return _count(conn, sql.SQL("select {}").format(query))
+
+
+def raw_changed_since(conn: psycopg.Connection[Any], watermark: str) -> list[str]:
+    """The raw tables (every one dbt reads) holding a row that a build from
+    `watermark` did not read: raw rows are only ever appended, so a new row, an
+    update, a removal, a decision, a revoke or a lock is such a row. The test is
+    the staging models' own (pg_visible_in_snapshot), so it cannot disagree
+    with what a build reads."""
+    query = sql.SQL(" union all ").join(
+        sql.SQL("select {name} where exists (select from {t} where {unseen})").format(
+            name=sql.Literal(t), t=sql.Identifier(RAW, t), unseen=_unseen(watermark)
+        )
+        for t in raw_tables()
+    )
+    return [str(r[0]) for r in conn.execute(query).fetchall()]
 
 
 MART_TABLES = {

@@ -7,7 +7,9 @@ select pg_try_advisory_lock(%s);
 select pg_advisory_unlock(%s);
 
 -- name: last_success
-select run_id, watermark::text from cppa_ops.runs
+-- The last published run (a run that found nothing new republished its
+-- predecessor's marts): its watermark and the inputs it was built from.
+select run_id, watermark::text, inputs from cppa_ops.runs
 where outcome in ('success', 'noop')
 order by run_id desc limit 1;
 
@@ -21,12 +23,13 @@ where outcome = 'running';
 select pg_current_snapshot()::text;
 
 -- name: log_noop
-insert into cppa_ops.runs (finished_at, watermark, outcome, counts)
-values (clock_timestamp(), %s, 'noop', %s)
+insert into cppa_ops.runs (finished_at, watermark, outcome, counts, kind, inputs)
+values (clock_timestamp(), %s, 'noop', %s, 'unchanged', %s)
 returning run_id;
 
 -- name: log_start
-insert into cppa_ops.runs (watermark) values (%s) returning run_id, started_at;
+insert into cppa_ops.runs (watermark, kind, inputs) values (%s, %s, %s)
+returning run_id, started_at;
 
 -- name: log_finish
 -- Only a run still running: a publish that committed its own 'success' stays.
