@@ -22,6 +22,7 @@ from .. import locks
 from ..db import Database, connect, mask, schema_version
 from ..errors import CppaIdentityError, RunCancelled, RunLocked, wrap_db_errors
 from .catalog import (
+    MART_TABLES,
     NAME_POLICY_BUILT_KEY,
     SQL,
     changes,
@@ -225,12 +226,13 @@ def _locked_run(
         raise ValueError(f"unexpected snapshot text {watermark!r}")
     inputs = build_inputs(conn, name_policy(conn))
     if not full and previous is not None and unchanged_since(conn, previous, inputs):
-        before = mart_counts(conn)
-        row = conn.execute(SQL["log_noop"], (previous.watermark, Jsonb(before), inputs)).fetchone()
+        keys = {"keys": list(MART_TABLES), "published": previous.run_id}
+        row = conn.execute(SQL["log_noop"], keys).fetchone()
         assert row is not None
+        counts = {str(k): int(v) for k, v in row[1].items()}
         seconds = time.monotonic() - started
         return RunSummary(
-            int(row[0]), "noop", previous.watermark, seconds, before, kind="unchanged"
+            int(row[0]), "noop", previous.watermark, seconds, counts, kind="unchanged"
         )
     before = mart_counts(conn)
     row = conn.execute(SQL["log_start"], (watermark, "full", inputs)).fetchone()

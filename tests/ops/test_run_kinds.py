@@ -27,12 +27,13 @@ from loaders.ops.project import PROJECT_ENV, project_checksum, project_dir, raw_
 from loaders.ops.runs import run
 
 # One append per raw table, each touching that table alone: an observation that
-# renames, a removal, a revoke-like event, a decision. Every table dbt reads has one.
+# renames, a removal, a revoke-like event, a decision. Every table dbt reads has
+# one; each can be made again (the cases share one database).
 APPENDS = {
     "profiles": "insert into cppa_raw.profiles (platform, natural_key)"
-    " values ('mailing_list', 'fresh')",
+    " values ('mailing_list', 'fresh ' || clock_timestamp())",
     "unknown_github_authors": "insert into cppa_raw.unknown_github_authors (author_name)"
-    " values ('Fresh Author')",
+    " values ('Fresh Author ' || clock_timestamp())",
     "github_accounts": "insert into cppa_raw.github_accounts"
     " (base_profile_id, github_account_id, username, display_name)"
     " select base_profile_id, github_account_id, 'octojane2', 'Jane Q. Doe'"
@@ -61,7 +62,9 @@ APPENDS = {
     " cppa_raw.temp_profile_identity_relation_keys (base_profile_id, tmp_identity_id)"
     " select p.base_profile_id, k.tmp_identity_id"
     " from cppa_raw.profiles as p, cppa_raw.temp_profile_identity_relation_keys as k"
-    " where p.base_profile_id <> k.base_profile_id limit 1",
+    " where not exists (select from cppa_raw.temp_profile_identity_relation_keys as done"
+    " where done.base_profile_id = p.base_profile_id"
+    " and done.tmp_identity_id = k.tmp_identity_id) limit 1",
     "temp_profile_identity_relations": "insert into cppa_raw.temp_profile_identity_relations"
     " (relation_id, action)"
     " select relation_id, 'remove' from cppa_raw.temp_profile_identity_relation_keys limit 1",
@@ -132,12 +135,28 @@ def built(module_database: dbmod.Database) -> Iterator[dbmod.Database]:
         dbmod.close_pool()
 
 
+@pytest.mark.parametrize("in_flight", [False, True], ids=["after", "in_flight"])
 @pytest.mark.parametrize("table", sorted(APPENDS))
 def test_a_row_in_any_raw_table_makes_the_run_build(
-    built: dbmod.Database, table: str, monkeypatch: pytest.MonkeyPatch
+    built: dbmod.Database, table: str, in_flight: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A row committed after the last published run, or by a transaction still
+    open when that run took its snapshot (its xip list), is a change."""
     with _from_unchanged(built, monkeypatch) as conn:
-        assert conn.execute(APPENDS[table]).rowcount == 1
+        if in_flight:
+            with psycopg.connect(built.conninfo) as writer:
+                assert writer.execute(APPENDS[table]).rowcount == 1
+                row = writer.execute("select pg_current_xact_id()::text").fetchone()
+                conn.execute("select pg_current_xact_id()")  # a later one commits first
+                _publish_now(conn)
+                listed = conn.execute(
+                    "select pg_snapshot_xip(watermark)::text from cppa_ops.runs"
+                    " order by run_id desc limit 1"
+                ).fetchall()
+                assert row in listed, "the snapshot lists the writer as in progress"
+                assert run(built).kind == "unchanged"
+        else:
+            assert conn.execute(APPENDS[table]).rowcount == 1
         summary = run(built)
         assert summary.kind == "full", f"a new row in {table} was not seen"
         assert summary.error == "dbt stubbed by the test"

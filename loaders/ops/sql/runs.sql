@@ -23,9 +23,17 @@ where outcome = 'running';
 select pg_current_snapshot()::text;
 
 -- name: log_noop
+-- An unchanged run: the last published run's watermark, inputs and mart counts
+-- (the marts are the ones it published; counting them again costs a scan).
 insert into cppa_ops.runs (finished_at, watermark, outcome, counts, kind, inputs)
-values (clock_timestamp(), %s, 'noop', %s, 'unchanged', %s)
-returning run_id;
+select
+    clock_timestamp(), p.watermark, 'noop',
+    (select coalesce(jsonb_object_agg(c.key, c.value), '{}') from jsonb_each(p.counts) as c
+        where c.key = any(%(keys)s)),
+    'unchanged', p.inputs
+from cppa_ops.runs as p
+where p.run_id = %(published)s
+returning run_id, counts;
 
 -- name: log_start
 insert into cppa_ops.runs (watermark, kind, inputs) values (%s, %s, %s)

@@ -14,9 +14,10 @@ alter table cppa_ops.runs add column kind text not null default 'full'
 alter table cppa_ops.runs add column inputs text;
 update cppa_ops.runs set kind = 'unchanged' where outcome = 'noop';
 
--- "Did any raw row arrive that the last published run did not read?" looks only
--- at rows written at or after that run's snapshot xmin: an index range scan per
--- table, whatever the table's size (loaders/ops/catalog.py: raw_changed_since).
+-- "Did any raw row arrive that the last published run did not read?" is a few
+-- index probes per table: the newest transaction id against that run's
+-- snapshot xmax, and each id of its xip list, whatever the table's size
+-- (loaders/ops/catalog.py: raw_changed_since).
 create index on cppa_raw.profiles (loaded_xid);
 create index on cppa_raw.unknown_github_authors (loaded_xid);
 create index on cppa_raw.github_accounts (loaded_xid);
