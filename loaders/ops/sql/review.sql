@@ -274,7 +274,9 @@ limit %(limit)s offset %(offset)s;
 -- name: runs
 select
     run_id, kind, started_at, finished_at, outcome, counts, message, run_by,
-    extract(epoch from coalesce(finished_at, clock_timestamp()) - started_at) as seconds
+    -- an unchanged run is logged in one statement: its two clock readings may cross
+    greatest(extract(epoch from coalesce(finished_at, clock_timestamp()) - started_at), 0)
+        as seconds
 from cppa_ops.runs
 order by run_id desc
 limit %(limit)s;
