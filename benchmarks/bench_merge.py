@@ -1,6 +1,7 @@
 """Full merge run (`cppa-identity run --full`) on synthetic data of growing size.
 
     python -m benchmarks.bench_merge [--sizes 10000,100000,1000000] [--baseline REF]
+    python -m benchmarks.bench_merge --incremental [--sizes 1000000] [--profile]
 
 --baseline REF also runs the dbt project as it was at git commit REF on the same
 data (a database of its own), side by side in the same session, and prints the
@@ -10,6 +11,12 @@ Each size gets a scratch database: N profiles over four platforms, 1.5 emails pe
 profile on average, people owning 1-4 profiles that share an address. Prints
 load time, run time, a second full run's time, connected-component rounds and the
 Python peak RSS.
+
+--incremental runs what a schedule runs, side by side on one database: a full
+run of N profiles, a run after 1,000 new profiles (new people) arrive, and a run
+with nothing new; each with the kind the run log gave it, and the Python peak
+RSS (dbt runs in this process). --profile prints the slowest dbt nodes of each
+build (run_results.json).
 """
 
 from __future__ import annotations
@@ -36,7 +43,11 @@ from loaders.ops.dbt_runner import STATE_ENV
 from loaders.ops.project import PROJECT_ENV
 
 
-def generate(n: int, seed: int = 1) -> tuple[dict[str, list[dict[str, object]]], list[str]]:
+def generate(
+    n: int, seed: int = 1, offset: int = 0
+) -> tuple[dict[str, list[dict[str, object]]], list[str]]:
+    """n profiles; `offset` starts the people and platform ids past those of an
+    earlier batch, so that a second batch is new people."""
     rng = random.Random(seed)
     rows: dict[str, list[dict[str, object]]] = {
         "github": [],
@@ -45,11 +56,11 @@ def generate(n: int, seed: int = 1) -> tuple[dict[str, list[dict[str, object]]],
         "discord": [],
     }
     second_emails: list[str] = []
-    made = person = 0
-    while made < n:
+    made = person = offset
+    while made < n + offset:
         person += 1
         address = f"person{person}@mail{person % 97}.example"
-        for _ in range(min(rng.choice((1, 1, 2, 2, 3, 4)), n - made)):
+        for _ in range(min(rng.choice((1, 1, 2, 2, 3, 4)), n + offset - made)):
             made += 1
             kind = rng.choices(("github", "slack", "mail", "discord"), (4, 2, 2.5, 1.5))[0]
             email = address if rng.random() < 0.9 else f"p{person}x{made}@other.example"
@@ -143,15 +154,10 @@ def project_at(ref: str, into: Path) -> Iterator[None]:
 
 
 def measure(n: int, conninfo: str, label: str = "") -> float:
-    import loaders as L
     from loaders.ops.runs import run
 
-    rows, extra = generate(n)
     start = time.perf_counter()
-    ids = load(rows)
-    pairs = [{"profile": ids[i % len(ids)], "email": e} for i, e in enumerate(extra)]
-    for i in range(0, len(pairs), 100_000):
-        L.load_emails(pairs[i : i + 100_000])
+    load_all(n)
     loaded = time.perf_counter() - start
     with psycopg.connect(conninfo) as conn:
         emails = conn.execute("select count(*) from cppa_raw.emails").fetchone()[0]
@@ -178,14 +184,91 @@ def measure(n: int, conninfo: str, label: str = "") -> float:
     return took
 
 
+def load_all(n: int, offset: int = 0) -> None:
+    """Generate and load n profiles with their second addresses (`offset`: new
+    people past an earlier batch's)."""
+    import loaders as L
+
+    rows, extra = generate(n, offset=offset)
+    ids = load(rows)
+    pairs = [{"profile": ids[i % len(ids)], "email": e} for i, e in enumerate(extra)]
+    for i in range(0, len(pairs), 100_000):
+        L.load_emails(pairs[i : i + 100_000])
+
+
+NEW_PROFILES = 1_000
+
+
+def incremental(n: int, keep: bool = False, profile: bool = False) -> None:
+    """Full run, a run after NEW_PROFILES new profiles, a run with nothing new."""
+    from loaders.ops.runs import run
+
+    with scratch_database(f"cppa_bench_merge_incremental_{n}", keep) as conninfo:
+        start = time.perf_counter()
+        load_all(n)
+        loaded = time.perf_counter() - start
+        database = dbmod.Database("dsn", conninfo)
+        took = []
+        steps = (
+            ("full", True, 0),
+            (f"{NEW_PROFILES:,} new", False, NEW_PROFILES),
+            ("nothing new", False, 0),
+        )
+        for label, full, new in steps:
+            if new:
+                load_all(new, offset=n)
+            start = time.perf_counter()
+            summary = run(database, full=full)
+            took.append((label, time.perf_counter() - start, summary))
+            if profile and summary.kind != "unchanged":
+                print_profile(database, label)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    full_seconds = took[0][1]
+    print(
+        f"{n:>9,} profiles (load {loaded:.1f} s): "
+        + " · ".join(
+            f"{label} {seconds:.2f} s ({summary.kind}, {summary.outcome},"
+            f" {seconds / full_seconds:.0%} of the full run)"
+            for label, seconds, summary in took
+        )
+        + f" · {took[-1][2].counts.get('identities', 0):,} identities"
+        f" · python peak RSS {peak:.0f} MiB"
+    )
+
+
+def print_profile(database: dbmod.Database, label: str, top: int = 15) -> None:
+    """The slowest dbt nodes of the last build, from dbt's run_results.json."""
+    import json
+
+    from loaders.ops.dbt_runner import state_dir
+
+    results = json.loads((state_dir(database) / "target" / "run_results.json").read_text())
+    nodes = sorted(results["results"], key=lambda r: -r["execution_time"])
+    total = sum(r["execution_time"] for r in nodes)
+    print(
+        f"{label}: dbt {results['elapsed_time']:.1f} s, {len(nodes)} nodes, {total:.1f} s in nodes"
+    )
+    for r in nodes[:top]:
+        print(f"  {r['execution_time']:7.1f} s  {r['unique_id'].split('.', 1)[1]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch databases.")
     parser.add_argument("--baseline", help="Also run the dbt project of this git commit.")
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help=f"Full run, then {NEW_PROFILES:,} new profiles, then nothing new, side by side.",
+    )
+    parser.add_argument("--profile", action="store_true", help="Print the slowest dbt nodes.")
     args = parser.parse_args()
     for size in args.sizes.split(","):
-        bench(int(size), args.keep, args.baseline)
+        if args.incremental:
+            incremental(int(size), args.keep, args.profile)
+        else:
+            bench(int(size), args.keep, args.baseline)
 
 
 if __name__ == "__main__":

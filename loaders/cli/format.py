@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..ops.review import Candidate, Conflict, ShownIdentity, Status
 from ..ops.runs import RunSummary
 from ..ops.schemas import MARTS
 
 
+def run_line(r: dict[str, Any]) -> str:
+    """One run of the log: id, kind, outcome, start, duration, main counts."""
+    counts = r.get("counts") or {}
+    shown = ", ".join(
+        f"{counts[k]} {k}" for k in ("profiles", "identities", "candidates") if k in counts
+    )
+    took = f"{float(r['seconds']):.2f} s" + ("" if r["finished_at"] else " so far")
+    return (
+        f"{r['run_id']:>6}  {r['kind']:<10} {r['outcome']:<9} "
+        f"{r['started_at']:%Y-%m-%d %H:%M:%S}  {took:>12}  {shown}"
+        + (f"  {r['message'][:120]}" if r.get("message") else "")
+    )
+
+
 def run_summary(summary: RunSummary) -> str:
     if summary.outcome == "noop":
-        return f"run {summary.run_id}: nothing new since the last run ({summary.seconds:.2f} s)"
+        return (
+            f"run {summary.run_id}: {summary.kind}, nothing new since the last run"
+            f" ({summary.seconds:.2f} s)"
+        )
     c = summary.counts
     first = c.get("profiles", 0) > 0 and c.get("new_profiles") == c.get("profiles")
     shape = (
@@ -23,7 +41,7 @@ def run_summary(summary: RunSummary) -> str:
         f"{c.get('splits', 0)} splits, "
     )
     return (
-        f"run {summary.run_id}: {summary.outcome} in {summary.seconds:.1f} s — "
+        f"run {summary.run_id}: {summary.outcome} in {summary.seconds:.1f} s ({summary.kind}) — "
         + shape
         + f"{c.get('candidates', 0)} candidates "
         f"(+{c.get('new_candidates', 0)}), {c.get('conflicts', 0)} conflicts, "
@@ -100,7 +118,7 @@ def status(info: Status, now: datetime) -> str:
                 "last run",
                 "never"
                 if not last
-                else f"#{last['run_id']} {last['outcome']}, started {last['started_at']:%Y-%m-%d %H:%M:%S %Z}",
+                else f"#{last['run_id']} {last['outcome']} ({last['kind']}), started {last['started_at']:%Y-%m-%d %H:%M:%S %Z}",
             )
         )
         if info.rows_left_out:

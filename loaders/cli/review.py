@@ -36,6 +36,28 @@ def status(as_json: AsJson = False) -> None:
 
 @app.command()
 @handled
+def runs(
+    limit: Annotated[int, typer.Option(min=1, help="How many runs to show (at least 1).")] = 20,
+    as_json: AsJson = False,
+) -> None:
+    """The run log, newest first: each run's kind (full, unchanged), outcome and time.
+
+    Example: cppa-identity runs --limit 5
+    """
+    with wrap_db_errors("runs"), connect(resolve(), autocommit=True) as conn:
+        take_role(conn, READER)
+        found = review.recent_runs(conn, limit)
+    if as_json:
+        echo_json(found)
+        return
+    for r in found:
+        typer.echo(format.run_line(r))
+    if not found:
+        typer.echo("no runs yet")
+
+
+@app.command()
+@handled
 def show(
     query: Annotated[
         str, typer.Argument(help="Identity/profile id, email, login, Slack/Discord id or name.")

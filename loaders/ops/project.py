@@ -73,3 +73,20 @@ def seeds_checksum() -> str:
     for path in sorted((project_dir() / "seeds").glob("*.csv")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+# What dbt writes or installs inside a project directory, never part of its source.
+_NOT_SOURCE = frozenset({"target", "logs", "dbt_packages", "__pycache__"})
+
+
+def project_checksum() -> str:
+    """One checksum over every file of the dbt project (models, macros, seeds,
+    snapshots, tests, dbt_project.yml; name and content): a run whose project
+    differs from the last published run's builds, whatever else is unchanged."""
+    root = project_dir()
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and not _NOT_SOURCE.intersection(relative.parts):
+            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

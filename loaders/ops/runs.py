@@ -1,10 +1,13 @@
 """`cppa-identity run`: migrate, lock, fix a watermark, build the marts into a side
 schema, swap it in atomically when every model and test passed, log the run.
 Every run that starts is logged: success, failed (whatever failed, permission
-errors too), noop, or cancelled (Ctrl-C)."""
+errors too), noop, or cancelled (Ctrl-C), with its kind: `full` (every model
+built) or `unchanged` (nothing a build reads changed since the last published
+run: no dbt, nothing written but the log row)."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -16,29 +19,30 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from .. import locks
-from ..db import Database, connect, mask
+from ..db import Database, connect, mask, schema_version
 from ..errors import CppaIdentityError, RunCancelled, RunLocked, wrap_db_errors
 from .catalog import (
+    MART_TABLES,
     NAME_POLICY_BUILT_KEY,
     SQL,
     changes,
     mart_counts,
     name_policy,
     new_candidates,
-    pending_rows,
     put_setting,
+    raw_changed_since,
     record_seeds,
     refuse_foreign_objects,
+    relation_exists,
     rows_left_out,
     seeds_loaded,
-    setting,
 )
 from .dbt_runner import run_dbt
 from .migrations import migrate
-from .project import seeds_checksum
+from .project import project_checksum, seeds_checksum
 from .publish import drop_retired, prepare_history, publish, run_schema
 from .roles import TRANSFORMER, refuse_privileged_run, role_for
-from .schemas import HISTORY_NEXT, NEXT, SEEDS, WORK
+from .schemas import HISTORY_NEXT, MARTS, NEXT, SEEDS, WORK
 
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 
@@ -75,10 +79,12 @@ class RunSummary:
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    kind: str = "full"  # full | unchanged
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
+            "kind": self.kind,
             "outcome": self.outcome,
             "watermark": self.watermark,
             "seconds": round(self.seconds, 3),
@@ -102,9 +108,49 @@ def acquire_run_lock(conn: psycopg.Connection[Any], wait: float) -> None:
         time.sleep(0.2)
 
 
-def last_success(conn: psycopg.Connection[Any]) -> tuple[int, str] | None:
+@dataclass(frozen=True)
+class Published:
+    """The last published run: its id, the watermark its build read raw rows
+    at, and the inputs it was built from (build_inputs; None before 0017)."""
+
+    run_id: int
+    watermark: str
+    inputs: str | None
+
+
+def last_published(conn: psycopg.Connection[Any]) -> Published | None:
     row = conn.execute(SQL["last_success"]).fetchone()
-    return (int(row[0]), str(row[1])) if row else None
+    return Published(int(row[0]), str(row[1]), row[2]) if row else None
+
+
+def last_success(conn: psycopg.Connection[Any]) -> tuple[int, str] | None:
+    found = last_published(conn)
+    return (found.run_id, found.watermark) if found else None
+
+
+def build_inputs(conn: psycopg.Connection[Any], policy: str) -> str:
+    """What a build reads besides raw rows, as one text: the dbt project's files
+    (models, macros, seeds, tests), the name policy it runs with and the raw
+    schema's version (the functions the models call)."""
+    return json.dumps(
+        {
+            "project": project_checksum(),
+            "name_join_policy": policy,
+            "schema_version": schema_version(conn),
+        },
+        sort_keys=True,
+    )
+
+
+def unchanged_since(conn: psycopg.Connection[Any], previous: Published | None, inputs: str) -> bool:
+    """True when a build now would read what the last published run read: the
+    same inputs and no raw row that run did not see, and its marts still there."""
+    return (
+        previous is not None
+        and previous.inputs == inputs
+        and relation_exists(conn, MARTS, "identity")
+        and not raw_changed_since(conn, previous.watermark)
+    )
 
 
 def run_role(conn: psycopg.Connection[Any]) -> str | None:
@@ -172,24 +218,24 @@ def _locked_run(
     role: str | None,
 ) -> RunSummary:
     conn.execute(SQL["mark_interrupted"])  # we hold the lock: no other run is alive
-    previous = last_success(conn)
+    previous = last_published(conn)
     row = conn.execute(SQL["snapshot"]).fetchone()
     assert row is not None
     watermark = str(row[0])
     if not SNAPSHOT_RE.match(watermark):
         raise ValueError(f"unexpected snapshot text {watermark!r}")
-    before = mart_counts(conn)
-    if (
-        not full
-        and previous is not None
-        and "identities" in before
-        and pending_rows(conn, previous[1]) == 0
-        and setting(conn, NAME_POLICY_BUILT_KEY) == name_policy(conn)
-    ):
-        row = conn.execute(SQL["log_noop"], (previous[1], Jsonb(before))).fetchone()
+    inputs = build_inputs(conn, name_policy(conn))
+    if not full and previous is not None and unchanged_since(conn, previous, inputs):
+        keys = {"keys": list(MART_TABLES), "published": previous.run_id}
+        row = conn.execute(SQL["log_noop"], keys).fetchone()
         assert row is not None
-        return RunSummary(int(row[0]), "noop", previous[1], time.monotonic() - started, before)
-    row = conn.execute(SQL["log_start"], (watermark,)).fetchone()
+        counts = {str(k): int(v) for k, v in row[1].items()}
+        seconds = time.monotonic() - started
+        return RunSummary(
+            int(row[0]), "noop", previous.watermark, seconds, counts, kind="unchanged"
+        )
+    before = mart_counts(conn)
+    row = conn.execute(SQL["log_start"], (watermark, "full", inputs)).fetchone()
     assert row is not None
     run_id, started_at = int(row[0]), row[1]
     try:

@@ -134,3 +134,34 @@ def test_separate_equals_the_brute_force_minimum(cc_conn: Any) -> None:
             for side in [{1, *chosen}]
         )
         assert cut_weight == best, (links, cut)
+
+
+def test_separate_cuts_as_the_version_before_it(cc_conn: Any) -> None:
+    """Migration 0017 made the rounds cheaper, not different: on random graphs
+    of several components with several pairs each, every node's component and
+    cut links are those of 0014's function (loaded here from its migration)."""
+    from pathlib import Path
+
+    source = (Path(dbmod.MIGRATIONS_DIR) / "0014_minimum_cut_rounds.sql").read_text()
+    cc_conn.execute("create schema if not exists cut_0014")
+    cc_conn.execute(source.replace("cppa_lib.separate(", "cut_0014.separate("))
+    rng = random.Random(17)
+    for _ in range(25):
+        edges: dict[tuple[int, int], int] = {}
+        nodes = []
+        for start in range(1, rng.randint(2, 5) * 100, 100):  # components 1.., 101.., ...
+            size = rng.randint(2, 14)
+            nodes += range(start, start + size)
+            for a in range(start, start + size):
+                for b in range(a + 1, start + size):
+                    if rng.random() < 0.4:
+                        edges[(a, b)] = rng.choice([1, 1, 2, 5, 100])
+        pairs = [tuple(rng.sample(nodes, 2)) for _ in range(rng.randint(1, 12))]
+        links = [(a, b, w) for (a, b), w in edges.items()]
+        now = separate(cc_conn, links, pairs)  # type: ignore[arg-type]
+        before = cc_conn.execute(
+            "select node_id, component_id, cut_with from cut_0014.separate("
+            "'select node_a, node_b, capacity from cut_edges',"
+            " 'select node_a, node_b from cut_pairs')"
+        ).fetchall()
+        assert now == ({r[0]: r[1] for r in before}, {r[0]: r[2] for r in before if r[2]})

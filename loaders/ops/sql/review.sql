@@ -4,7 +4,7 @@
 select platform, count(*) from cppa_raw.profiles group by 1 order by 1;
 
 -- name: last_run
-select run_id, started_at, finished_at, outcome from cppa_ops.runs
+select run_id, started_at, finished_at, outcome, kind from cppa_ops.runs
 order by run_id desc limit 1;
 
 -- name: evidence_hub_count
@@ -269,8 +269,10 @@ limit %(limit)s offset %(offset)s;
 
 -- name: runs
 select
-    run_id, started_at, finished_at, outcome, counts, message, run_by,
-    extract(epoch from coalesce(finished_at, clock_timestamp()) - started_at) as seconds
+    run_id, kind, started_at, finished_at, outcome, counts, message, run_by,
+    -- an unchanged run is logged in one statement: its two clock readings may cross
+    greatest(extract(epoch from coalesce(finished_at, clock_timestamp()) - started_at), 0)
+        as seconds
 from cppa_ops.runs
 order by run_id desc
 limit %(limit)s;

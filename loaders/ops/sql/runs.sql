@@ -7,7 +7,9 @@ select pg_try_advisory_lock(%s);
 select pg_advisory_unlock(%s);
 
 -- name: last_success
-select run_id, watermark::text from cppa_ops.runs
+-- The last published run (a run that found nothing new republished its
+-- predecessor's marts): its watermark and the inputs it was built from.
+select run_id, watermark::text, inputs from cppa_ops.runs
 where outcome in ('success', 'noop')
 order by run_id desc limit 1;
 
@@ -21,12 +23,21 @@ where outcome = 'running';
 select pg_current_snapshot()::text;
 
 -- name: log_noop
-insert into cppa_ops.runs (finished_at, watermark, outcome, counts)
-values (clock_timestamp(), %s, 'noop', %s)
-returning run_id;
+-- An unchanged run: the last published run's watermark, inputs and mart counts
+-- (the marts are the ones it published; counting them again costs a scan).
+insert into cppa_ops.runs (finished_at, watermark, outcome, counts, kind, inputs)
+select
+    clock_timestamp(), p.watermark, 'noop',
+    (select coalesce(jsonb_object_agg(c.key, c.value), '{}') from jsonb_each(p.counts) as c
+        where c.key = any(%(keys)s)),
+    'unchanged', p.inputs
+from cppa_ops.runs as p
+where p.run_id = %(published)s
+returning run_id, counts;
 
 -- name: log_start
-insert into cppa_ops.runs (watermark) values (%s) returning run_id, started_at;
+insert into cppa_ops.runs (watermark, kind, inputs) values (%s, %s, %s)
+returning run_id, started_at;
 
 -- name: log_finish
 -- Only a run still running: a publish that committed its own 'success' stays.
