@@ -150,10 +150,8 @@ def test_a_row_in_any_raw_table_makes_the_run_build(
                 conn.execute("select pg_current_xact_id()")  # a later one commits first
                 _publish_now(conn)
                 listed = conn.execute(
-                    # every id the last run's snapshot lists (a shared server
-                    # lists other sessions' transactions too)
-                    "select pg_snapshot_xip(watermark)::text from"
-                    " (select watermark from cppa_ops.runs order by run_id desc limit 1) last"
+                    "select x::text from (select watermark from cppa_ops.runs"
+                    " order by run_id desc limit 1) as w, pg_snapshot_xip(w.watermark) as x"
                 ).fetchall()
                 assert row in listed, "the snapshot lists the writer as in progress"
                 assert run(built).kind == "unchanged"

@@ -7,6 +7,7 @@ import contextlib
 import io
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -227,7 +228,8 @@ def _clone(admin_conninfo: str, template_db: str, name: str) -> Iterator[dbmod.D
 
 @pytest.fixture
 def second_database(admin_conninfo: str, template_db: str) -> Iterator[dbmod.Database]:
-    with _clone(admin_conninfo, template_db, "cppa_test_round_trip") as second:
+    # one name per test process: suites of other checkouts share the server
+    with _clone(admin_conninfo, template_db, f"cppa_test_round_trip_{os.getpid()}") as second:
         yield second
 
 
