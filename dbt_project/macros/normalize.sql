@@ -36,3 +36,8 @@
 {% macro relay_name_pattern() -%}
     '\s+via\s+\S.*$'
 {%- endmacro %}
+
+{#- A display name that is an address and nothing else ("jane+git@example.org"). -#}
+{% macro address_shaped() -%}
+    '^[^[:space:]@<>]+@[^[:space:]@<>]+\.[^[:space:]@<>]+$'
+{%- endmacro %}

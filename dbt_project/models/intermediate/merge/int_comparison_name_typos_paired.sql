@@ -1,6 +1,7 @@
 -- One row per pair of anchors whose full names differ by a one-letter slip in a
 -- long given name or surname ("derek homeir" / "derek homier", "christolph
--- gohlke" / "christoph gohlke"), the other word the same: the name_typo level.
+-- gohlke" / "christoph gohlke"), the other word the same, or one-word names
+-- of 6+ letters one letter apart ("cgholke" / "cgohlke"): the name_typo level.
 -- Two words that seed name_frequencies both lists (as given names, or as
 -- surnames) are two names, not a slip ("wei huang" / "wei zhang", "christian" /
 -- "christina").
@@ -40,6 +41,18 @@ typo_names as (
         split_part(value, ' ', 1)
     from listed
     where side = 'name' and value ~ '^[[:alpha:]]{5,} (.* )?[[:alpha:]]{2,}$'
+    union all
+    -- a one-word name of 6+ letters slipped whole ("cgholke" / "cgohlke")
+    select
+        anchor_id,
+        value,
+        member_id,
+        merge_member_id,
+        'handle',
+        '',
+        value
+    from listed
+    where side = 'handle_name' and value ~ '^[[:alpha:]]{6,}$'
 ),
 
 -- a one-letter deletion of the slipped word (symmetric deletes: a
@@ -74,8 +87,10 @@ final as (
             and a.variant = b.variant
             and a.anchor_id < b.anchor_id
             and a.slipped <> b.slipped
-    left join words as word_a on a.slipped = word_a.token and a.kind = word_a.kind
-    left join words as word_b on b.slipped = word_b.token and b.kind = word_b.kind
+    left join words as word_a
+        on a.slipped = word_a.token and a.kind in (word_a.kind, 'handle')
+    left join words as word_b
+        on b.slipped = word_b.token and b.kind in (word_b.kind, 'handle')
     where word_a.token is null or word_b.token is null
     order by a.anchor_id asc, b.anchor_id asc, a.kind desc, a.name_folded asc, b.name_folded asc
 )

@@ -101,12 +101,19 @@ anchors as (
     group by anchor_id
 ),
 
+-- spelled_u: how common the name a login or local part spells is (null when
+-- it spells none), looked up once per value
 values_listed as (
     select
         listed.*,
-        anchors.is_verified
+        anchors.is_verified,
+        spelled.u_probability as spelled_u
     from listed
     inner join anchors on listed.anchor_id = anchors.anchor_id
+    left join spelled
+        on
+            listed.side in ('login', 'local', 'squashed', 'initial_surname', 'handle_name')
+            and regexp_replace(listed.value, '[._+-]', '', 'g') = spelled.spelling
     where listed.side not in ('account', 'declared')
 ),
 
@@ -133,6 +140,8 @@ pairings (side_a, side_b, level) as (
     ('domain', 'domain', 'same_domain'),
     ('mailbox', 'mailbox', 'same_mailbox'),
     ('local', 'login', 'login_from_name'),
+    ('local', 'squashed', 'login_from_name'),
+    ('local', 'initial_surname', 'login_from_name'),
     ('local', 'handle_name', 'login_from_name'),
     ('squashed', 'login', 'login_from_name'),
     ('squashed', 'handle_name', 'login_from_name'),
@@ -150,7 +159,8 @@ shared as (
         b.member_id as member_b,
         a.merge_member_id as merge_member_a,
         b.merge_member_id as merge_member_b,
-        spread.anchor_count as value_spread
+        spread.anchor_count as value_spread,
+        coalesce(a.spelled_u, b.spelled_u) as spelled_u
     from values_listed as a
     inner join values_listed as b
         on a.value = b.value and a.anchor_id < b.anchor_id
@@ -178,6 +188,7 @@ shared as (
         member_b,
         merge_member_a,
         merge_member_b,
+        null,
         null
     from typos
 ),
@@ -187,16 +198,21 @@ weighed_agreements as (
         levels.comparison,
         shared.*,
         shared.merge_member_a is not null and shared.merge_member_b is not null as may_merge,
-        levels.comparison <> 'name' and spelled.spelling is not null as spells_a_name,
+        levels.comparison <> 'name' and shared.spelled_u is not null as spells_a_name,
         {{ var('evidence_scale') }} * log(
             2,
             (levels.m_probability / coalesce(
                 -- a slip in a name is as common as the name, and at least the
-                -- level's u (two rare names one letter apart are one person's)
+                -- level's u (two rare names one letter apart are one person's);
+                -- in a one-word name at least var('token_u_long'), as a token
                 case
                     when shared.level = 'name_typo'
                         then greatest(
-                            levels.u_probability, typo_a.u_probability, typo_b.u_probability
+                            levels.u_probability, typo_a.u_probability, typo_b.u_probability,
+                            case
+                                when split_part(shared.value, ' ~ ', 1) !~ ' '
+                                    then {{ var('token_u_long') }}
+                            end
                         )
                     -- a domain as common as the share of people the data shows
                     -- at it, at least var('domain_u_floor')
@@ -214,13 +230,13 @@ weighed_agreements as (
                             -- a login or local part that spells a full name is
                             -- a handle: as rare as var('name_handle_frequency'),
                             -- or as common as the name it spells
-                            when levels.comparison <> 'name' and spelled.spelling is not null
+                            when levels.comparison <> 'name' and shared.spelled_u is not null
                                 then {{ var('name_handle_frequency') }}
                             when length(shared.value) < 6 then {{ var('token_u_short') }}
                             else {{ var('token_u_long') }}
                         end
                     ),
-                    case when levels.comparison <> 'name' then spelled.u_probability end
+                    case when levels.comparison <> 'name' then shared.spelled_u end
                 )
             ))::numeric
         ) as weight
@@ -231,15 +247,14 @@ weighed_agreements as (
         on shared.level = 'name_typo' and split_part(shared.value, ' ~ ', 1) = typo_a.name_folded
     left join names as typo_b
         on shared.level = 'name_typo' and split_part(shared.value, ' ~ ', 2) = typo_b.name_folded
-    left join spelled
-        on regexp_replace(shared.value, '[._+-]', '', 'g') = spelled.spelling
 ),
 
--- a login or local part that spells a name tells nothing the agreeing names
--- have not told ("abhisheksingh" beside two "Abhishek Singh"s: namesakes pick
--- it as often): it weighs nothing then, and says so (beside names one letter
--- apart too: "pkumar" fits every Priya Kumar, the one whose name was mistyped
--- as often as any other)
+-- a login or local part that spells a name, beside agreeing names (or names
+-- one letter apart), is weighed as the handle one person keeps, not as the
+-- name again: namesakes pick one of a few spellings of their common name too
+-- ("dturner", "david.turner"), one person more often keeps hers (level
+-- same_handle_as_name; when both sides spell the name in their addresses and
+-- none agree, different_handles_as_name replaces different_address)
 name_agreed as (
     select distinct
         anchor_a,
@@ -248,10 +263,25 @@ name_agreed as (
     where comparison = 'name'
 ),
 
+handle_levels as (
+    select
+        level,
+        {{ var('evidence_scale') }}
+        * log(2, (m_probability / u_probability)::numeric) as weight
+    from levels
+    where level in ('same_handle_as_name', 'different_handles_as_name')
+),
+
+-- anchors with an address whose local part spells a name
+spelling_anchors as (
+    select distinct anchor_id
+    from values_listed
+    where side = 'local' and spelled_u is not null
+),
+
 agreements as (
     select
         weighed_agreements.comparison,
-        weighed_agreements.level,
         weighed_agreements.value,
         weighed_agreements.anchor_a,
         weighed_agreements.anchor_b,
@@ -261,7 +291,13 @@ agreements as (
         weighed_agreements.merge_member_b,
         weighed_agreements.may_merge,
         case
-            when weighed_agreements.spells_a_name and name_agreed.anchor_a is not null then 0
+            when weighed_agreements.spells_a_name and name_agreed.anchor_a is not null
+                then handle_levels.level
+            else weighed_agreements.level
+        end as level,
+        case
+            when weighed_agreements.spells_a_name and name_agreed.anchor_a is not null
+                then handle_levels.weight
             else weighed_agreements.weight
         end as weight
     from weighed_agreements
@@ -269,6 +305,8 @@ agreements as (
         on
             weighed_agreements.anchor_a = name_agreed.anchor_a
             and weighed_agreements.anchor_b = name_agreed.anchor_b
+    cross join handle_levels
+    where handle_levels.level = 'same_handle_as_name'
 ),
 
 -- each comparison's best agreeing level
@@ -292,6 +330,9 @@ pairs as (
         anchor_a.has_name and anchor_b.has_name as both_named,
         anchor_a.has_login and anchor_b.has_login as both_logged_in,
         anchor_a.has_address and anchor_b.has_address as both_addressed,
+        name_agreed.anchor_a is not null
+        and spelling_a.anchor_id is not null
+        and spelling_b.anchor_id is not null as both_spell_the_name,
         array(
             select unnest(anchor_a.platforms)
             intersect
@@ -308,6 +349,10 @@ pairs as (
     ) as pair
     inner join anchors as anchor_a on pair.anchor_a = anchor_a.anchor_id
     inner join anchors as anchor_b on pair.anchor_b = anchor_b.anchor_id
+    left join name_agreed
+        on pair.anchor_a = name_agreed.anchor_a and pair.anchor_b = name_agreed.anchor_b
+    left join spelling_anchors as spelling_a on pair.anchor_a = spelling_a.anchor_id
+    left join spelling_anchors as spelling_b on pair.anchor_b = spelling_b.anchor_id
 ),
 
 -- a comparison whose values both sides have and none agree weighs against; two
@@ -328,7 +373,11 @@ disagreements as (
             and (
                 (levels.comparison = 'name' and pairs.both_named)
                 or (levels.comparison = 'login' and pairs.both_logged_in)
-                or (levels.comparison = 'address' and pairs.both_addressed)
+                or (
+                    levels.comparison = 'address'
+                    and pairs.both_addressed
+                    and (levels.level = 'different_handles_as_name') = pairs.both_spell_the_name
+                )
             )
     where
         not exists (

@@ -42,7 +42,10 @@ people as (
         profiles.base_profile_id,
         profiles.platform,
         profiles.is_platform_account,
-        profiles.name_folded,
+        case
+            when not coalesce(btrim(profiles.person_name) ~ {{ address_shaped() }}, false)
+                then profiles.name_folded
+        end as name_folded,
         coalesce(anchored.anchor_id, profiles.base_profile_id) as anchor_id,
         coalesce(
             eligible.lock_id = 0
@@ -61,26 +64,52 @@ people as (
 -- local part without its "+tag" ("knittl89+git" is knittl89's), the
 -- organisation the domain without its hosts ("lpdev.prtdev.lexmark.com" is
 -- lexmark.com; a country's "co." stays: "ihug.co.nz")
+-- a name shown as an address ("jaysoffian+git@gmail.com") is read as one
+-- address more
+named_addresses as (
+    select
+        base_profile_id,
+        {{ normalize_email('btrim(person_name)') }} as email_normalized
+    from profiles
+    where btrim(person_name) ~ {{ address_shaped() }}
+),
+
+address_values as (
+    select
+        base_profile_id,
+        email_normalized,
+        email_local_part,
+        email_domain
+    from emails
+    where emails.is_valid_email and emails.github_noreply_login is null
+    union
+    select
+        base_profile_id,
+        email_normalized,
+        split_part(email_normalized, '@', 1),
+        split_part(email_normalized, '@', 2)
+    from named_addresses
+    where email_normalized not like '%@users.noreply.github.com'
+),
+
 addresses as (
     select
         people.anchor_id,
         people.base_profile_id,
         people.may_merge,
-        emails.email_domain,
-        split_part(emails.email_local_part, '+', 1) as mailbox_name,
+        address_values.email_domain,
+        split_part(address_values.email_local_part, '+', 1) as mailbox_name,
         substring(
-            emails.email_domain
+            address_values.email_domain
             from '([^.]+\.(?:(?:co|ac|com|org|net|edu|gov|or|ne|go)\.)?[^.]+)$'
         ) as organisation
-    from emails
-    inner join people on emails.base_profile_id = people.base_profile_id
+    from address_values
+    inner join people on address_values.base_profile_id = people.base_profile_id
     where
-        emails.is_valid_email
-        and emails.github_noreply_login is null
-        and emails.email_normalized not in (select relays.email_normalized from relays)
+        address_values.email_normalized not in (select relays.email_normalized from relays)
         and not exists (
             select 1 from blocked_emails
-            where emails.email_normalized like blocked_emails.email_pattern
+            where address_values.email_normalized like blocked_emails.email_pattern
         )
 ),
 
@@ -127,6 +156,17 @@ carried as (
         'local'
     from addresses
     union all
+    -- a local part without its separators as well, as logins: "david.barr" and
+    -- "davidbarr" are one handle
+    select
+        anchor_id,
+        base_profile_id,
+        may_merge,
+        regexp_replace(mailbox_name, '[-_.]', '', 'g'),
+        'local'
+    from addresses
+    where mailbox_name ~ '[-_.]'
+    union all
     select
         anchor_id,
         base_profile_id,
@@ -164,6 +204,17 @@ carried as (
         'initial_surname'
     from people
     where name_folded like '% %'
+    union all
+    -- a local part of two words is a name's initial and surname as well
+    -- ("magdalena.proszewska" is "mproszewska")
+    select
+        anchor_id,
+        base_profile_id,
+        may_merge,
+        left(mailbox_name, 1) || substring(mailbox_name from '[-_.]([[:alpha:]]+)$'),
+        'initial_surname'
+    from addresses
+    where mailbox_name ~ '^[[:alpha:]]{2,}[-_.][[:alpha:]]{2,}$'
 ),
 
 usable as (

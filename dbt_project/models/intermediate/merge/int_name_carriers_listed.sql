@@ -27,8 +27,12 @@ logins as (
     from {{ ref('stg_cppa_raw__discord_profiles') }}
 ),
 
+-- a name shown as an address ("jaysoffian+git@gmail.com", as lists and commits
+-- sometimes show one) is no name: the comparison model reads it as an address
 people as (
-    select *
+    select
+        profiles.*,
+        coalesce(btrim(profiles.person_name) ~ {{ address_shaped() }}, false) as is_address_shaped
     from profiles
     where not is_not_a_person
 ),
@@ -44,6 +48,7 @@ cores as (
     from people
     where
         name_folded is not null
+        and not is_address_shaped
         and not {{ has_odd_word('name_folded') }}  -- no core name
 ),
 
@@ -54,7 +59,7 @@ carried as (
         person_name as shown_as,
         'name' as carried_as
     from people
-    where name_folded is not null
+    where name_folded is not null and not is_address_shaped
     union all
     select
         base_profile_id,
