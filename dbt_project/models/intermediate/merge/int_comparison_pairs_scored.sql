@@ -141,7 +141,6 @@ pairings (side_a, side_b, level) as (
     ('mailbox', 'mailbox', 'same_mailbox'),
     ('local', 'login', 'login_from_name'),
     ('local', 'squashed', 'login_from_name'),
-    ('local', 'initial_surname', 'login_from_name'),
     ('local', 'handle_name', 'login_from_name'),
     ('squashed', 'login', 'login_from_name'),
     ('squashed', 'handle_name', 'login_from_name'),
@@ -160,7 +159,11 @@ shared as (
         a.merge_member_id as merge_member_a,
         b.merge_member_id as merge_member_b,
         spread.anchor_count as value_spread,
-        coalesce(a.spelled_u, b.spelled_u) as spelled_u
+        coalesce(a.spelled_u, b.spelled_u) as spelled_u,
+        -- both ends are handles someone chose (logins, local parts, one-word
+        -- names), not a name's own spelling
+        a.side in ('login', 'local', 'handle_name') and b.side in ('login', 'local', 'handle_name')
+            as is_handle_pair
     from values_listed as a
     inner join values_listed as b
         on a.value = b.value and a.anchor_id < b.anchor_id
@@ -179,18 +182,23 @@ shared as (
         -- a domain many share (a large employer's) tells nothing: no pairs
         and (a.side <> 'domain' or spread.anchor_count <= {{ var('domain_pair_cap') }})
     union all
+    -- (spelled_u: a one-word name that spells a full name, "zhangwei", is as
+    -- common as that name, and a slip in it as common)
     select
         'name_typo',
-        value,
-        anchor_a,
-        anchor_b,
-        member_a,
-        member_b,
-        merge_member_a,
-        merge_member_b,
+        typos.value,
+        typos.anchor_a,
+        typos.anchor_b,
+        typos.member_a,
+        typos.member_b,
+        typos.merge_member_a,
+        typos.merge_member_b,
         null,
-        null
+        greatest(spelled_a.u_probability, spelled_b.u_probability),
+        false
     from typos
+    left join spelled as spelled_a on split_part(typos.value, ' ~ ', 1) = spelled_a.spelling
+    left join spelled as spelled_b on split_part(typos.value, ' ~ ', 2) = spelled_b.spelling
 ),
 
 weighed_agreements as (
@@ -211,7 +219,7 @@ weighed_agreements as (
                             levels.u_probability, typo_a.u_probability, typo_b.u_probability,
                             case
                                 when split_part(shared.value, ' ~ ', 1) !~ ' '
-                                    then {{ var('token_u_long') }}
+                                    then greatest({{ var('token_u_long') }}, shared.spelled_u)
                             end
                         )
                     -- a domain as common as the share of people the data shows
@@ -291,13 +299,22 @@ agreements as (
         weighed_agreements.merge_member_b,
         weighed_agreements.may_merge,
         case
-            when weighed_agreements.spells_a_name and name_agreed.anchor_a is not null
+            when
+                weighed_agreements.spells_a_name
+                and name_agreed.anchor_a is not null
+                and weighed_agreements.is_handle_pair
                 then handle_levels.level
             else weighed_agreements.level
         end as level,
+        -- a name's own spelling beside agreeing names ("weiwang" as one's local
+        -- part, the other's name squashed) tells nothing the names have not told
         case
             when weighed_agreements.spells_a_name and name_agreed.anchor_a is not null
-                then handle_levels.weight
+                then
+                    case
+                        when weighed_agreements.is_handle_pair then handle_levels.weight
+                        else 0
+                    end
             else weighed_agreements.weight
         end as weight
     from weighed_agreements
