@@ -25,8 +25,8 @@ from typer.testing import CliRunner
 import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
-from loaders.errors import ConfigError, PermissionDenied
-from loaders.ops import roles, runs
+from loaders.errors import ConfigError, PermissionDenied, RunFailed
+from loaders.ops import publish, roles, runs
 from loaders.ops.runs import RunStep, run
 
 JOB_OF = {
@@ -408,3 +408,63 @@ def test_ctrl_c_cancels_a_run_under_a_transformer_login(
             break
         time.sleep(0.1)
     assert left == (0,)
+
+
+# --- trials by hand, as deployed (the roles worktree) ----------------------------------
+
+
+def test_only_the_loader_appends_relations_through_the_owners_function(
+    as_login: Deployment, nodes: list[int]
+) -> None:
+    """cppa_raw.set_temp_profile_identity_relation runs with its owner's rights
+    (it locks a key row) and, as every function, was PUBLIC's to execute: a
+    reader's, a reviewer's or a scheduler's login appended a profile-to-identity
+    relation through it (the merge's deterministic evidence), though none of
+    them may write raw rows. Only the loader's logins may call it."""
+    site = as_login
+    a, b, _ = nodes
+    with site.connect("collector") as loader:
+        tmp = L.create_tmp_identity(display_name="Relation trial", conn=loader)
+    count = "select count(*) from cppa_raw.temp_profile_identity_relations"
+    before = site.owner.execute(count).fetchone()
+    call = "select * from cppa_raw.set_temp_profile_identity_relation(%s, %s, true, 'forged')"
+    for name in ("reader", "reviewer", "scheduler"):
+        with site.connect(name) as other, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            other.execute(call, (a, tmp.id))
+    assert site.owner.execute(count).fetchone() == before
+    with site.connect("collector") as loader:
+        relation = L.add_temp_profile_identity_relation(b, tmp.id, conn=loader)
+    assert relation is not None
+    assert site.owner.execute(count).fetchone() == (before[0] + 1,)
+
+
+def test_publish_refuses_a_table_another_transformer_login_made(as_login: Deployment) -> None:
+    """While one scheduler's run builds, another transformer login creates a
+    plain table in the next marts schema (it owns that schema: the role's).
+    The owner's function took plain tables over and published it into
+    cppa_identity, the owner's; every later run then stopped ("cppa_identity
+    holds cppa_identity.zz_planted (table), which cppa-identity does not
+    build"). The publish now refuses it: nothing published, marts as they were."""
+    site = as_login
+    published = "select to_regnamespace('cppa_identity')::oid"
+    before = site.owner.execute(published).fetchone()
+    with site.connect("scheduler") as t:
+        t.execute("select cppa_ops.run_schema('cppa_identity__next', true)")
+        t.execute(sql.SQL("set role {}").format(sql.Identifier(site.roles["transformer"])))
+        t.execute("create table cppa_identity__next.identity (identity_id bigint)")
+    with site.connect("scheduler") as other:
+        other.execute(sql.SQL("set role {}").format(sql.Identifier(site.roles["transformer"])))
+        other.execute("create table cppa_identity__next.zz_planted (a int)")
+    try:
+        with site.connect("scheduler") as t:
+            t.execute(sql.SQL("set role {}").format(sql.Identifier(site.roles["transformer"])))
+            with pytest.raises(RunFailed, match="zz_planted"):
+                publish.publish(t, 0, {})
+        assert site.owner.execute(published).fetchone() == before
+        assert site.owner.execute("select to_regclass('cppa_identity.zz_planted')").fetchone() == (
+            None,
+        )
+    finally:
+        site.owner.execute("drop schema if exists cppa_identity__next cascade")
+        if before == (None,):
+            site.owner.execute("drop schema if exists cppa_identity cascade")

@@ -64,6 +64,13 @@ grant execute on function cppa_ops.new_decision_batch(), cppa_ops.record_decisio
 -- they run with their owner's rights instead, on a fixed search_path.
 alter function cppa_raw.set_temp_profile_identity_relation(bigint, bigint, boolean, text)
     security definer set search_path = pg_catalog, cppa_raw;
+-- With the owner's rights it appends for whoever calls it: the loader's alone
+-- (a function is PUBLIC's to execute by default, and every role uses cppa_raw,
+-- so a reader's login appended relations through it, a merge's evidence).
+revoke all on function cppa_raw.set_temp_profile_identity_relation(bigint, bigint, boolean, text)
+    from public;
+grant execute on function cppa_raw.set_temp_profile_identity_relation(bigint, bigint, boolean, text)
+    to {loader};
 
 grant usage on schema cppa_ops to {transformer}, {reviewer}, {reader};
 grant select, insert, update on cppa_ops.runs to {transformer};
