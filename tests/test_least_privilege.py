@@ -468,3 +468,25 @@ def test_publish_refuses_a_table_another_transformer_login_made(as_login: Deploy
         site.owner.execute("drop schema if exists cppa_identity__next cascade")
         if before == (None,):
             site.owner.execute("drop schema if exists cppa_identity cascade")
+
+
+def test_grants_under_a_job_login_asks_for_no_role(as_login: Deployment) -> None:
+    """`grants` under a reader's or a scheduler's login (no CREATEROLE) printed
+    "Ask a superuser to run: grant <transformer> to <that login>" (the
+    memberships meant for the owner): a superuser following it made a reader a
+    transformer. Once `grants` ran, it is the owner's: refused, naming the
+    owner, nothing changed, no statement to ask for."""
+    site = as_login
+    memberships = (
+        "select count(*) from pg_auth_members as m join pg_roles as r on r.oid = m.member"
+        " where r.rolname = any(%s)"
+    )
+    logins = [site.logins["reader"], site.logins["scheduler"]]
+    before = site.owner.execute(memberships, (logins,)).fetchone()
+    for name in ("reader", "scheduler"):
+        result = site.cli(name, "grants")
+        assert result.exit_code == 4, result.output
+        assert site.owner_login in result.output, result.output
+        assert "grant " not in result.output.replace("`cppa-identity grants`", "")
+    assert site.owner.execute(memberships, (logins,)).fetchone() == before
+    assert site.cli("owner", "grants", "--json").exit_code == 0
