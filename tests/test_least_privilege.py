@@ -550,3 +550,44 @@ def test_a_loader_cannot_declare_an_identity_under_a_profiles_id(
                 )
         finally:
             loader.rollback()
+
+
+def test_a_scheduler_cannot_rewrite_the_run_log(as_login: Deployment) -> None:
+    """A trial by hand: a scheduler's login turned a failed run of its own into
+    a reviewer's success (`update cppa_ops.runs set run_by = …, outcome =
+    'success'`) and appended a successful run under the owner's name. Now
+    run_by is the server's, a finished row is history, and a run still
+    running can be finished (a later run finishes one whose process died)."""
+    site = as_login
+    with site.connect("scheduler") as t:
+        t.execute(sql.SQL("set role {}").format(sql.Identifier(site.roles["transformer"])))
+        (finished,) = t.execute(
+            "insert into cppa_ops.runs (outcome, finished_at, kind) values"
+            " ('failed', clock_timestamp(), 'full') returning run_id"
+        ).fetchone()
+        (running,) = t.execute(
+            "insert into cppa_ops.runs (kind) values ('full') returning run_id"
+        ).fetchone()
+        for forged in (
+            "update cppa_ops.runs set run_by = 'someone' where run_id = %s",
+            "insert into cppa_ops.runs (outcome, run_by) values ('success', 'someone')"
+            " returning %s",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                t.execute(forged, (finished,))
+        rewritten = t.execute(
+            "update cppa_ops.runs set outcome = 'success' where run_id = %s", (finished,)
+        )
+        assert rewritten.rowcount == 0
+        died = t.execute(
+            "update cppa_ops.runs set outcome = 'failed', finished_at = clock_timestamp()"
+            " where run_id = %s and outcome = 'running'",
+            (running,),
+        )
+        assert died.rowcount == 1
+    rows = site.owner.execute(
+        "select outcome, run_by from cppa_ops.runs where run_id in (%s, %s) order by run_id",
+        (finished, running),
+    ).fetchall()
+    assert rows == [("failed", site.logins["scheduler"])] * 2
+    site.owner.execute("delete from cppa_ops.runs where run_id in (%s, %s)", (finished, running))

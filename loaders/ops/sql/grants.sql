@@ -73,7 +73,24 @@ grant execute on function cppa_raw.set_temp_profile_identity_relation(bigint, bi
     to {loader};
 
 grant usage on schema cppa_ops to {transformer}, {reviewer}, {reader};
-grant select, insert, update on cppa_ops.runs to {transformer};
+-- The run log: a run appends its row (run_by is the server's: the login) and
+-- finishes it, or a later run finishes one whose process died; a finished
+-- row is history. A scheduler's login rewrote any row (a failed run another
+-- login made became a reviewer's success) and appended runs under the owner.
+revoke insert, update on cppa_ops.runs from {transformer};
+grant select on cppa_ops.runs to {transformer};
+grant insert (watermark, kind, inputs, outcome, counts, finished_at, message)
+    on cppa_ops.runs to {transformer};
+grant update (outcome, counts, finished_at, message) on cppa_ops.runs to {transformer};
+alter table cppa_ops.runs enable row level security;
+drop policy if exists runs_read on cppa_ops.runs;
+create policy runs_read on cppa_ops.runs for select using (true);
+drop policy if exists runs_append on cppa_ops.runs;
+create policy runs_append on cppa_ops.runs for insert to {transformer}
+    with check (run_by = session_user);
+drop policy if exists runs_finish on cppa_ops.runs;
+create policy runs_finish on cppa_ops.runs for update to {transformer}
+    using (outcome = 'running') with check (true);
 grant select, insert, update on cppa_ops.settings to {transformer};
 grant select on cppa_ops.runs, cppa_ops.settings to {reviewer}, {reader};
 -- The transformer writes the settings a run keeps (seeds, the name policy and
