@@ -437,6 +437,31 @@ def test_a_run_merges_and_writes_identities_back(
     assert status["django_tables"] == "public"
 
 
+def test_a_collector_renaming_a_written_back_identity_stops_no_run(
+    orm: Any, scheduler: dbmod.Database, raw: psycopg.Connection[Any]
+) -> None:
+    """A trial by hand under the collector's login: an ordinary ORM save of an
+    `Identity` row the run wrote back (its id is its oldest profile's) was logged
+    as an update of a declared identity with that id, a second node with a
+    profile's id, and every later run failed its data tests
+    (unique_int_profiles_clustered_node_id). The merge's rows are not something
+    a collector declared: the save is kept in Django's table, logged as nothing,
+    and the next run finds nothing new."""
+    from loaders.django_app import models as m
+
+    account = m.GitHubAccount.objects.get(github_account_id=5151)
+    identity = m.Identity.objects.get(pk=account.identity_id)
+    assert m.BaseProfile.objects.filter(pk=identity.pk).exists()  # a profile's id
+    identity.display_name = "Mallory Renamed"
+    identity.save()
+    logged = raw.execute(
+        "select count(*) from cppa_raw.identities where identity_id = %s", (identity.pk,)
+    )
+    assert logged.fetchone() == (0,)
+    summary = run(scheduler)
+    assert summary.outcome in ("success", "noop"), summary.failures
+
+
 def cli_script() -> str:
     """The `cppa-identity` of the environment these tests run in (the operator's)."""
     return str(Path(sys.executable).parent / "cppa-identity")

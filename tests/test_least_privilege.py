@@ -25,8 +25,8 @@ from typer.testing import CliRunner
 import loaders as L
 from loaders import db as dbmod
 from loaders.cli import app
-from loaders.errors import ConfigError, PermissionDenied
-from loaders.ops import roles, runs
+from loaders.errors import ConfigError, PermissionDenied, RunFailed
+from loaders.ops import publish, roles, runs
 from loaders.ops.runs import RunStep, run
 
 JOB_OF = {
@@ -408,3 +408,186 @@ def test_ctrl_c_cancels_a_run_under_a_transformer_login(
             break
         time.sleep(0.1)
     assert left == (0,)
+
+
+# --- trials by hand, as deployed (the roles worktree) ----------------------------------
+
+
+def test_only_the_loader_appends_relations_through_the_owners_function(
+    as_login: Deployment, nodes: list[int]
+) -> None:
+    """cppa_raw.set_temp_profile_identity_relation runs with its owner's rights
+    (it locks a key row) and, as every function, was PUBLIC's to execute: a
+    reader's, a reviewer's or a scheduler's login appended a profile-to-identity
+    relation through it (the merge's deterministic evidence), though none of
+    them may write raw rows. Only the loader's logins may call it."""
+    site = as_login
+    a, b, _ = nodes
+    with site.connect("collector") as loader:
+        tmp = L.create_tmp_identity(display_name="Relation trial", conn=loader)
+    count = "select count(*) from cppa_raw.temp_profile_identity_relations"
+    before = site.owner.execute(count).fetchone()
+    call = "select * from cppa_raw.set_temp_profile_identity_relation(%s, %s, true, 'forged')"
+    for name in ("reader", "reviewer", "scheduler"):
+        with site.connect(name) as other, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            other.execute(call, (a, tmp.id))
+    assert site.owner.execute(count).fetchone() == before
+    with site.connect("collector") as loader:
+        relation = L.add_temp_profile_identity_relation(b, tmp.id, conn=loader)
+    assert relation is not None
+    assert site.owner.execute(count).fetchone() == (before[0] + 1,)
+
+
+def test_publish_refuses_a_table_another_transformer_login_made(as_login: Deployment) -> None:
+    """While one scheduler's run builds, another transformer login creates a
+    plain table in the next marts schema (it owns that schema: the role's).
+    The owner's function took plain tables over and published it into
+    cppa_identity, the owner's; every later run then stopped ("cppa_identity
+    holds cppa_identity.zz_planted (table), which cppa-identity does not
+    build"). The publish now refuses it: nothing published, marts as they were."""
+    site = as_login
+    published = "select to_regnamespace('cppa_identity')::oid"
+    before = site.owner.execute(published).fetchone()
+    with site.connect("scheduler") as t:
+        t.execute("select cppa_ops.run_schema('cppa_identity__next', true)")
+        t.execute(sql.SQL("set role {}").format(sql.Identifier(site.roles["transformer"])))
+        t.execute("create table cppa_identity__next.identity (identity_id bigint)")
+    with site.connect("scheduler") as other:
+        other.execute(sql.SQL("set role {}").format(sql.Identifier(site.roles["transformer"])))
+        other.execute("create table cppa_identity__next.zz_planted (a int)")
+    try:
+        with site.connect("scheduler") as t:
+            t.execute(sql.SQL("set role {}").format(sql.Identifier(site.roles["transformer"])))
+            with pytest.raises(RunFailed, match="zz_planted"):
+                publish.publish(t, 0, {})
+        assert site.owner.execute(published).fetchone() == before
+        assert site.owner.execute("select to_regclass('cppa_identity.zz_planted')").fetchone() == (
+            None,
+        )
+    finally:
+        site.owner.execute("drop schema if exists cppa_identity__next cascade")
+        if before == (None,):
+            site.owner.execute("drop schema if exists cppa_identity cascade")
+
+
+def test_grants_under_a_job_login_asks_for_no_role(as_login: Deployment) -> None:
+    """`grants` under a reader's or a scheduler's login (no CREATEROLE) printed
+    "Ask a superuser to run: grant <transformer> to <that login>" (the
+    memberships meant for the owner): a superuser following it made a reader a
+    transformer. Once `grants` ran, it is the owner's: refused, naming the
+    owner, nothing changed, no statement to ask for."""
+    site = as_login
+    memberships = (
+        "select count(*) from pg_auth_members as m join pg_roles as r on r.oid = m.member"
+        " where r.rolname = any(%s)"
+    )
+    logins = [site.logins["reader"], site.logins["scheduler"]]
+    before = site.owner.execute(memberships, (logins,)).fetchone()
+    for name in ("reader", "scheduler"):
+        result = site.cli(name, "grants")
+        assert result.exit_code == 4, result.output
+        assert site.owner_login in result.output, result.output
+        assert "grant " not in result.output.replace("`cppa-identity grants`", "")
+    assert site.owner.execute(memberships, (logins,)).fetchone() == before
+    assert site.cli("owner", "grants", "--json").exit_code == 0
+
+
+def test_a_scheduler_writes_only_the_settings_a_run_keeps(as_login: Deployment) -> None:
+    """The transformer role may write cppa_ops.settings (seeds, the name policy)
+    and wrote every key: a scheduler's login replaced the redaction key (the
+    owner's `export --redact-emails` then hashed under a key it chose, so anyone
+    told it could confirm a guessed address) and the Django tables' schema
+    (every collector's Django insert then failed in django_id_floor). Now it
+    writes only the keys a run keeps; every role still reads them."""
+    site = as_login
+    key = "select value from cppa_ops.settings where key = 'redaction_key'"
+    before = site.owner.execute(key).fetchone()
+    assert before is not None
+    with site.connect("scheduler") as t:
+        t.execute("update cppa_ops.settings set value = '0000' where key = 'redaction_key'")
+        for forged in ("redaction_key", "django_schema"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                t.execute(
+                    "insert into cppa_ops.settings (key, value) values (%s, 'forged')"
+                    " on conflict (key) do update set value = excluded.value",
+                    (forged,),
+                )
+    assert site.owner.execute(key).fetchone() == before
+    assert site.owner.execute(
+        "select count(*) from cppa_ops.settings where value in ('0000', 'forged')"
+    ).fetchone() == (0,)
+    result = site.cli("scheduler", "policy", "--name-join", "second_signal")
+    assert result.exit_code == 0, result.output
+    assert site.cli("scheduler", "policy", "--name-join", "name_alone").exit_code == 0
+    with site.connect("reader") as reader:
+        assert reader.execute(key).fetchone() == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not fixed: needs a migration (a check on cppa_raw.identities that an id is no"
+    " profile's, or the merge leaving such events out, counted in raw_rows_left_out, with the"
+    " view cppa_raw.identity_states kept its twin); until then one such row fails every later"
+    " run (unique_int_profiles_clustered_node_id) until the owner deletes it",
+)
+def test_a_loader_cannot_declare_an_identity_under_a_profiles_id(
+    as_login: Deployment, nodes: list[int]
+) -> None:
+    """A loader login may append to cppa_raw.identities with an id of its choice
+    (the column is granted for get_or_create_identity, which takes its ids from
+    the node sequence). An event under a profile's id declares a second node
+    with that id: tried by hand (the row the Django trigger appended, see
+    test_django), the next run failed its data tests, and so did
+    every run after it."""
+    site = as_login
+    with psycopg.connect(site.dsn("collector")) as loader:
+        try:
+            with pytest.raises(psycopg.errors.IntegrityError):
+                loader.execute(
+                    "insert into cppa_raw.identities (identity_id, action, display_name, source)"
+                    " values (%s, 'update', 'Mallory', 'forged')",
+                    (nodes[0],),
+                )
+        finally:
+            loader.rollback()
+
+
+def test_a_scheduler_cannot_rewrite_the_run_log(as_login: Deployment) -> None:
+    """A trial by hand: a scheduler's login turned a failed run of its own into
+    a reviewer's success (`update cppa_ops.runs set run_by = …, outcome =
+    'success'`) and appended a successful run under the owner's name. Now
+    run_by is the server's, a finished row is history, and a run still
+    running can be finished (a later run finishes one whose process died)."""
+    site = as_login
+    with site.connect("scheduler") as t:
+        t.execute(sql.SQL("set role {}").format(sql.Identifier(site.roles["transformer"])))
+        (finished,) = t.execute(
+            "insert into cppa_ops.runs (outcome, finished_at, kind) values"
+            " ('failed', clock_timestamp(), 'full') returning run_id"
+        ).fetchone()
+        (running,) = t.execute(
+            "insert into cppa_ops.runs (kind) values ('full') returning run_id"
+        ).fetchone()
+        for forged in (
+            "update cppa_ops.runs set run_by = 'someone' where run_id = %s",
+            "insert into cppa_ops.runs (outcome, run_by) values ('success', 'someone')"
+            " returning %s",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                t.execute(forged, (finished,))
+        rewritten = t.execute(
+            "update cppa_ops.runs set outcome = 'success' where run_id = %s", (finished,)
+        )
+        assert rewritten.rowcount == 0
+        died = t.execute(
+            "update cppa_ops.runs set outcome = 'failed', finished_at = clock_timestamp()"
+            " where run_id = %s and outcome = 'running'",
+            (running,),
+        )
+        assert died.rowcount == 1
+    rows = site.owner.execute(
+        "select outcome, run_by from cppa_ops.runs where run_id in (%s, %s) order by run_id",
+        (finished, running),
+    ).fetchall()
+    assert rows == [("failed", site.logins["scheduler"])] * 2
+    site.owner.execute("delete from cppa_ops.runs where run_id in (%s, %s)", (finished, running))

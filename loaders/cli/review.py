@@ -16,6 +16,9 @@ from . import format
 from .app import AsJson, app, echo_json, handled
 from .run import report, run_with_progress
 
+# --limit: a larger one reached the database, whose error named no option
+LIMIT_MAX = 2**31 - 1
+
 
 @app.command()
 @handled
@@ -37,7 +40,9 @@ def status(as_json: AsJson = False) -> None:
 @app.command()
 @handled
 def runs(
-    limit: Annotated[int, typer.Option(min=1, help="How many runs to show (at least 1).")] = 20,
+    limit: Annotated[
+        int, typer.Option(min=1, max=LIMIT_MAX, help="How many runs to show (at least 1).")
+    ] = 20,
     as_json: AsJson = False,
 ) -> None:
     """The run log, newest first: each run's kind (full, unchanged), outcome and time.
@@ -107,7 +112,9 @@ app.add_typer(candidates_app, name="candidates")
 @handled
 def candidates(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(min=1, help="How many to show (at least 1).")] = 20,
+    limit: Annotated[
+        int, typer.Option(min=1, max=LIMIT_MAX, help="How many to show (at least 1).")
+    ] = 20,
     as_json: AsJson = False,
 ) -> None:
     """Merge candidates for review, best first, with their reasons.
@@ -201,7 +208,9 @@ def audit(
     evidence: Annotated[
         str, typer.Option(help="Evidence kind, e.g. probable_match or shared_email.")
     ] = "probable_match",
-    limit: Annotated[int, typer.Option(min=1, help="How many to show (at least 1).")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, max=LIMIT_MAX, help="How many to show (at least 1).")
+    ] = 50,
     as_json: AsJson = False,
 ) -> None:
     """Automatic merges made on one kind of evidence, for spot checks.

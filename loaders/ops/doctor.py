@@ -45,7 +45,7 @@ JOB_CHECKS = {
     # runs build and publish through the owner's functions (migration 0015)
     TRANSFORMER: "select has_function_privilege(%(r)s,"
     f" '{OPS}.publish_marts(bigint)', 'EXECUTE')"
-    f" and has_table_privilege(%(r)s, '{OPS}.runs', 'INSERT')"
+    f" and has_any_column_privilege(%(r)s, '{OPS}.runs', 'INSERT')"
     f" and has_table_privilege(%(r)s, '{RAW}.profiles', 'SELECT')",
     # decisions go through the owner's function (migration 0013)
     REVIEWER: f"select has_function_privilege(%(r)s, '{OPS}.record_decision(text, bigint,"

@@ -51,6 +51,11 @@ def mart_names() -> frozenset[str]:
     return frozenset(p.stem for p in (project_dir() / "models" / "marts").rglob("*.sql"))
 
 
+def snapshot_names() -> frozenset[str]:
+    """Every relation a run may build in the history schema: the snapshots."""
+    return frozenset(p.stem for p in (project_dir() / "snapshots").rglob("*.yml"))
+
+
 def stale_after_days() -> int:
     """The dbt source freshness `warn_after`, in days."""
     warn = _raw_source()["freshness"]["warn_after"]

@@ -11,7 +11,9 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from ..errors import RunFailed
 from .catalog import SQL
+from .project import mart_names, snapshot_names
 from .schemas import HISTORY, HISTORY_NEXT, MARTS, OPS, RETIRED
 from .write_back import write_back
 
@@ -27,9 +29,31 @@ def publish(conn: psycopg.Connection[Any], run_id: int, counts: dict[str, int]) 
     writes the new identities back into them; returns what that changed."""
     with conn.transaction():
         conn.execute(f"select {OPS}.publish_marts(%s)", (run_id,))
+        refuse_unbuilt(conn)
         written = write_back(conn, MARTS) or {}
         conn.execute(SQL["log_finish"], ("success", Jsonb(counts | written), None, run_id))
         return written
+
+
+def refuse_unbuilt(conn: psycopg.Connection[Any]) -> None:
+    """Raise RunFailed (the publish's transaction is rolled back) when the schemas
+    just published hold a relation this run does not build: another transformer
+    login can create one in the side schemas while a run builds, and the owner's
+    function takes plain tables over. Checked after it took them over, when no
+    transformer login can create there any more; a foreign table in the marts
+    would have stopped every later run (catalog.refuse_foreign_objects)."""
+    for schema, ours in ((MARTS, mart_names()), (HISTORY, snapshot_names())):
+        exists = conn.execute(SQL["schema_exists"], (schema,)).fetchone()
+        if not (exists and exists[0]):
+            continue
+        rows = conn.execute(SQL["foreign_objects"], {"schema": schema, "ours": sorted(ours)})
+        foreign = [str(r[0]) for r in rows.fetchall()]
+        if foreign:
+            raise RunFailed(
+                f"what the run was publishing as {schema} held {', '.join(foreign)}, which it did not build"
+                " (another transformer login made it while the run built): nothing was published",
+                "find who made it (the transformer role's logins), then run again",
+            )
 
 
 def prepare_history(conn: psycopg.Connection[Any]) -> None:

@@ -269,6 +269,29 @@ def role_statements(conn: psycopg.Connection[Any], names: dict[str, str]) -> lis
     return statements
 
 
+def refuse_a_job_login(conn: psycopg.Connection[Any]) -> None:
+    """Once `grants` ran, only the owner (of cppa_raw, who ran `init`) or a
+    superuser re-applies it: under a job's login (a reader's, a scheduler's)
+    it asked a superuser to grant that login the transformer and reader roles,
+    the memberships meant for the owner."""
+    if not grants_applied(conn):
+        return
+    row = conn.execute(
+        "select session_user, pg_get_userbyid(n.nspowner),"
+        " pg_has_role(current_user, n.nspowner, 'MEMBER')"
+        " or (select rolsuper from pg_roles where rolname = current_user)"
+        " from pg_namespace as n where n.nspname = %s",
+        (schemas.RAW,),
+    ).fetchone()
+    if row and not row[2]:
+        raise PermissionDenied(
+            f"{row[0]} may not apply this database's grants: that is the job of {row[1]},"
+            " the owner of its schema, and a login doing another job asks for no role"
+            " this way; nothing was changed",
+            f"run `cppa-identity grants` as {row[1]}",
+        )
+
+
 def apply_grants(conn: psycopg.Connection[Any], prefix: str | None = None) -> dict[str, str]:
     """Create this database's roles and their grants (idempotent); returns the
     role names by job. Without CREATEROLE, raises PermissionDenied with the
@@ -276,6 +299,7 @@ def apply_grants(conn: psycopg.Connection[Any], prefix: str | None = None) -> di
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", (locks.GRANTS,))
         names = _names_for(conn, prefix)
+        refuse_a_job_login(conn)
         statements = role_statements(conn, names)
         row = conn.execute(
             "select rolsuper or rolcreaterole from pg_roles where rolname = current_user"

@@ -9,9 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import loaders
 from loaders import errors
+from loaders.cli import app
 from loaders.cli.app import EXIT_CODES, exit_code
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -103,3 +105,14 @@ def test_no_error_class_falls_through_to_the_catch_all() -> None:
     }
     assert falling - NOT_YET_IN_ERRORS == set()
     assert errors.ImportAborted in error_classes()
+
+
+@pytest.mark.parametrize("command", [["runs"], ["candidates"], ["audit"]])
+def test_a_limit_out_of_range_names_the_option(command: list[str]) -> None:
+    """A trial by hand: `candidates --limit 99999999999999999999` reached the
+    database and said "candidates: value='bigint out of range': rejected by the
+    database", naming neither the option nor its value. Refused before any
+    connection, naming --limit."""
+    result = CliRunner().invoke(app, [*command, "--limit", "9" * 20])
+    assert result.exit_code == 2, result.output
+    assert "--limit" in result.output and "bigint" not in result.output

@@ -64,11 +64,49 @@ grant execute on function cppa_ops.new_decision_batch(), cppa_ops.record_decisio
 -- they run with their owner's rights instead, on a fixed search_path.
 alter function cppa_raw.set_temp_profile_identity_relation(bigint, bigint, boolean, text)
     security definer set search_path = pg_catalog, cppa_raw;
+-- With the owner's rights it appends for whoever calls it: the loader's alone
+-- (a function is PUBLIC's to execute by default, and every role uses cppa_raw,
+-- so a reader's login appended relations through it, a merge's evidence).
+revoke all on function cppa_raw.set_temp_profile_identity_relation(bigint, bigint, boolean, text)
+    from public;
+grant execute on function cppa_raw.set_temp_profile_identity_relation(bigint, bigint, boolean, text)
+    to {loader};
 
 grant usage on schema cppa_ops to {transformer}, {reviewer}, {reader};
-grant select, insert, update on cppa_ops.runs to {transformer};
+-- The run log: a run appends its row (run_by is the server's: the login) and
+-- finishes it, or a later run finishes one whose process died; a finished
+-- row is history. A scheduler's login rewrote any row (a failed run another
+-- login made became a reviewer's success) and appended runs under the owner.
+revoke insert, update on cppa_ops.runs from {transformer};
+grant select on cppa_ops.runs to {transformer};
+grant insert (watermark, kind, inputs, outcome, counts, finished_at, message)
+    on cppa_ops.runs to {transformer};
+grant update (outcome, counts, finished_at, message) on cppa_ops.runs to {transformer};
+alter table cppa_ops.runs enable row level security;
+drop policy if exists runs_read on cppa_ops.runs;
+create policy runs_read on cppa_ops.runs for select using (true);
+drop policy if exists runs_append on cppa_ops.runs;
+create policy runs_append on cppa_ops.runs for insert to {transformer}
+    with check (run_by = session_user);
+drop policy if exists runs_finish on cppa_ops.runs;
+create policy runs_finish on cppa_ops.runs for update to {transformer}
+    using (outcome = 'running') with check (true);
 grant select, insert, update on cppa_ops.settings to {transformer};
 grant select on cppa_ops.runs, cppa_ops.settings to {reviewer}, {reader};
+-- The transformer writes the settings a run keeps (seeds, the name policy and
+-- the policy it built with) and no other: it replaced the redaction key that
+-- the owner's `export --redact-emails` hashes under (a key anyone may then
+-- know), and the Django tables' schema, which stopped every collector's insert.
+alter table cppa_ops.settings enable row level security;
+drop policy if exists settings_read on cppa_ops.settings;
+create policy settings_read on cppa_ops.settings for select using (true);
+drop policy if exists settings_run_insert on cppa_ops.settings;
+create policy settings_run_insert on cppa_ops.settings for insert to {transformer}
+    with check (key in ('seeds_checksum', 'name_join_policy', 'name_join_policy_built'));
+drop policy if exists settings_run_update on cppa_ops.settings;
+create policy settings_run_update on cppa_ops.settings for update to {transformer}
+    using (key in ('seeds_checksum', 'name_join_policy', 'name_join_policy_built'))
+    with check (key in ('seeds_checksum', 'name_join_policy', 'name_join_policy_built'));
 grant usage on all sequences in schema cppa_ops to {transformer};
 -- The transformer creates no schema (it could otherwise plant one named after
 -- another login, first on that login's search_path): the owner creates the
