@@ -159,11 +159,7 @@ shared as (
         a.merge_member_id as merge_member_a,
         b.merge_member_id as merge_member_b,
         spread.anchor_count as value_spread,
-        coalesce(a.spelled_u, b.spelled_u) as spelled_u,
-        -- both ends are handles someone chose (logins, local parts, one-word
-        -- names), not a name's own spelling
-        a.side in ('login', 'local', 'handle_name') and b.side in ('login', 'local', 'handle_name')
-            as is_handle_pair
+        coalesce(a.spelled_u, b.spelled_u) as spelled_u
     from values_listed as a
     inner join values_listed as b
         on a.value = b.value and a.anchor_id < b.anchor_id
@@ -194,8 +190,7 @@ shared as (
         typos.merge_member_a,
         typos.merge_member_b,
         null,
-        greatest(spelled_a.u_probability, spelled_b.u_probability),
-        false
+        greatest(spelled_a.u_probability, spelled_b.u_probability)
     from typos
     left join spelled as spelled_a on split_part(typos.value, ' ~ ', 1) = spelled_a.spelling
     left join spelled as spelled_b on split_part(typos.value, ' ~ ', 2) = spelled_b.spelling
@@ -257,12 +252,11 @@ weighed_agreements as (
         on shared.level = 'name_typo' and split_part(shared.value, ' ~ ', 2) = typo_b.name_folded
 ),
 
--- a login or local part that spells a name, beside agreeing names (or names
--- one letter apart), is weighed as the handle one person keeps, not as the
--- name again: namesakes pick one of a few spellings of their common name too
--- ("dturner", "david.turner"), one person more often keeps hers (level
--- same_handle_as_name; when both sides spell the name in their addresses and
--- none agree, different_handles_as_name replaces different_address)
+-- a login or local part that spells a name tells nothing the agreeing names
+-- have not told ("abhisheksingh" beside two "Abhishek Singh"s: namesakes pick
+-- it as often): it weighs nothing then, and says so (beside names one letter
+-- apart too: "pkumar" fits every Priya Kumar, the one whose name was mistyped
+-- as often as any other)
 name_agreed as (
     select distinct
         anchor_a,
@@ -271,25 +265,10 @@ name_agreed as (
     where comparison = 'name'
 ),
 
-handle_levels as (
-    select
-        level,
-        {{ var('evidence_scale') }}
-        * log(2, (m_probability / u_probability)::numeric) as weight
-    from levels
-    where level in ('same_handle_as_name', 'different_handles_as_name')
-),
-
--- anchors with an address whose local part spells a name
-spelling_anchors as (
-    select distinct anchor_id
-    from values_listed
-    where side = 'local' and spelled_u is not null
-),
-
 agreements as (
     select
         weighed_agreements.comparison,
+        weighed_agreements.level,
         weighed_agreements.value,
         weighed_agreements.anchor_a,
         weighed_agreements.anchor_b,
@@ -299,22 +278,7 @@ agreements as (
         weighed_agreements.merge_member_b,
         weighed_agreements.may_merge,
         case
-            when
-                weighed_agreements.spells_a_name
-                and name_agreed.anchor_a is not null
-                and weighed_agreements.is_handle_pair
-                then handle_levels.level
-            else weighed_agreements.level
-        end as level,
-        -- a name's own spelling beside agreeing names ("weiwang" as one's local
-        -- part, the other's name squashed) tells nothing the names have not told
-        case
-            when weighed_agreements.spells_a_name and name_agreed.anchor_a is not null
-                then
-                    case
-                        when weighed_agreements.is_handle_pair then handle_levels.weight
-                        else 0
-                    end
+            when weighed_agreements.spells_a_name and name_agreed.anchor_a is not null then 0
             else weighed_agreements.weight
         end as weight
     from weighed_agreements
@@ -322,8 +286,6 @@ agreements as (
         on
             weighed_agreements.anchor_a = name_agreed.anchor_a
             and weighed_agreements.anchor_b = name_agreed.anchor_b
-    cross join handle_levels
-    where handle_levels.level = 'same_handle_as_name'
 ),
 
 -- each comparison's best agreeing level
@@ -347,9 +309,6 @@ pairs as (
         anchor_a.has_name and anchor_b.has_name as both_named,
         anchor_a.has_login and anchor_b.has_login as both_logged_in,
         anchor_a.has_address and anchor_b.has_address as both_addressed,
-        name_agreed.anchor_a is not null
-        and spelling_a.anchor_id is not null
-        and spelling_b.anchor_id is not null as both_spell_the_name,
         array(
             select unnest(anchor_a.platforms)
             intersect
@@ -366,10 +325,6 @@ pairs as (
     ) as pair
     inner join anchors as anchor_a on pair.anchor_a = anchor_a.anchor_id
     inner join anchors as anchor_b on pair.anchor_b = anchor_b.anchor_id
-    left join name_agreed
-        on pair.anchor_a = name_agreed.anchor_a and pair.anchor_b = name_agreed.anchor_b
-    left join spelling_anchors as spelling_a on pair.anchor_a = spelling_a.anchor_id
-    left join spelling_anchors as spelling_b on pair.anchor_b = spelling_b.anchor_id
 ),
 
 -- a comparison whose values both sides have and none agree weighs against; two
@@ -390,11 +345,7 @@ disagreements as (
             and (
                 (levels.comparison = 'name' and pairs.both_named)
                 or (levels.comparison = 'login' and pairs.both_logged_in)
-                or (
-                    levels.comparison = 'address'
-                    and pairs.both_addressed
-                    and (levels.level = 'different_handles_as_name') = pairs.both_spell_the_name
-                )
+                or (levels.comparison = 'address' and pairs.both_addressed)
             )
     where
         not exists (
