@@ -21,7 +21,7 @@ DBT = ROOT / "dbt_project"
 # (tests name objects they plant on purpose; they are not read)
 READ = ("loaders", "dbt_project", "benchmarks", "docs")
 ENDINGS = (".py", ".sql", ".md", ".yml", ".yaml")
-DBT_BUILTINS = {"ref", "source", "var", "config", "env_var", "this", "is_incremental"}
+DBT_BUILTINS = {"ref", "source", "var", "config", "env_var", "this", "is_incremental", "return"}
 
 MODEL_RE = re.compile(r"(?<![\w{<])((?:int|stg)_[a-z0-9]+(?:_[a-z0-9]+)*)\b(?!_)")
 MART_RE = re.compile(r"(?<![\w.])cppa_identity\.([a-z_]+)\b")
