@@ -163,6 +163,19 @@ def test_mailmap_import_gives_each_identity_a_profile_and_mappings_a_batch(
         revoke_batch(999_999)
 
 
+def test_redaction_hides_one_address_behind_one_token() -> None:
+    """Spellings the merge reads as one address (case, spaces, NFC, an IDNA domain)
+    redact to one token; another address to another."""
+    redact = transfer.Redactor(b"key")
+    spellings = [
+        " Jane@B\u00fccher.example",
+        "jane@bu\u0308cher.example",
+        "jane@xn--bcher-kva.example",
+    ]
+    assert len({redact.address(s) for s in spellings}) == 1
+    assert redact.address("jane@bucher.example") != redact.address(spellings[0])
+
+
 # --- the JSON Lines round trip ------------------------------------------------------------
 
 PARTITION = """
