@@ -51,10 +51,11 @@ class Call:
     removed: bool = False
 
 
-# a line that names a node of this kind may say the node was deleted
+# a line that names a node of this kind may say the node was deleted (the lines
+# the dump writes: get_or_create_identity, which may find any identity of that
+# name, is not one)
 REMOVABLE = {
     "create_identity": "identity",
-    "get_or_create_identity": "identity",
     "create_tmp_identity": "tmp_identity",
     "get_or_create_unknown_github_account": "profile",
     **{platform.single: "profile" for platform in PLATFORMS},

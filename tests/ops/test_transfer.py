@@ -395,6 +395,21 @@ def test_a_dump_keeps_what_the_django_drop_in_deleted_deleted(
         assert {t: raw_table_rows(target, t) for t in raw_tables()} == held
 
 
+def test_only_a_line_that_names_a_node_can_say_it_was_deleted() -> None:
+    from loaders.ops.jsonl_import import parse_call
+
+    line = parse_call('{"loader": "create_identity", "ref": "n1", "removed": true}', 1)
+    assert line is not None and line.removed
+    for bad in (
+        '{"loader": "create_identity", "ref": "n1", "removed": "yes"}',
+        '{"loader": "create_identity", "removed": true}',
+        '{"loader": "get_or_create_identity", "ref": "n1", "removed": true}',
+        '{"loader": "add_email", "ref": "e1", "removed": true}',
+    ):
+        with pytest.raises(ValueError, match="removed"):
+            parse_call(bad, 1)
+
+
 def _check_mailmap(repo: Path, mailmap: Path, identities: list[str]) -> list[str]:
     """git's own reading of `mailmap`: what each commit identity maps to."""
     answer = subprocess.run(
