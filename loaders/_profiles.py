@@ -9,7 +9,9 @@ re-sending identical data does not grow the raw tables.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +19,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from . import _validate as v
 from .db import statement, transaction
 from .errors import NotFound, wrap_db_errors
 from .platforms import Platform
@@ -292,6 +295,49 @@ group by o.base_profile_id
     with conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(query, {"id": base_profile_id}).fetchone()
     return spec.to_value(row) if row else None
+
+
+# a platform module's `observed(args, function, row)`: what a call with these
+# arguments records, checked (InvalidInput names the function, field, value, row)
+Observed = Callable[[Mapping[str, Any], str, int | None], dict[str, Any]]
+
+
+@functools.cache
+def _arguments(single: Callable[..., Any]) -> dict[str, Any]:
+    """A single call's arguments (not conn, source) and their defaults; a missing
+    one, or an empty text, reads as None (what the checks read "" as too)."""
+    return {
+        name: None if p.default is inspect.Parameter.empty or p.default == "" else p.default
+        for name, p in inspect.signature(single).parameters.items()
+        if p.kind is not inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def load(
+    spec: Spec,
+    function: str,
+    rows: Any,
+    single: Callable[..., Any],
+    observed: Observed,
+    conn: psycopg.Connection[Any] | None,
+    source: str | None,
+    row_is: str | None = None,
+) -> list[int]:
+    """A bulk loader: every row checked and read by the platform's `observed`, as
+    the single call's arguments are (one validation path; an error names the row),
+    then one COPY (bulk). A row holds the single call's arguments by name, plus an
+    optional `email` added when the profile is new; with `row_is`, the row is that
+    one argument (Slack's API user dict)."""
+    arguments = _arguments(single)
+    keys = None if row_is else frozenset((*arguments, "email"))
+    prepared = []
+    for number, row in v.rows(function, rows, keys):
+        args = {row_is: row} if row_is else arguments | dict(row)
+        values = observed(args, function, number)
+        if "email" not in values:
+            values["email"] = v.text(function, "email", row.get("email"), v.EMAIL_MAX, row=number)
+        prepared.append(values)
+    return bulk(spec, function, prepared, conn, source)
 
 
 def bulk(

@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, record
+from ._profiles import Spec, load, record
 from .platforms import BY_NAME
 from .values import DiscordProfile
 
@@ -55,14 +55,18 @@ def get_or_create_discord_profile(
     return value, created
 
 
-def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+def observed(
+    args: Mapping[str, Any], fn: str = "get_or_create_discord_profile", row: int | None = None
+) -> dict[str, Any]:
     """What get_or_create_discord_profile(**args) records (`args` with its defaults
-    filled in): the natural key, the observation's fields, the declared identity."""
-    fn = "get_or_create_discord_profile"
+    filled in): the natural key, the observation's fields, the declared identity;
+    the bulk loader's row `row` is checked here too."""
     return {
-        "natural_key": str(v.bigint(fn, "discord_user_id", args["discord_user_id"])),
-        **_fields(fn, *(args[f] for f in SPEC.field_names)),
-        "identity_id": v.optional_node_id(fn, "identity", args["identity"]),
+        "natural_key": str(v.bigint(fn, "discord_user_id", args["discord_user_id"], row)),
+        **_fields(
+            fn, args["username"], args["display_name"], args["avatar_url"], args["is_bot"], row
+        ),
+        "identity_id": v.optional_node_id(fn, "identity", args["identity"], row),
     }
 
 
@@ -70,11 +74,6 @@ def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     """get_or_create_discord_profile's arguments that record `observation` (a raw
     row) again, but the identity."""
     return {f: observation[f] for f in ("discord_user_id", *SPEC.field_names)}
-
-
-BULK_KEYS = frozenset(
-    ("discord_user_id", "username", "display_name", "avatar_url", "is_bot", "identity", "email")
-)
 
 
 def load_discord_profiles(
@@ -85,22 +84,4 @@ def load_discord_profiles(
 ) -> list[int]:
     """Bulk get_or_create_discord_profile (plus optional `email`); ids in input order."""
     fn = "load_discord_profiles"
-    prepared = []
-    for i, r in v.rows(fn, rows, BULK_KEYS):
-        did = v.bigint(fn, "discord_user_id", r.get("discord_user_id"), i)
-        prepared.append(
-            {
-                "natural_key": str(did),
-                **_fields(
-                    fn,
-                    r.get("username"),
-                    r.get("display_name"),
-                    r.get("avatar_url"),
-                    r.get("is_bot", False),
-                    i,
-                ),
-                "identity_id": v.optional_node_id(fn, "identity", r.get("identity"), i),
-                "email": v.text(fn, "email", r.get("email"), v.EMAIL_MAX, row=i),
-            }
-        )
-    return bulk(SPEC, fn, prepared, conn, source)
+    return load(SPEC, fn, rows, get_or_create_discord_profile, observed, conn, source)

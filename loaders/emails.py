@@ -27,16 +27,27 @@ def add_email(
     The address is stored as given; a malformed one is kept but never used as
     merge evidence. NotFound when the profile does not exist."""
     fn = "add_email"
-    pid = v.node_id(fn, "base_profile", base_profile)
-    address = v.text(fn, "email", email, v.EMAIL_MAX, required=True)
-    assert address is not None
-    primary = v.boolean(fn, "is_primary", is_primary)
-    active = v.boolean(fn, "is_active", is_active)
+    pid, address, primary, active = _added(fn, base_profile, email, is_primary, is_active)
     with wrap_db_errors(fn), statement(conn) as c:
         row = c.execute(query("email_add"), (address, primary, active, source, pid)).fetchone()
     if row is None:
         raise NotFound(f"{fn}: base_profile={pid} does not exist")
     return Email(int(row[0]), pid, address, primary, active)
+
+
+def _added(
+    fn: str, base_profile: Any, email: Any, is_primary: Any, is_active: Any, row: int | None = None
+) -> tuple[int, str, bool, bool]:
+    """add_email's arguments checked (the bulk loader's row `row` too)."""
+    pid = v.node_id(fn, "base_profile", base_profile, row)
+    address = v.text(fn, "email", email, v.EMAIL_MAX, required=True, row=row)
+    assert address is not None
+    return (
+        pid,
+        address,
+        v.boolean(fn, "is_primary", is_primary, row),
+        v.boolean(fn, "is_active", is_active, row),
+    )
 
 
 _UPDATABLE = ("email", "is_primary", "is_active")
@@ -101,17 +112,20 @@ def load_emails(
     or `base_profile_id` name the profile too). Returns the
     email ids in input order; one COPY, all or nothing."""
     fn = "load_emails"
-    prepared = []
-    for i, r in v.rows(fn, rows, BULK_KEYS):
-        prepared.append(
-            (
+    prepared = [
+        (
+            i,
+            *_added(
+                fn,
+                _profile_of(r),
+                r.get("email"),
+                r.get("is_primary", False),
+                r.get("is_active", True),
                 i,
-                v.node_id(fn, "base_profile", _profile_of(r), i),
-                v.text(fn, "email", r.get("email"), v.EMAIL_MAX, required=True, row=i),
-                v.boolean(fn, "is_primary", r.get("is_primary", False), i),
-                v.boolean(fn, "is_active", r.get("is_active", True), i),
-            )
+            ),
         )
+        for i, r in v.rows(fn, rows, BULK_KEYS)
+    ]
     if not prepared:
         return []
     with wrap_db_errors(fn), transaction(conn) as c:

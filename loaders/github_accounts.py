@@ -8,7 +8,7 @@ from typing import Any, Protocol
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, fetch, record, upsert
+from ._profiles import Spec, fetch, load, record, upsert
 from .db import statement
 from .errors import InvalidInput, wrap_db_errors
 from .platforms import BY_NAME
@@ -84,14 +84,23 @@ def get_or_create_github_account(
     return value, created
 
 
-def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+def observed(
+    args: Mapping[str, Any], fn: str = "get_or_create_github_account", row: int | None = None
+) -> dict[str, Any]:
     """What get_or_create_github_account(**args) records (`args` with its defaults
-    filled in): the natural key, the observation's fields, the declared identity."""
-    fn = "get_or_create_github_account"
+    filled in): the natural key, the observation's fields, the declared identity;
+    the bulk loader's row `row` is checked here too."""
     return {
-        "natural_key": str(_account_id(fn, "github_account_id", args["github_account_id"])),
-        **_fields(fn, *(args[f] for f in SPEC.field_names)),
-        "identity_id": v.optional_node_id(fn, "identity", args["identity"]),
+        "natural_key": str(_account_id(fn, "github_account_id", args["github_account_id"], row)),
+        **_fields(
+            fn,
+            args["username"],
+            args["display_name"],
+            args["avatar_url"],
+            args["account_type"],
+            row,
+        ),
+        "identity_id": v.optional_node_id(fn, "identity", args["identity"], row),
     }
 
 
@@ -191,19 +200,6 @@ def get_or_create_owner_account(
     return value
 
 
-BULK_KEYS = frozenset(
-    (
-        "github_account_id",
-        "username",
-        "display_name",
-        "avatar_url",
-        "account_type",
-        "identity",
-        "email",
-    )
-)
-
-
 def load_github_accounts(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -214,22 +210,4 @@ def load_github_accounts(
     optional `email` added when new. Returns base_profile ids in input order; the
     whole batch is rejected (nothing written) if any row is invalid."""
     fn = "load_github_accounts"
-    prepared = []
-    for i, r in v.rows(fn, rows, BULK_KEYS):
-        gid = _account_id(fn, "github_account_id", r.get("github_account_id"), i)
-        prepared.append(
-            {
-                "natural_key": str(gid),
-                **_fields(
-                    fn,
-                    r.get("username"),
-                    r.get("display_name"),
-                    r.get("avatar_url"),
-                    r.get("account_type", "user"),
-                    i,
-                ),
-                "identity_id": v.optional_node_id(fn, "identity", r.get("identity"), i),
-                "email": v.text(fn, "email", r.get("email"), v.EMAIL_MAX, row=i),
-            }
-        )
-    return bulk(SPEC, fn, prepared, conn, source)
+    return load(SPEC, fn, rows, get_or_create_github_account, observed, conn, source)

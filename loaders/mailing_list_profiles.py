@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, record
+from ._profiles import Spec, load, record
 from .platforms import BY_NAME
 from .values import MailingListProfile
 
@@ -20,13 +20,6 @@ SPEC = Spec.of(BY_NAME["mailing_list"], MailingListProfile)
 def natural_key(display_name: str, email: str | None) -> str:
     """The (display_name, email) pair as one unambiguous key."""
     return json.dumps([display_name, email or ""], ensure_ascii=False)
-
-
-def _prepare(fn: str, display_name: Any, email: Any, row: int | None = None) -> dict[str, Any]:
-    name = v.text(fn, "display_name", display_name, required=True, row=row)
-    address = v.text(fn, "email", email, v.EMAIL_MAX, row=row)
-    assert name is not None
-    return {"natural_key": natural_key(name, address), "display_name": name, "email": address}
 
 
 def get_or_create_mailing_list_profile(
@@ -46,10 +39,18 @@ def get_or_create_mailing_list_profile(
     return value, created
 
 
-def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+def observed(
+    args: Mapping[str, Any],
+    fn: str = "get_or_create_mailing_list_profile",
+    row: int | None = None,
+) -> dict[str, Any]:
     """What get_or_create_mailing_list_profile(**args) records (`args` with its
-    defaults filled in): the natural key, the display name, the address."""
-    return _prepare("get_or_create_mailing_list_profile", args["display_name"], args["email"])
+    defaults filled in): the natural key, the display name, the address; the bulk
+    loader's row `row` is checked here too."""
+    name = v.text(fn, "display_name", args["display_name"], required=True, row=row)
+    address = v.text(fn, "email", args["email"], v.EMAIL_MAX, row=row)
+    assert name is not None
+    return {"natural_key": natural_key(name, address), "display_name": name, "email": address}
 
 
 def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,9 +58,6 @@ def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     again: the name and address its key holds."""
     name, address = json.loads(key)
     return {"display_name": name, "email": address}
-
-
-BULK_KEYS = frozenset(("display_name", "email"))
 
 
 def load_mailing_list_profiles(
@@ -70,13 +68,4 @@ def load_mailing_list_profiles(
 ) -> list[int]:
     """Bulk get_or_create_mailing_list_profile over {display_name, email} rows."""
     fn = "load_mailing_list_profiles"
-    return bulk(
-        SPEC,
-        fn,
-        [
-            _prepare(fn, r.get("display_name"), r.get("email"), i)
-            for i, r in v.rows(fn, rows, BULK_KEYS)
-        ],
-        conn,
-        source,
-    )
+    return load(SPEC, fn, rows, get_or_create_mailing_list_profile, observed, conn, source)

@@ -6,8 +6,11 @@ its ids are the platform's own accounts (verified) or claims, and its loaders.
 The loaders' specs, import and export, the dump and the merge's union of
 profiles (dbt var `platforms`, written by `dbt_var()`; tests/test_platforms.py
 holds the two equal) read it. Adding a platform: a declaration here, its loader
-module (with `observed` and `arguments`), its raw table (a migration), its
-collapsed model."""
+module (with `observed` and `arguments`), its raw table (a migration), the
+same entry in dbt_project.yml's var `platforms` (a test says when it differs),
+its staging and collapsed models (one macro call each: stg_platform,
+collapse_platform), its mart, value class and Django model (the reference's
+table for that platform)."""
 
 from __future__ import annotations
 
@@ -158,6 +161,14 @@ BY_NAME = MappingProxyType({p.name: p for p in PLATFORMS})
 BY_SINGLE = MappingProxyType({p.single: p for p in PLATFORMS})
 
 
+def _sql(value: Any) -> str:
+    """A field's default as an SQL literal (what the collapsed model shows for a
+    field never given, as the loaders' values do)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def dbt_var() -> dict[str, Any]:
     """The dbt vars the registry gives the project (dbt_project.yml): every
     platform (what the merge's models read of it) and the single-account ones."""
@@ -168,6 +179,7 @@ def dbt_var() -> dict[str, Any]:
                 "table": p.table,
                 "key_column": p.key_column,
                 "name_rank": p.name_rank,
+                "fields": [[name, _sql(p.defaults.get(name, ""))] for name in p.field_names],
                 **p.merge_columns(),
             }
             for p in PLATFORMS

@@ -8,31 +8,12 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, record
+from ._profiles import Spec, load, record
 from .errors import InvalidInput
 from .platforms import BY_NAME
 from .values import SlackUser
 
 SPEC = Spec.of(BY_NAME["slack"], SlackUser)
-
-
-def _prepare(fn: str, user_data: Any, row: int | None = None) -> dict[str, Any]:
-    if not isinstance(user_data, Mapping):
-        raise InvalidInput(fn, "user_data", user_data, "must be a Slack API user dict", row)
-    profile = user_data.get("profile") or {}
-    if not isinstance(profile, Mapping):
-        raise InvalidInput(fn, "user_data.profile", profile, "must be a dict", row)
-    name = v.text(fn, "name", user_data.get("name"), row=row)
-    real_name = v.text(fn, "real_name", user_data.get("real_name"), row=row)
-    return {
-        "natural_key": v.text(
-            fn, "id", user_data.get("id"), v.SLACK_ID_MAX, required=True, row=row
-        ),
-        "username": name,
-        "display_name": real_name or name,
-        "avatar_url": v.text(fn, "profile.image_72", profile.get("image_72"), v.URL_MAX, row=row),
-        "email": v.text(fn, "profile.email", profile.get("email"), v.EMAIL_MAX, row=row),
-    }
 
 
 def get_or_create_slack_user(
@@ -54,10 +35,29 @@ def get_or_create_slack_user(
     return value, created
 
 
-def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+def observed(
+    args: Mapping[str, Any], fn: str = "get_or_create_slack_user", row: int | None = None
+) -> dict[str, Any]:
     """What get_or_create_slack_user(**args) records: the natural key, the
-    observation's fields (display_name: real_name or name), the address."""
-    return _prepare("get_or_create_slack_user", args["user_data"])
+    observation's fields (display_name: real_name or name), the address; the bulk
+    loader's row `row` is checked here too."""
+    user_data = args["user_data"]
+    if not isinstance(user_data, Mapping):
+        raise InvalidInput(fn, "user_data", user_data, "must be a Slack API user dict", row)
+    profile = user_data.get("profile") or {}
+    if not isinstance(profile, Mapping):
+        raise InvalidInput(fn, "user_data.profile", profile, "must be a dict", row)
+    name = v.text(fn, "name", user_data.get("name"), row=row)
+    real_name = v.text(fn, "real_name", user_data.get("real_name"), row=row)
+    return {
+        "natural_key": v.text(
+            fn, "id", user_data.get("id"), v.SLACK_ID_MAX, required=True, row=row
+        ),
+        "username": name,
+        "display_name": real_name or name,
+        "avatar_url": v.text(fn, "profile.image_72", profile.get("image_72"), v.URL_MAX, row=row),
+        "email": v.text(fn, "profile.email", profile.get("email"), v.EMAIL_MAX, row=row),
+    }
 
 
 def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
@@ -80,4 +80,4 @@ def load_slack_users(
 ) -> list[int]:
     """Bulk get_or_create_slack_user over Slack API user dicts; ids in input order."""
     fn = "load_slack_users"
-    return bulk(SPEC, fn, [_prepare(fn, r, i) for i, r in v.rows(fn, rows, None)], conn, source)
+    return load(SPEC, fn, rows, get_or_create_slack_user, observed, conn, source, "user_data")

@@ -9,26 +9,12 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, record
+from ._profiles import Spec, load, record
 from .mailing_list_profiles import natural_key
 from .platforms import BY_NAME
 from .values import Wg21PaperAuthorProfile
 
 SPEC = Spec.of(BY_NAME["wg21"], Wg21PaperAuthorProfile)
-
-
-def _prepare(
-    fn: str, display_name: Any, email: Any, author_alias: Any, row: int | None = None
-) -> dict[str, Any]:
-    name = v.text(fn, "display_name", display_name, required=True, row=row)
-    address = v.text(fn, "email", email, v.EMAIL_MAX, row=row)
-    assert name is not None
-    return {
-        "natural_key": natural_key(name, address),
-        "display_name": name,
-        "author_alias": v.text(fn, "author_alias", author_alias, row=row),
-        "email": address,
-    }
 
 
 def get_or_create_wg21_paper_author_profile(
@@ -51,11 +37,23 @@ def get_or_create_wg21_paper_author_profile(
     return value, created
 
 
-def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+def observed(
+    args: Mapping[str, Any],
+    fn: str = "get_or_create_wg21_paper_author_profile",
+    row: int | None = None,
+) -> dict[str, Any]:
     """What get_or_create_wg21_paper_author_profile(**args) records (`args` with
-    its defaults filled in): the natural key, the fields, the address."""
-    fn = "get_or_create_wg21_paper_author_profile"
-    return _prepare(fn, args["display_name"], args["email"], args["author_alias"])
+    its defaults filled in): the natural key, the fields, the address; the bulk
+    loader's row `row` is checked here too."""
+    name = v.text(fn, "display_name", args["display_name"], required=True, row=row)
+    address = v.text(fn, "email", args["email"], v.EMAIL_MAX, row=row)
+    assert name is not None
+    return {
+        "natural_key": natural_key(name, address),
+        "display_name": name,
+        "author_alias": v.text(fn, "author_alias", args["author_alias"], row=row),
+        "email": address,
+    }
 
 
 def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,9 +61,6 @@ def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     `observation` again: the name and address its key holds, the alias."""
     name, address = json.loads(key)
     return {"display_name": name, "email": address, "author_alias": observation["author_alias"]}
-
-
-BULK_KEYS = frozenset(("display_name", "email", "author_alias"))
 
 
 def load_wg21_paper_author_profiles(
@@ -76,13 +71,4 @@ def load_wg21_paper_author_profiles(
 ) -> list[int]:
     """Bulk get_or_create_wg21_paper_author_profile; ids in input order."""
     fn = "load_wg21_paper_author_profiles"
-    return bulk(
-        SPEC,
-        fn,
-        [
-            _prepare(fn, r.get("display_name"), r.get("email"), r.get("author_alias"), i)
-            for i, r in v.rows(fn, rows, BULK_KEYS)
-        ],
-        conn,
-        source,
-    )
+    return load(SPEC, fn, rows, get_or_create_wg21_paper_author_profile, observed, conn, source)

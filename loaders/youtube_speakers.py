@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 
 from . import _validate as v
-from ._profiles import Spec, bulk, record
+from ._profiles import Spec, load, record
 from .platforms import BY_NAME
 from .values import YoutubeSpeaker
 
@@ -31,14 +31,16 @@ def get_or_create_youtube_speaker(
     return value, created
 
 
-def observed(args: Mapping[str, Any]) -> dict[str, Any]:
+def observed(
+    args: Mapping[str, Any], fn: str = "get_or_create_youtube_speaker", row: int | None = None
+) -> dict[str, Any]:
     """What get_or_create_youtube_speaker(**args) records (`args` with its defaults
-    filled in): the natural key, the observation's fields, the declared identity."""
-    fn = "get_or_create_youtube_speaker"
+    filled in): the natural key, the observation's fields, the declared identity;
+    the bulk loader's row `row` is checked here too."""
     return {
-        "natural_key": v.text(fn, "external_id", args["external_id"], required=True),
-        "display_name": v.text(fn, "display_name", args["display_name"]),
-        "identity_id": v.optional_node_id(fn, "identity", args["identity"]),
+        "natural_key": v.text(fn, "external_id", args["external_id"], required=True, row=row),
+        "display_name": v.text(fn, "display_name", args["display_name"], row=row),
+        "identity_id": v.optional_node_id(fn, "identity", args["identity"], row),
     }
 
 
@@ -46,9 +48,6 @@ def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     """get_or_create_youtube_speaker's arguments that record `observation` (a raw
     row) again, but the identity."""
     return {"external_id": key, "display_name": observation["display_name"]}
-
-
-BULK_KEYS = frozenset(("external_id", "display_name", "identity", "email"))
 
 
 def load_youtube_speakers(
@@ -59,13 +58,4 @@ def load_youtube_speakers(
 ) -> list[int]:
     """Bulk get_or_create_youtube_speaker (plus optional `email`); ids in input order."""
     fn = "load_youtube_speakers"
-    prepared = [
-        {
-            "natural_key": v.text(fn, "external_id", r.get("external_id"), required=True, row=i),
-            "display_name": v.text(fn, "display_name", r.get("display_name"), row=i),
-            "identity_id": v.optional_node_id(fn, "identity", r.get("identity"), i),
-            "email": v.text(fn, "email", r.get("email"), v.EMAIL_MAX, row=i),
-        }
-        for i, r in v.rows(fn, rows, BULK_KEYS)
-    ]
-    return bulk(SPEC, fn, prepared, conn, source)
+    return load(SPEC, fn, rows, get_or_create_youtube_speaker, observed, conn, source)

@@ -1,9 +1,10 @@
 """Docs and comments say what the code does: every dbt model, macro, mart,
-SQL function, file and test they name exists, and what they call the default
-name policy is the default."""
+SQL function, Python module or function (`loaders.x.y`), file and test they
+name exists, and what they call the default name policy is the default."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -21,7 +22,7 @@ DBT = ROOT / "dbt_project"
 # (tests name objects they plant on purpose; they are not read)
 READ = ("loaders", "dbt_project", "benchmarks", "docs")
 ENDINGS = (".py", ".sql", ".md", ".yml", ".yaml")
-DBT_BUILTINS = {"ref", "source", "var", "config", "env_var", "this", "is_incremental"}
+DBT_BUILTINS = {"ref", "source", "var", "config", "env_var", "this", "is_incremental", "return"}
 
 MODEL_RE = re.compile(r"(?<![\w{<])((?:int|stg)_[a-z0-9]+(?:_[a-z0-9]+)*)\b(?!_)")
 MART_RE = re.compile(r"(?<![\w.])cppa_identity\.([a-z_]+)\b")
@@ -30,6 +31,7 @@ MACRO_RE = re.compile(r"\{\{-?\s*(\w+)\s*\(|\bmacros?\s+`(\w+)`|`(\w+)`\s+macro\
 PATH_RE = re.compile(
     r"(?<![\w/.-])((?:loaders|dbt_project|tests|benchmarks|docs)/[\w./-]*\w)(?![\w/<*{-]|\.\w)"
 )
+PYTHON_RE = re.compile(r"(?<![\w./-])(loaders(?:\.[A-Za-z_]\w*)+)")
 TEST_ID_RE = re.compile(r"((?:tests/[\w/]+\.py))?::(test_\w+)")
 DEFAULT_RE = re.compile(r"\b(" + "|".join(NAME_POLICIES) + r")`?'?\s*\((?:the )?default\)")
 
@@ -108,6 +110,75 @@ def stale(text: str) -> list[str]:
             if not (ROOT / path).exists():
                 found.append(f"{n}: path {path}")
     return found
+
+
+def python_name_exists(dotted: str) -> bool:
+    """`loaders.a.b.c`: a module of the package and the names in it. A module only
+    the Django app's settings let import is read instead: the name is defined in
+    its source."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        module = ".".join(parts[:i])
+        path = ROOT.joinpath(*parts[:i])
+        if not (path.with_suffix(".py").exists() or (path / "__init__.py").exists()):
+            continue
+        try:
+            found: object = importlib.import_module(module)
+        except ImportError:
+            return False
+        except Exception:  # Django's ImproperlyConfigured: read the source
+            source = (
+                path.with_suffix(".py")
+                if path.with_suffix(".py").exists()
+                else path / "__init__.py"
+            ).read_text()
+            return all(
+                re.search(rf"^\s*(def|class) {name}\b|^{name}\b\s*[:=]", source, re.M)
+                for name in parts[i : i + 1]
+            )
+        for name in parts[i:]:
+            if not hasattr(found, name):
+                return False
+            found = getattr(found, name)
+        return True
+    return False
+
+
+def stale_python(text: str) -> list[str]:
+    """What a text names as `loaders.…` that does not exist."""
+    return [
+        f"{n}: python {m.group(1)}"
+        for n, line in enumerate(text.splitlines(), 1)
+        for m in PYTHON_RE.finditer(line)
+        if not python_name_exists(m.group(1))
+    ]
+
+
+def test_every_python_name_in_docs_and_comments_exists() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{where}"
+        for path in sources()
+        for where in stale_python(path.read_text())
+    ]
+    assert found == []
+
+
+def test_the_python_scan_finds_what_is_stale() -> None:
+    """Names as they were before issue 32, and one the Django app defines."""
+    text = (
+        "loaders.ops.transfer.ADDRESS_HOLDERS matches the add row\n"
+        "call loaders.ops.embedded.register() first\n"
+        "loaders.ops.dbt_runner.set_environment()\n"
+        "see loaders.django_app.services.get_or_create_github_account\n"
+        "loaders.django_app.services.delete_everything\n"
+        "loaders.mailing_list_profiles._prepare\n"
+    )
+    assert stale_python(text) == [
+        "1: python loaders.ops.transfer.ADDRESS_HOLDERS",
+        "3: python loaders.ops.dbt_runner.set_environment",
+        "5: python loaders.django_app.services.delete_everything",
+        "6: python loaders.mailing_list_profiles._prepare",
+    ]
 
 
 def test_every_name_in_docs_and_comments_exists() -> None:

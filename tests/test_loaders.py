@@ -142,6 +142,24 @@ SAME_RULES = [
         lambda x: L.get_or_create_slack_user({"id": x}),
         lambda x: L.load_slack_users([{"id": x}]),
     ),
+    (
+        lambda x: L.get_or_create_discord_profile(880002, is_bot=x),
+        lambda x: L.load_discord_profiles([{"discord_user_id": 880002, "is_bot": x}]),
+    ),
+    (
+        lambda x: L.get_or_create_wg21_paper_author_profile("W", "w@x.org", x),
+        lambda x: L.load_wg21_paper_author_profiles(
+            [{"display_name": "W", "email": "w@x.org", "author_alias": x}]
+        ),
+    ),
+    (
+        lambda x: L.get_or_create_github_account(880003, identity=x),
+        lambda x: L.load_github_accounts([{"github_account_id": 880003, "identity": x}]),
+    ),
+    (
+        lambda x: L.add_email(x, "e@x.org"),
+        lambda x: L.load_emails([{"base_profile": x, "email": "e@x.org"}]),
+    ),
 ]
 ODD_VALUES = [
     None,
@@ -165,15 +183,20 @@ ODD_VALUES = [
 def test_single_and_bulk_calls_refuse_the_same_values(
     database: dbmod.Database, conn: Any, single: Any, bulk: Any
 ) -> None:
-    """One validation for both: a value one refuses, the other refuses too."""
+    """One validation for both (the platform module's `observed`): a value one
+    refuses, the other refuses too, naming the same field, value and problem; the
+    bulk loader adds the row, counted from 1."""
     for value in ODD_VALUES:
-        outcomes = []
+        outcomes: list[Any] = []
         for call in (single, bulk):
             try:
                 call(value)
                 outcomes.append("accepted")
-            except L.InvalidInput:
-                outcomes.append("refused")
+            except L.NotFound:  # checked, then looked up: no such identity or profile
+                outcomes.append("not found")
+            except L.InvalidInput as e:
+                outcomes.append((e.field, repr(e.value), e.problem))
+                assert e.row == (1 if call is bulk else None), (value, str(e))
         assert outcomes[0] == outcomes[1], (value, outcomes)
 
 

@@ -5,7 +5,9 @@ A line is {"loader": <function>, "args": {...}, "ref": <name>}. "ref" names the
 line's result (a profile, identity, tmp identity or decision); a later argument
 {"ref": <name>} stands for that result's id, {"ref": <name>, "email": <address>}
 for the id of that profile's current email with this address, {"batch": <name>}
-for one new decision batch per name. Ids are never
+for one new decision batch per name. "removed": true on the line that names a
+node (a profile, identity or tmp identity) says the Django drop-in deleted it:
+the import deletes it again, as the drop-in did. Ids are never
 written, so a dump imports into any database; nodes are written in id order, so
 the smallest node of each identity stays the smallest and identities keep their
 shape.
@@ -64,6 +66,12 @@ def _observation_args(kind: str, key: str, o: dict[str, Any]) -> tuple[str, dict
     return platform.single, args
 
 
+def _names(row: dict[str, Any]) -> dict[str, Any]:
+    """The keys of the line that names node `row`: its ref, and whether the Django
+    drop-in deleted it."""
+    return {"ref": node_ref(row["id"]), **({"removed": True} if row["is_removed"] else {})}
+
+
 def _profile_calls(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """A profile's observations, in order, as loader calls, then the calls that
     leave its emails as they are now."""
@@ -72,7 +80,7 @@ def _profile_calls(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield {
             "loader": "get_or_create_unknown_github_account",
             "args": {"name": row["author_name"]},
-            "ref": ref,
+            **_names(row),
         }
         calls: list[tuple[str, dict[str, Any]]] = []
     else:
@@ -83,7 +91,7 @@ def _profile_calls(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
     previous = None
     for loader, args in calls:
         if args != previous:  # a repeated observation adds nothing
-            yield {"loader": loader, "args": args, **({} if previous else {"ref": ref})}
+            yield {"loader": loader, "args": args, **({} if previous else _names(row))}
         previous = args
     yield from _email_calls(ref, emails, added)
 
@@ -133,11 +141,7 @@ def dump(conn: psycopg.Connection[Any]) -> Iterator[dict[str, Any]]:
                 yield from _profile_calls(row)
                 continue
             args = {"display_name": row["display_name"], "description": row["description"]}
-            yield {
-                "loader": IDENTITY_LOADERS[row["node"]],
-                "args": args,
-                "ref": node_ref(row["id"]),
-            }
+            yield {"loader": IDENTITY_LOADERS[row["node"]], "args": args, **_names(row)}
     for profile, target in conn.execute(SQL["dump_relations"]).fetchall():
         yield {
             "loader": "add_temp_profile_identity_relation",

@@ -18,6 +18,7 @@ from psycopg.rows import dict_row
 
 from ..errors import CppaIdentityError
 from ..queries import named_statements
+from ..values import normalize_email
 from .mailmap import mailmap_lines
 
 SQL = named_statements(Path(__file__).parent / "sql" / "export.sql")
@@ -46,7 +47,8 @@ class Redactor:
         return cls(str(row[0]).encode())
 
     def address(self, email: str) -> str:
-        digest = hmac.new(self.key, email.strip().lower().encode(), hashlib.sha256)
+        """One token per address as the merge reads it (values.normalize_email)."""
+        digest = hmac.new(self.key, normalize_email(email.strip()).encode(), hashlib.sha256)
         return f"redacted:{digest.hexdigest()[:20]}"
 
     def text(self, value: str) -> str:

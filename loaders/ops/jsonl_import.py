@@ -42,11 +42,24 @@ IMPORTABLE = (
 
 @dataclass(frozen=True)
 class Call:
-    """One parsed line: the loader it names, its arguments (refs unresolved), its ref."""
+    """One parsed line: the loader it names, its arguments (refs unresolved), its
+    ref, and whether the node it names was deleted (through the Django drop-in)."""
 
     name: str
     args: dict[str, Any]
     ref: Any
+    removed: bool = False
+
+
+# a line that names a node of this kind may say the node was deleted (the lines
+# the dump writes: get_or_create_identity, which may find any identity of that
+# name, is not one)
+REMOVABLE = {
+    "create_identity": "identity",
+    "create_tmp_identity": "tmp_identity",
+    "get_or_create_unknown_github_account": "profile",
+    **{platform.single: "profile" for platform in PLATFORMS},
+}
 
 
 class JsonlImport:
@@ -74,17 +87,26 @@ class JsonlImport:
                 return  # a re-import: that email was removed the first time
             raise
         found = (
-            None if self.fresh else _already_there(conn, name, resolved, self.claimed, self.seen)
+            None if self.fresh else _already_there(conn, line, resolved, self.claimed, self.seen)
         )
         if found is not None:
             self.claimed.setdefault(name, []).append(found)
             self.refs.remember(ref, Found(found))
-            return
-        result = getattr(loaders, name)(**{"source": self.source, **resolved, "conn": conn})
-        self.refs.remember(ref, result)
-        if name in EXISTING:
-            value = result[0] if isinstance(result, tuple) else result
-            self.claimed.setdefault(name, []).append(int(value.id))
+        else:
+            result = getattr(loaders, name)(**{"source": self.source, **resolved, "conn": conn})
+            self.refs.remember(ref, result)
+            if name in EXISTING:
+                value = result[0] if isinstance(result, tuple) else result
+                self.claimed.setdefault(name, []).append(int(value.id))
+        if line.removed:
+            self.remove(REMOVABLE[name], self.refs.ids[ref])
+
+    def remove(self, kind: str, node_id: int) -> None:
+        """Delete node `node_id` as the Django drop-in did (once)."""
+        statement = "remove_identity" if kind == "identity" else "remove_node"
+        self.conn.execute(
+            calls.SQL[statement], {"id": node_id, "kind": kind, "source": self.source}
+        )
 
 
 def parse_call(line: str, number: int) -> Call | None:
@@ -100,7 +122,15 @@ def parse_call(line: str, number: int) -> Call | None:
         raise ValueError(f"unknown loader {name!r} (a line names one of: {', '.join(IMPORTABLE)})")
     if not isinstance(args, dict) or "conn" in args:
         raise ValueError("args must be an object of the loader's arguments")
-    return Call(name, args, item.get("ref"))
+    removed = item.get("removed", False)
+    if removed is not False and (
+        removed is not True or name not in REMOVABLE or not item.get("ref")
+    ):
+        raise ValueError(
+            f"removed: {removed!r}; only true, on a line with a ref that names a node"
+            f" ({', '.join(sorted(REMOVABLE))})"
+        )
+    return Call(name, args, item.get("ref"), removed)
 
 
 def import_jsonl(
@@ -208,7 +238,7 @@ def _observed_already(
 
 def _already_there(
     conn: psycopg.Connection[Any],
-    name: str,
+    line: Call,
     args: dict[str, Any],
     claimed: dict[str, list[int]],
     seen: dict[Any, int],
@@ -216,6 +246,7 @@ def _already_there(
     """The id of what this call would write when the database holds it already
     (and no earlier line of this import took it): importing a dump into a
     database that holds it adds nothing. get_or_create calls need no help."""
+    name = line.name
     if name == "update_email":
         row = conn.execute(calls.SQL["current_email"], {"id": args.get("email_obj")}).fetchone()
         given = {k: args[k] for k in ("email", "is_primary", "is_active") if k in args}
@@ -247,6 +278,7 @@ def _already_there(
         params |= {
             "display_name": args.get("display_name", ""),
             "description": args.get("description", ""),
+            "removed": line.removed,
         }
     try:
         with conn.transaction():

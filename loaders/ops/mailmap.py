@@ -155,7 +155,7 @@ class MailmapImport:
         "same" decisions in order, minus the pairs already joined, in one statement.
         Only into a database this import filled: no decision but its own can be in
         force, so none can be refused."""
-        from ..mailing_list_profiles import _prepare, load_mailing_list_profiles
+        from ..mailing_list_profiles import load_mailing_list_profiles, observed
 
         named: dict[tuple[str | None, str], tuple[str, str | None]] = {}
         rows: dict[str, dict[str, Any]] = {}  # natural key -> the bulk loader's row
@@ -163,7 +163,7 @@ class MailmapImport:
         def key(name: str | None, email: str) -> tuple[str, str | None]:
             if (name, email) not in named:
                 display, address = _profile_names(name, email)
-                prepared = _prepare("get_or_create_mailing_list_profile", display, address)
+                prepared = observed({"display_name": display, "email": address})
                 held = prepared["email"]
                 if held is not None and not held.isascii():
                     raise _NotForBulk  # PostgreSQL folds the case of others its own way

@@ -163,6 +163,19 @@ def test_mailmap_import_gives_each_identity_a_profile_and_mappings_a_batch(
         revoke_batch(999_999)
 
 
+def test_redaction_hides_one_address_behind_one_token() -> None:
+    """Spellings the merge reads as one address (case, spaces, NFC, an IDNA domain)
+    redact to one token; another address to another."""
+    redact = transfer.Redactor(b"key")
+    spellings = [
+        " Jane@B\u00fccher.example",
+        "jane@bu\u0308cher.example",
+        "jane@xn--bcher-kva.example",
+    ]
+    assert len({redact.address(s) for s in spellings}) == 1
+    assert redact.address("jane@bucher.example") != redact.address(spellings[0])
+
+
 # --- the JSON Lines round trip ------------------------------------------------------------
 
 PARTITION = """
@@ -320,6 +333,81 @@ def test_dump_and_import_rebuild_the_same_identities(
         f"{len(lines)} loader calls; {len(before)} identities before, {len(after)} after,"
         f" partitions equal: {after == before}"
     )
+
+
+# what the Django drop-in's triggers write when the ORM deletes an Identity, a
+# BaseProfile or a TmpIdentity (loaders/django_app/sql/install.sql)
+DJANGO_DELETES = (
+    "insert into cppa_raw.identities (identity_id, action, source)"
+    " values (%(identity)s, 'remove', 'django')",
+    "insert into cppa_raw.removals (node_id, kind, source)"
+    " values (%(profile)s, 'profile', 'django'), (%(tmp)s, 'tmp_identity', 'django')",
+)
+
+REMOVED = """
+select (select array_agg(display_name order by identity_id) from cppa_raw.identity_states
+        where is_removed),
+    (select array_agg(p.natural_key order by p.natural_key) from cppa_raw.profiles as p
+        join cppa_raw.removals as r on r.node_id = p.base_profile_id and r.kind = 'profile'),
+    (select array_agg(t.display_name order by t.display_name) from cppa_raw.tmp_identities as t
+        join cppa_raw.removals as r on r.node_id = t.tmp_identity_id and r.kind = 'tmp_identity')
+"""
+
+
+def test_a_dump_keeps_what_the_django_drop_in_deleted_deleted(
+    database: dbmod.Database, conn: psycopg.Connection[Any], second_database: dbmod.Database
+) -> None:
+    """A declared identity, a profile and a tmp identity deleted through the Django
+    drop-in stay deleted in the database a dump is imported into (before, the
+    import brought all three back); their twins that were not deleted stay; the
+    dump is a fixed point and importing it twice adds nothing."""
+    kept = L.create_identity("Kept", "", conn=conn)
+    gone = L.create_identity("Kept", "", conn=conn)  # same name: only one is deleted
+    L.create_identity("Gone Alone", "", conn=conn)
+    profile, _ = L.get_or_create_mailing_list_profile("Gone", "gone@x.example", conn=conn)
+    L.get_or_create_github_account(5, "named", identity=gone, conn=conn)
+    tmp = L.create_tmp_identity("staging", "", conn=conn)
+    L.create_tmp_identity("staging", "", conn=conn)
+    for statement in DJANGO_DELETES:
+        conn.execute(statement, {"identity": gone.id, "profile": profile.id, "tmp": tmp.id})
+    conn.execute(
+        "insert into cppa_raw.identities (identity_id, action, source)"
+        " select identity_id, 'remove', 'django' from cppa_raw.identity_states"
+        " where display_name = 'Gone Alone'"
+    )
+    removed = conn.execute(REMOVED).fetchone()
+    assert removed == (["Kept", "Gone Alone"], ['["Gone", "gone@x.example"]'], ["staging"])
+    assert kept.id < gone.id
+
+    lines = dump_lines(database.conninfo)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        report = transfer.import_jsonl(target, lines, strict=True)
+        assert report.imported == len(lines) and not report.errors
+        assert target.execute(REMOVED).fetchone() == removed
+        live = target.execute(
+            "select display_name from cppa_raw.identity_states where not is_removed"
+        ).fetchall()
+        assert live == [("Kept",)]
+        assert canonical(dump_lines(second_database.conninfo)) == canonical(lines)
+        held = {t: raw_table_rows(target, t) for t in raw_tables()}
+        again = transfer.import_jsonl(target, lines, strict=True)
+        assert again.imported == len(lines) and not again.errors
+        assert {t: raw_table_rows(target, t) for t in raw_tables()} == held
+
+
+def test_only_a_line_that_names_a_node_can_say_it_was_deleted() -> None:
+    from loaders.ops.jsonl_import import parse_call
+
+    line = parse_call('{"loader": "create_identity", "ref": "n1", "removed": true}', 1)
+    assert line is not None and line.removed
+    for bad in (
+        '{"loader": "create_identity", "ref": "n1", "removed": "yes"}',
+        '{"loader": "create_identity", "removed": true}',
+        '{"loader": "get_or_create_identity", "ref": "n1", "removed": true}',
+        '{"loader": "add_email", "ref": "e1", "removed": true}',
+    ):
+        with pytest.raises(ValueError, match="removed"):
+            parse_call(bad, 1)
 
 
 def _check_mailmap(repo: Path, mailmap: Path, identities: list[str]) -> list[str]:

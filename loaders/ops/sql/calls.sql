@@ -6,8 +6,9 @@
 -- Every node in id order: profiles (their key, every observation in order: the
 -- case is one `when` per platform of loaders/platforms.py, made by calls.py;
 -- their current emails: cppa_raw.current_emails), declared identities (their
--- name and description: cppa_raw.identity_states, removed ones too, as the
--- observations that named them keep naming them) and tmp identities.
+-- name and description: cppa_raw.identity_states) and tmp identities. A node the
+-- Django drop-in deleted is written too (observations and relations name it),
+-- with is_removed, so the import deletes it again.
 with
 profile_emails as (
     select
@@ -17,6 +18,10 @@ profile_emails as (
             as emails
     from cppa_raw.current_emails
     group by base_profile_id
+),
+
+removed as (
+    select distinct node_id, kind from cppa_raw.removals
 )
 
 select
@@ -25,18 +30,24 @@ select
     case p.platform
         {observations}
     end as observations,
-    coalesce(pe.emails, '[]') as emails
+    coalesce(pe.emails, '[]') as emails,
+    r.node_id is not null as is_removed
 from cppa_raw.profiles as p
 left join cppa_raw.unknown_github_authors as u
     on p.platform = 'github' and u.github_account_id::text = p.natural_key
 left join profile_emails as pe on pe.base_profile_id = p.base_profile_id
+left join removed as r on r.node_id = p.base_profile_id and r.kind = 'profile'
 union all
-select 'identity', identity_id, null, null, null, display_name, description, null, null
+select
+    'identity', identity_id, null, null, null, display_name, description, null, null,
+    is_removed
 from cppa_raw.identity_states
 union all
 select
-    'tmp_identity', tmp_identity_id, null, null, null, display_name, description, null, null
-from cppa_raw.tmp_identities
+    'tmp_identity', t.tmp_identity_id, null, null, null, t.display_name, t.description, null,
+    null, r.node_id is not null
+from cppa_raw.tmp_identities as t
+left join removed as r on r.node_id = t.tmp_identity_id and r.kind = 'tmp_identity'
 order by 2;
 
 -- name: dump_relations
@@ -91,7 +102,7 @@ select exists (
 
 -- name: existing_identity
 select c.identity_id from cppa_raw.identity_states as c
-where not c.is_removed
+where c.is_removed = %(removed)s
     and c.display_name = %(display_name)s and c.description = %(description)s
     and c.identity_id <> all(%(claimed)s)
 order by c.identity_id limit 1;
@@ -100,11 +111,28 @@ order by c.identity_id limit 1;
 select t.tmp_identity_id from cppa_raw.tmp_identities as t
 where t.display_name = %(display_name)s and t.description = %(description)s
     and t.tmp_identity_id <> all(%(claimed)s)
-    and not exists (
+    and exists (
         select from cppa_raw.removals as r
         where r.node_id = t.tmp_identity_id and r.kind = 'tmp_identity'
-    )
+    ) = %(removed)s
 order by t.tmp_identity_id limit 1;
+
+-- What the Django drop-in's triggers write when the ORM deletes a node
+-- (loaders/django_app/sql/install.sql), unless the node is deleted already.
+
+-- name: remove_identity
+insert into cppa_raw.identities (identity_id, action, source)
+select %(id)s, 'remove', %(source)s
+where not exists (
+    select from cppa_raw.identities as i where i.identity_id = %(id)s and i.action = 'remove'
+);
+
+-- name: remove_node
+insert into cppa_raw.removals (node_id, kind, source)
+select %(id)s, %(kind)s, %(source)s
+where not exists (
+    select from cppa_raw.removals as r where r.node_id = %(id)s and r.kind = %(kind)s
+);
 
 -- name: existing_decision
 select d.decision_id from cppa_raw.manual_decisions as d

@@ -1,18 +1,9 @@
--- One row per GitHub account: its history reduced to current state.
+-- One row per GitHub account: its history reduced to current state (each field as
+-- var('platforms') lists it: macro collapse_platform).
 with
 
-observations as (
-    select * from {{ ref('stg_cppa_raw__github_accounts') }}
-),
-
 collapsed as (
-    {{ collapse_observations('observations', [
-        ['github_account_id', none],
-        ['username', "''"],
-        ['display_name', "''"],
-        ['avatar_url', "''"],
-        ['account_type', "'user'"],
-    ], identity_column='declared_identity_id') }}
+    {{ collapse_platform('github') }}
 ),
 
 -- an account type the old models' choices do not know (the Django drop-in

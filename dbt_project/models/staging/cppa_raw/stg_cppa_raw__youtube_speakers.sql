@@ -1,22 +1,3 @@
-with
-
-source as (
-    select * from {{ source('cppa_raw', 'youtube_speakers') }}
-    where
-        {{ watermark_filter() }}
-        and {{ registered('base_profile_id', 'youtube') }}
-),
-
-renamed as (
-    select
-        observation_id,
-        base_profile_id,
-        external_id,
-        display_name,
-        identity_id as declared_identity_id,
-        loaded_at,
-        source as source_name
-    from source
-)
-
-select * from renamed
+-- The raw observations of platform youtube: macro stg_platform, from its entry in
+-- var('platforms') (loaders/platforms.py).
+{{ stg_platform('youtube') }}
