@@ -40,7 +40,7 @@ def runs(
     limit: Annotated[int, typer.Option(min=1, help="How many runs to show (at least 1).")] = 20,
     as_json: AsJson = False,
 ) -> None:
-    """The run log, newest first: each run's kind (full, unchanged), outcome and time.
+    """The run log, newest first: each run's kind (full, incremental, unchanged), outcome and time.
 
     Example: cppa-identity runs --limit 5
     """
