@@ -130,13 +130,16 @@ def last_success(conn: psycopg.Connection[Any]) -> tuple[int, str] | None:
 
 def build_inputs(conn: psycopg.Connection[Any], policy: str) -> str:
     """What a build reads besides raw rows, as one text: the dbt project's files
-    (models, macros, seeds, tests), the name policy it runs with and the raw
-    schema's version (the functions the models call)."""
+    (models, macros, seeds, tests), the name policy it runs with, the raw
+    schema's version (the functions the models call) and the server's (what
+    those functions do: a memoised model keeps their results)."""
+    row = conn.execute("select current_setting('server_version_num')").fetchone()
     return json.dumps(
         {
             "project": project_checksum(),
             "name_join_policy": policy,
             "schema_version": schema_version(conn),
+            "server_version": row[0] if row else None,
         },
         sort_keys=True,
     )
