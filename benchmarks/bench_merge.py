@@ -1,7 +1,7 @@
 """Full merge run (`cppa-identity run --full`) on synthetic data of growing size.
 
     python -m benchmarks.bench_merge [--sizes 10000,100000,1000000] [--baseline REF]
-    python -m benchmarks.bench_merge --incremental [--sizes 1000000] [--profile]
+    python -m benchmarks.bench_merge --incremental [--sizes 1000000] [--profile] [--check]
 
 --baseline REF also runs the dbt project as it was at git commit REF on the same
 data (a database of its own), side by side in the same session, and prints the
@@ -16,7 +16,10 @@ Python peak RSS.
 run of N profiles, a run after 1,000 new profiles (new people) arrive, and a run
 with nothing new; each with the kind the run log gave it, and the Python peak
 RSS (dbt runs in this process). --profile prints the slowest dbt nodes of each
-build (run_results.json).
+build (run_results.json). --check then runs `run --full` on the same database
+and says whether it gave the marts and history the incremental run gave
+(benchmarks/marts_digest.py). --prefix names the scratch databases (a shared
+server: one prefix per person).
 """
 
 from __future__ import annotations
@@ -113,16 +116,19 @@ def load(rows: dict[str, list[dict[str, object]]]) -> list[Any]:
     return ids
 
 
+PREFIX = "cppa_bench_merge"
+
+
 def bench(n: int, keep: bool = False, baseline: str | None = None) -> None:
     took = {}
     if baseline:
         with (
             tempfile.TemporaryDirectory() as tmp,
             project_at(baseline, Path(tmp)),
-            scratch_database(f"cppa_bench_merge_{n}_base", keep) as conninfo,
+            scratch_database(f"{PREFIX}_{n}_base", keep) as conninfo,
         ):
             took["baseline"] = measure(n, conninfo, f"baseline {baseline}")
-    with scratch_database(f"cppa_bench_merge_{n}", keep) as conninfo:
+    with scratch_database(f"{PREFIX}_{n}", keep) as conninfo:
         took["current"] = measure(n, conninfo, "current")
     if baseline:
         print(
@@ -199,11 +205,13 @@ def load_all(n: int, offset: int = 0) -> None:
 NEW_PROFILES = 1_000
 
 
-def incremental(n: int, keep: bool = False, profile: bool = False) -> None:
+def incremental(n: int, keep: bool = False, profile: bool = False, check: bool = False) -> None:
     """Full run, a run after NEW_PROFILES new profiles, a run with nothing new."""
+    from benchmarks.marts_digest import digest
     from loaders.ops.runs import run
 
-    with scratch_database(f"cppa_bench_merge_incremental_{n}", keep) as conninfo:
+    equal = ""
+    with scratch_database(f"{PREFIX}_incremental_{n}", keep) as conninfo:
         start = time.perf_counter()
         load_all(n)
         loaded = time.perf_counter() - start
@@ -222,6 +230,13 @@ def incremental(n: int, keep: bool = False, profile: bool = False) -> None:
             took.append((label, time.perf_counter() - start, summary))
             if profile and summary.kind != "unchanged":
                 print_profile(database, label)
+        if check:
+            with psycopg.connect(conninfo) as conn:
+                built = digest(conn)
+            summary = run(database, full=True)
+            with psycopg.connect(conninfo) as conn:
+                same = digest(conn) == built and summary.outcome == "success"
+            equal = f" · equal to run --full: {'yes' if same else 'NO'}"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     full_seconds = took[0][1]
     print(
@@ -232,7 +247,7 @@ def incremental(n: int, keep: bool = False, profile: bool = False) -> None:
             for label, seconds, summary in took
         )
         + f" · {took[-1][2].counts.get('identities', 0):,} identities"
-        f" · python peak RSS {peak:.0f} MiB"
+        f" · python peak RSS {peak:.0f} MiB{equal}"
     )
 
 
@@ -263,10 +278,14 @@ def main() -> None:
         help=f"Full run, then {NEW_PROFILES:,} new profiles, then nothing new, side by side.",
     )
     parser.add_argument("--profile", action="store_true", help="Print the slowest dbt nodes.")
+    parser.add_argument("--check", action="store_true", help="Compare with run --full after.")
+    parser.add_argument("--prefix", help="Scratch databases' name prefix.")
     args = parser.parse_args()
+    global PREFIX
+    PREFIX = args.prefix or PREFIX
     for size in args.sizes.split(","):
         if args.incremental:
-            incremental(int(size), args.keep, args.profile)
+            incremental(int(size), args.keep, args.profile, args.check)
         else:
             bench(int(size), args.keep, args.baseline)
 

@@ -43,9 +43,13 @@ def load(data: str, size: int) -> None:
         L.load_emails([{"profile": ids[i % len(ids)], "email": e} for i, e in enumerate(extra)])
 
 
-def digest(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, list[object]]:
-    found: dict[str, list[object]] = {}
-    for schema in SCHEMAS:
+def table_rows(
+    conn: psycopg.Connection[tuple[object, ...]], schemas: tuple[str, ...] = SCHEMAS
+) -> dict[str, list[str]]:
+    """Every table of `schemas`, its rows as sorted texts (timestamps and run ids
+    left out): what two builds must agree on, row for row."""
+    found: dict[str, list[str]] = {}
+    for schema in schemas:
         tables = conn.execute(
             "select table_name from information_schema.tables"
             " where table_schema = %s and table_type = 'BASE TABLE' order by 1",
@@ -66,9 +70,15 @@ def digest(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, list[objec
                 sql.Identifier(schema),
                 sql.Identifier(str(table)),
             )
-            rows = sorted(repr(r) for r in conn.execute(query).fetchall())
-            text = "\n".join(rows).encode()
-            found[f"{schema}.{table}"] = [len(rows), hashlib.sha256(text).hexdigest()[:16]]
+            found[f"{schema}.{table}"] = sorted(repr(r) for r in conn.execute(query).fetchall())
+    return found
+
+
+def digest(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, list[object]]:
+    found: dict[str, list[object]] = {}
+    for table, rows in table_rows(conn).items():
+        text = "\n".join(rows).encode()
+        found[table] = [len(rows), hashlib.sha256(text).hexdigest()[:16]]
     return found
 
 

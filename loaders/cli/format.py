@@ -18,7 +18,7 @@ def run_line(r: dict[str, Any]) -> str:
     )
     took = f"{float(r['seconds']):.2f} s" + ("" if r["finished_at"] else " so far")
     return (
-        f"{r['run_id']:>6}  {r['kind']:<10} {r['outcome']:<9} "
+        f"{r['run_id']:>6}  {r['kind']:<11} {r['outcome']:<9} "
         f"{r['started_at']:%Y-%m-%d %H:%M:%S}  {took:>12}  {shown}"
         + (f"  {r['message'][:120]}" if r.get("message") else "")
     )

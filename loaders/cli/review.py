@@ -45,7 +45,7 @@ def runs(
     ] = 20,
     as_json: AsJson = False,
 ) -> None:
-    """The run log, newest first: each run's kind (full, unchanged), outcome and time.
+    """The run log, newest first: each run's kind (full, incremental, unchanged), outcome and time.
 
     Example: cppa-identity runs --limit 5
     """

@@ -42,7 +42,7 @@ from .migrations import migrate
 from .project import project_checksum, seeds_checksum
 from .publish import drop_retired, prepare_history, publish, run_schema
 from .roles import TRANSFORMER, refuse_privileged_run, role_for
-from .schemas import HISTORY_NEXT, MARTS, NEXT, SEEDS, WORK
+from .schemas import HISTORY_NEXT, MARTS, NEXT, OPS, SEEDS, WORK
 
 SNAPSHOT_RE = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 
@@ -79,7 +79,7 @@ class RunSummary:
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
-    kind: str = "full"  # full | unchanged
+    kind: str = "full"  # full | incremental | unchanged
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -130,13 +130,16 @@ def last_success(conn: psycopg.Connection[Any]) -> tuple[int, str] | None:
 
 def build_inputs(conn: psycopg.Connection[Any], policy: str) -> str:
     """What a build reads besides raw rows, as one text: the dbt project's files
-    (models, macros, seeds, tests), the name policy it runs with and the raw
-    schema's version (the functions the models call)."""
+    (models, macros, seeds, tests), the name policy it runs with, the raw
+    schema's version (the functions the models call) and the server's (what
+    those functions do: a memoised model keeps their results)."""
+    row = conn.execute("select current_setting('server_version_num')").fetchone()
     return json.dumps(
         {
             "project": project_checksum(),
             "name_join_policy": policy,
             "schema_version": schema_version(conn),
+            "server_version": row[0] if row else None,
         },
         sort_keys=True,
     )
@@ -151,6 +154,23 @@ def unchanged_since(conn: psycopg.Connection[Any], previous: Published | None, i
         and relation_exists(conn, MARTS, "identity")
         and not raw_changed_since(conn, previous.watermark)
     )
+
+
+WORK_INPUTS_KEY = "work_inputs"  # cppa_ops.settings: the inputs the work schema was built from
+
+
+def build_kind(
+    conn: psycopg.Connection[Any], previous: Published | None, inputs: str, full: bool
+) -> str:
+    """`incremental` when the memoised models may keep what earlier builds left in
+    the work schema: the last published run and the builds since read the same
+    inputs (project files, seeds, policy, schema version: the functions that
+    made the memos' rows); `full` otherwise, and always under `run --full`."""
+    if full or previous is None or previous.inputs != inputs:
+        return "full"
+    row = conn.execute(f"select value from {OPS}.settings where key = %s", (WORK_INPUTS_KEY,))
+    found = row.fetchone()
+    return "incremental" if found and found[0] == inputs else "full"
 
 
 def run_role(conn: psycopg.Connection[Any]) -> str | None:
@@ -235,7 +255,8 @@ def _locked_run(
             int(row[0]), "noop", previous.watermark, seconds, counts, kind="unchanged"
         )
     before = mart_counts(conn)
-    row = conn.execute(SQL["log_start"], (watermark, "full", inputs)).fetchone()
+    kind = build_kind(conn, previous, inputs, full)
+    row = conn.execute(SQL["log_start"], (watermark, kind, inputs)).fetchone()
     assert row is not None
     run_id, started_at = int(row[0]), row[1]
     try:
@@ -251,6 +272,8 @@ def _locked_run(
                 started_at,
                 watermark,
                 before,
+                kind,
+                inputs,
             )
         )
     except KeyboardInterrupt:
@@ -277,19 +300,25 @@ class _Run:
     started_at: Any  # the log's started_at: what changed since is counted
     watermark: str  # the pg_snapshot text dbt's staging models read
     before: dict[str, int]  # the published marts' counts
+    kind: str  # full | incremental (build_kind)
+    inputs: str  # build_inputs
 
 
 def _build(run: _Run) -> RunSummary:
     conn, progress, started, watermark = run.conn, run.progress, run.started, run.watermark
     refuse_foreign_objects(conn)
-    # NEXT starts empty; WORK and SEEDS are the transformer's, and once `grants`
-    # ran only a transformer login runs (roles.refuse_privileged_run)
+    # NEXT starts empty, and WORK too on a full build (its memoised models are
+    # built from nothing); WORK and SEEDS are the transformer's, and once
+    # `grants` ran only a transformer login runs (roles.refuse_privileged_run)
     checksum = seeds_checksum()
     reload_seeds = not seeds_loaded(conn, checksum)
     # seeds that changed load into an empty schema: a seed whose columns changed
     # (a new version's) is created anew, not appended to the old table
-    for schema, fresh in ((NEXT, True), (WORK, False), (SEEDS, reload_seeds)):
+    fresh_work = run.kind == "full"
+    for schema, fresh in ((NEXT, True), (WORK, fresh_work), (SEEDS, reload_seeds)):
         run_schema(conn, schema, fresh)
+    if fresh_work:
+        put_setting(conn, WORK_INPUTS_KEY, run.inputs)
     drop_retired(conn)
     prepare_history(conn)
     policy = name_policy(conn)
@@ -334,6 +363,7 @@ def _build(run: _Run) -> RunSummary:
             counts,
             failures,
             result.error,
+            kind=run.kind,
         )
     if reload_seeds:
         record_seeds(conn, checksum)
@@ -347,5 +377,12 @@ def _build(run: _Run) -> RunSummary:
     progress(RunStep("publish", "publishing the new marts"))
     counts.update(publish(conn, run.run_id, counts))
     return RunSummary(
-        run.run_id, "success", watermark, time.monotonic() - started, counts, failures, None
+        run.run_id,
+        "success",
+        watermark,
+        time.monotonic() - started,
+        counts,
+        failures,
+        None,
+        kind=run.kind,
     )
