@@ -93,8 +93,9 @@ create policy runs_finish on cppa_ops.runs for update to {transformer}
     using (outcome = 'running') with check (true);
 grant select, insert, update on cppa_ops.settings to {transformer};
 grant select on cppa_ops.runs, cppa_ops.settings to {reviewer}, {reader};
--- The transformer writes the settings a run keeps (seeds, the name policy and
--- the policy it built with) and no other: it replaced the redaction key that
+-- The transformer writes the settings a run keeps (seeds, the name policy, the
+-- policy it built with and the inputs its work schema was built from) and no
+-- other: it replaced the redaction key that
 -- the owner's `export --redact-emails` hashes under (a key anyone may then
 -- know), and the Django tables' schema, which stopped every collector's insert.
 alter table cppa_ops.settings enable row level security;
@@ -102,11 +103,11 @@ drop policy if exists settings_read on cppa_ops.settings;
 create policy settings_read on cppa_ops.settings for select using (true);
 drop policy if exists settings_run_insert on cppa_ops.settings;
 create policy settings_run_insert on cppa_ops.settings for insert to {transformer}
-    with check (key in ('seeds_checksum', 'name_join_policy', 'name_join_policy_built'));
+    with check (key in ('seeds_checksum', 'name_join_policy', 'name_join_policy_built', 'work_inputs'));
 drop policy if exists settings_run_update on cppa_ops.settings;
 create policy settings_run_update on cppa_ops.settings for update to {transformer}
-    using (key in ('seeds_checksum', 'name_join_policy', 'name_join_policy_built'))
-    with check (key in ('seeds_checksum', 'name_join_policy', 'name_join_policy_built'));
+    using (key in ('seeds_checksum', 'name_join_policy', 'name_join_policy_built', 'work_inputs'))
+    with check (key in ('seeds_checksum', 'name_join_policy', 'name_join_policy_built', 'work_inputs'));
 grant usage on all sequences in schema cppa_ops to {transformer};
 -- The transformer creates no schema (it could otherwise plant one named after
 -- another login, first on that login's search_path): the owner creates the
