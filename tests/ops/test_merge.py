@@ -390,8 +390,9 @@ def test_rows_the_merge_cannot_use_are_left_out_and_reported(
     database: dbmod.Database, conn: Any
 ) -> None:
     """Rows written behind the loaders (a collector login's own INSERT, the Django
-    drop-in's email on a bare base profile) that no data test could pass: the run
-    succeeds without them, and says how many it left out."""
+    drop-in's email on a bare base profile, an identity under a profile's id)
+    that no data test could pass: the run succeeds without them, and says how
+    many it left out."""
     account, _ = L.get_or_create_github_account(4040, "kept", "Kept Person")
     slack, _ = L.get_or_create_slack_user({"id": "U4040", "name": "s"})
     conn.execute(
@@ -405,9 +406,24 @@ def test_rows_the_merge_cannot_use_are_left_out_and_reported(
         " (-8, 999999998, 'add', 'nobody@x.org')",
         (account.id, account.id),
     )
+    # a declared and a tmp identity under a profile's id, as two transactions
+    # that each add one commit them (the insert trigger sees neither: it is
+    # switched off here to stand in for the race)
+    conn.execute("set session_replication_role = replica")
+    conn.execute(
+        "insert into cppa_raw.identities (identity_id, action, display_name)"
+        " values (%s, 'create', 'Mallory')",
+        (account.id,),
+    )
+    conn.execute(
+        "insert into cppa_raw.tmp_identities (tmp_identity_id, display_name, description)"
+        " values (%s, 'Mallory', '')",
+        (slack.id,),
+    )
+    conn.execute("reset session_replication_role")
     summary = run(database, full=True)
     assert summary.outcome == "success", summary.failures or summary.error
-    assert summary.counts["rows_left_out"] == 4
+    assert summary.counts["rows_left_out"] == 6
     left = dict(
         conn.execute(
             "select raw_table || ': ' || reason, row_count from cppa_identity.raw_rows_left_out"
@@ -417,7 +433,16 @@ def test_rows_the_merge_cannot_use_are_left_out_and_reported(
         "github_accounts: about an id the key registry does not hold there": 2,
         "emails: about an id the key registry does not hold there": 1,
         "emails: a second add of one email id": 1,
+        "identities: under an id a profile or tmp identity holds": 1,
+        "tmp_identities: under an id a profile holds": 1,
     }
+    assert conn.execute(
+        "select count(*) from cppa_identity.identity_node where node_id in (%s, %s)",
+        (account.id, slack.id),
+    ).fetchone() == (2,)  # the profiles, once each
+    assert conn.execute(
+        "select count(*) from cppa_raw.identity_states where identity_id = %s", (account.id,)
+    ).fetchone() == (0,)  # the dump's view leaves it out too
     kept = conn.execute("select email from cppa_identity.email where id = -7").fetchall()
     assert kept == [("one@x.org",)]  # the first add of the id counts
     assert conn.execute(

@@ -1,6 +1,7 @@
 -- Raw rows the merge cannot use and leaves out instead of failing (written
 -- behind the loaders: an observation, email or link about an id the key
--- registry does not hold on that platform, a second 'add' of one email id).
+-- registry does not hold on that platform, a second 'add' of one email id, a
+-- declared or tmp identity under an id a node of another kind holds).
 -- `run` and `status` report them; the rows stay in raw, as said.
 {%- set tables = [
     ['github_accounts', 'base_profile_id', none],
@@ -38,12 +39,36 @@ doubled_adds as (
     where action = 'add'
 ),
 
+identity_events_held as (
+    select
+        'identities' as raw_table,
+        'under an id a profile or tmp identity holds' as reason,
+        (
+            select count(*) from {{ source('cppa_raw', 'identities') }}
+            where {{ watermark_filter() }}
+        ) - (select count(*) from {{ ref('stg_cppa_raw__identities') }}) as row_count
+),
+
+tmp_identities_held as (
+    select
+        'tmp_identities' as raw_table,
+        'under an id a profile holds' as reason,
+        (
+            select count(*) from {{ source('cppa_raw', 'tmp_identities') }}
+            where {{ watermark_filter() }} and {{ not_removed('tmp_identity_id', 'tmp_identity') }}
+        ) - (select count(*) from {{ ref('stg_cppa_raw__tmp_identities') }}) as row_count
+),
+
 unioned as (
     {% for table, column, tmp_column in tables %}
     select * from {{ table }}_left_out
     union all
     {% endfor %}
     select * from doubled_adds
+    union all
+    select * from identity_events_held
+    union all
+    select * from tmp_identities_held
 ),
 
 -- noqa: enable=LT02

@@ -2,7 +2,11 @@ with
 
 source as (
     select * from {{ source('cppa_raw', 'identities') }}
-    where {{ watermark_filter() }}
+    where
+        {{ watermark_filter() }}
+        and {{ node_id_unheld('identity_id', [
+            ['profiles', 'base_profile_id'], ['tmp_identities', 'tmp_identity_id']
+        ]) }}
 ),
 
 renamed as (

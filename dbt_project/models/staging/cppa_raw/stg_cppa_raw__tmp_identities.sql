@@ -5,6 +5,7 @@ source as (
     where
         {{ watermark_filter() }}
         and {{ not_removed('tmp_identity_id', 'tmp_identity') }}
+        and {{ node_id_unheld('tmp_identity_id', [['profiles', 'base_profile_id']]) }}
 ),
 
 renamed as (
