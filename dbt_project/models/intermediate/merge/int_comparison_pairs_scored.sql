@@ -25,64 +25,99 @@ levels as (select * from {{ ref('comparison_levels') }}),
 
 frequencies as (select * from {{ ref('name_frequencies') }}),
 
--- how common a login or local part is when it spells a name, whatever its
--- separators: a full name's own u for "wei.wang" and "wangwei", an initial and
--- the surname's for "wwang", a
--- word's share for a lone given name or surname ("john"); digits make it
--- another value ("mmuller184" is one person's)
-spellings as (
-    select
-        replace(name_folded, ' ', '') as spelling,
-        u_probability
-    from names
-    where name_shape = 'full_name'
-    union all
-    select
-        substring(name_folded from '([^ ]+)$') || split_part(name_folded, ' ', 1),
-        u_probability
-    from names
-    where name_shape = 'full_name'
-    union all
-    -- an initial and the surname: any of the surname's people with that
-    -- initial (var('initial_share')), an unlisted surname as
-    -- var('name_floor_frequency')
-    select
-        left(names.name_folded, 1) || substring(names.name_folded from '([^ ]+)$'),
-        greatest(
-            names.u_probability,
-            {{ var('initial_share') }}
-            * coalesce(surnames.frequency, {{ var('name_floor_frequency') }})
-        )
-    from names
-    left join frequencies as surnames
-        on
-            substring(names.name_folded from '([^ ]+)$') = surnames.token
-            and surnames.kind = 'surname'
-    where names.name_shape = 'full_name'
-    union all
+surnames as (
     select
         token,
         frequency
     from frequencies
-    union all
-    -- an initial and a listed surname ("trodriguez"), whoever carries it: as
-    -- common as the surname's people with that initial (var('initial_share'))
-    select
-        initial.letter || frequencies.token,
-        frequencies.frequency * {{ var('initial_share') }}
-    from frequencies
-    cross join
-        unnest(
-            string_to_array('a b c d e f g h i j k l m n o p q r s t u v w x y z', ' ')
-        ) as initial (letter)
-    where frequencies.kind = 'surname' and frequencies.frequency >= {{ var('token_u_long') }}
+    where kind = 'surname'
 ),
 
+-- the full names the data holds, with their surnames
+full_names as (
+    select
+        name_folded,
+        u_probability,
+        split_part(name_folded, ' ', 1) as given,
+        substring(name_folded from '([^ ]+)$') as surname
+    from names
+    where name_shape = 'full_name'
+),
+
+-- the ways a full name is written as one word, each as common as the name:
+-- "wei.wang" and "wangwei"; an initial and the surname ("wwang") as any of the
+-- surname's people with that initial (var('initial_share')), an unlisted
+-- surname as var('name_floor_frequency')
+name_spellings as (
+    select
+        replace(name_folded, ' ', '') as spelling,
+        u_probability
+    from full_names
+    union all
+    select
+        surname || given,
+        u_probability
+    from full_names
+    union all
+    select
+        left(full_names.name_folded, 1) || full_names.surname,
+        greatest(
+            full_names.u_probability,
+            {{ var('initial_share') }}
+            * coalesce(surnames.frequency, {{ var('name_floor_frequency') }})
+        )
+    from full_names
+    left join surnames on full_names.surname = surnames.token
+),
+
+-- the one-word values whose spelling is looked up: logins, local parts and
+-- one-word names without their separators, and both sides of a name typo
+wanted as (
+    select regexp_replace(value, '[._+-]', '', 'g') as spelling
+    from listed
+    where side in ('login', 'local', 'squashed', 'initial_surname', 'handle_name')
+    union
+    select split_part(value, ' ~ ', 1) from typos
+    union
+    select split_part(value, ' ~ ', 2) from typos
+),
+
+-- how common a login or local part is when it spells a name, whatever its
+-- separators: a full name the data holds (name_spellings); a word's share for
+-- a lone given name or surname ("john"); an initial and a listed surname
+-- ("trodriguez"), whoever carries it, as common as the surname's people with
+-- that initial (var('initial_share')). Digits make it another value
+-- ("mmuller184" is one person's). Looked up for the values listed only: the
+-- population's spellings are 200,000 rows a build need not write.
 spelled as (
     select
         spelling,
         max(u_probability) as u_probability
-    from spellings
+    from (
+        select
+            wanted.spelling,
+            name_spellings.u_probability
+        from wanted
+        inner join name_spellings on wanted.spelling = name_spellings.spelling
+        union all
+        select
+            wanted.spelling,
+            frequencies.frequency
+        from wanted
+        inner join frequencies on wanted.spelling = frequencies.token
+        union all
+        select
+            wanted.spelling,
+            surnames.frequency * {{ var('initial_share') }}
+        from wanted
+        inner join surnames
+            on
+                substring(wanted.spelling from 2) = surnames.token
+                and left(wanted.spelling, 1) = any(
+                    string_to_array('a b c d e f g h i j k l m n o p q r s t u v w x y z', ' ')
+                )
+        where surnames.frequency >= {{ var('token_u_long') }}
+    ) as found
     group by spelling
 ),
 
@@ -288,24 +323,47 @@ agreements as (
             and weighed_agreements.anchor_b = name_agreed.anchor_b
 ),
 
--- each comparison's best agreeing level
+-- each comparison's best agreeing level (ties broken on every column: two
+-- levels of one value at one weight, "same_login" and "login_from_name" both +0
+-- beside an agreeing name, were kept in whichever order the plan gave)
 best_agreements as (
     select distinct on (anchor_a, anchor_b, comparison) *
     from agreements
-    order by anchor_a asc, anchor_b asc, comparison asc, weight desc, value asc
+    order by
+        anchor_a asc, anchor_b asc, comparison asc, weight desc, value asc, level asc,
+        member_a asc, member_b asc, merge_member_a asc, merge_member_b asc
 ),
 
 best_mergeable as (
     select distinct on (anchor_a, anchor_b, comparison) *
     from agreements
     where may_merge
-    order by anchor_a asc, anchor_b asc, comparison asc, weight desc, value asc
+    order by
+        anchor_a asc, anchor_b asc, comparison asc, weight desc, value asc, level asc,
+        member_a asc, member_b asc, merge_member_a asc, merge_member_b asc
 ),
 
+-- the link's ends: the carriers of the strongest agreement that may merge, else
+-- of the strongest agreement
+ends as (
+    select distinct on (anchor_a, anchor_b)
+        anchor_a,
+        anchor_b,
+        coalesce(merge_member_a, member_a) as node_a,
+        coalesce(merge_member_b, member_b) as node_b
+    from agreements
+    order by
+        anchor_a asc, anchor_b asc, may_merge desc, weight desc, value asc, level asc,
+        member_a asc, member_b asc
+),
+
+-- one row per pair, with its link's ends
 pairs as (
     select
         pair.anchor_a,
         pair.anchor_b,
+        pair.node_a,
+        pair.node_b,
         anchor_a.has_name and anchor_b.has_name as both_named,
         anchor_a.has_login and anchor_b.has_login as both_logged_in,
         anchor_a.has_address and anchor_b.has_address as both_addressed,
@@ -317,12 +375,7 @@ pairs as (
             select unnest(array[{{ single_account_platforms() }}]::text[])
         ) as shared_platforms,
         anchor_a.is_verified or anchor_b.is_verified as is_verified
-    from (
-        select distinct
-            anchor_a,
-            anchor_b
-        from agreements
-    ) as pair
+    from ends as pair
     inner join anchors as anchor_a on pair.anchor_a = anchor_a.anchor_id
     inner join anchors as anchor_b on pair.anchor_b = anchor_b.anchor_id
 ),
@@ -421,6 +474,9 @@ best_counted as (
             )
 ),
 
+-- and one 'pair' row per pair, which carries its ends (one row per pair
+-- out of one aggregate: a join of two per-pair CTEs, each estimated at a few
+-- rows, was planned as a nested loop, quadratic in the pairs)
 weighed as (
     select
         'against' as role,
@@ -429,7 +485,10 @@ weighed as (
         anchor_a,
         anchor_b,
         weight,
-        value
+        value,
+        null::bigint as node_a,
+        null::bigint as node_b,
+        null::boolean as is_verified
     from disagreements
     union all
     select
@@ -439,8 +498,24 @@ weighed as (
         anchor_a,
         anchor_b,
         weight,
-        value
+        value,
+        null,
+        null,
+        null
     from best_counted
+    union all
+    select
+        'pair',
+        null,
+        null,
+        anchor_a,
+        anchor_b,
+        0,
+        null,
+        node_a,
+        node_b,
+        is_verified
+    from pairs
 ),
 
 prior_odds as (
@@ -453,10 +528,15 @@ summed as (
     select
         weighed.anchor_a,
         weighed.anchor_b,
-        coalesce(sum(weighed.weight) filter (where weighed.role <> 'mergeable'), 0)
-            as match_sum,
-        coalesce(sum(weighed.weight) filter (where weighed.role <> 'agreement'), 0)
-            as merge_sum,
+        min(weighed.node_a) filter (where weighed.role = 'pair') as node_a,
+        min(weighed.node_b) filter (where weighed.role = 'pair') as node_b,
+        bool_or(weighed.is_verified) filter (where weighed.role = 'pair') as is_verified,
+        coalesce(
+            sum(weighed.weight) filter (where weighed.role in ('agreement', 'against')), 0
+        ) as match_sum,
+        coalesce(
+            sum(weighed.weight) filter (where weighed.role in ('mergeable', 'against')), 0
+        ) as merge_sum,
         count(*) filter (
             where weighed.role = 'mergeable' and weighed.weight > 0
         ) as merge_agreement_count,
@@ -465,10 +545,10 @@ summed as (
             || case when weighed.weight >= 0 then '+' else '' end
             || round(weighed.weight, 2) || ')'
             order by weighed.weight desc, weighed.level asc
-        ) filter (where weighed.role <> 'mergeable') as levels,
+        ) filter (where weighed.role in ('agreement', 'against')) as levels,
         array_agg(
             round(weighed.weight, 2) order by weighed.weight desc, weighed.level asc
-        ) filter (where weighed.role <> 'mergeable') as weights
+        ) filter (where weighed.role in ('agreement', 'against')) as weights
     from weighed
     group by weighed.anchor_a, weighed.anchor_b
 ),
@@ -482,36 +562,20 @@ weights_summed as (
     cross join prior_odds
 ),
 
--- the link's ends: the carriers of the strongest agreement that may merge, else
--- of the strongest agreement
-ends as (
-    select distinct on (anchor_a, anchor_b)
-        anchor_a,
-        anchor_b,
-        coalesce(merge_member_a, member_a) as node_a,
-        coalesce(merge_member_b, member_b) as node_b
-    from agreements
-    order by
-        anchor_a asc, anchor_b asc, may_merge desc, weight desc, value asc, level asc,
-        member_a asc, member_b asc
-),
-
 final as (
     select
-        summed.anchor_a,
-        summed.anchor_b,
-        ends.node_a,
-        ends.node_b,
-        summed.merge_agreement_count,
-        pairs.is_verified,
-        summed.levels,
-        summed.weights,
-        round(summed.match_weight, 2) as match_weight,
-        round(1 / (1 + power(2::numeric, -summed.match_weight)), 6) as match_probability,
-        round(1 / (1 + power(2::numeric, -summed.merge_weight)), 6) as merge_probability
-    from weights_summed as summed
-    inner join ends on summed.anchor_a = ends.anchor_a and summed.anchor_b = ends.anchor_b
-    inner join pairs on summed.anchor_a = pairs.anchor_a and summed.anchor_b = pairs.anchor_b
+        anchor_a,
+        anchor_b,
+        node_a,
+        node_b,
+        merge_agreement_count,
+        is_verified,
+        levels,
+        weights,
+        round(match_weight, 2) as match_weight,
+        round(1 / (1 + power(2::numeric, -match_weight)), 6) as match_probability,
+        round(1 / (1 + power(2::numeric, -merge_weight)), 6) as merge_probability
+    from weights_summed
 )
 
 select * from final
