@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..ops.review import Candidate, Conflict, ShownIdentity, Status
+from ..ops.review import Candidate, Conflict, ShownIdentity, Status, kept_apart_by
 from ..ops.runs import RunSummary
 from ..ops.schemas import MARTS
 
@@ -159,7 +159,7 @@ def identity(shown: ShownIdentity, matched_by: list[str] | None = None) -> list[
         + (f" (matched by {', '.join(matched_by)})" if matched_by else "")
         + (" [locked]" if ident["is_locked"] else "")
         + "".join(
-            f" [conflict: decisions {', '.join(map(str, c['decision_ids']))}"
+            f" [conflict: {c['kept_apart_by']}"
             " keep it apart from strongly linked identities; see `cppa-identity conflicts`]"
             for c in shown.conflicts
         )
@@ -194,6 +194,6 @@ def conflict(c: Conflict) -> str:
     names = ", ".join(f"{i} {n!r}" for i, n in zip(c.identity_ids, c.names, strict=False))
     return (
         f"conflict {c.component_id}: strong evidence joins {c.node_count} profiles, but "
-        f"decision(s) {', '.join(map(str, c.decision_ids))} keep them apart as {names}"
+        f"{kept_apart_by(c.decision_ids)} keep them apart as {names}"
         f" (cut {c.cut_link_count} link(s): {', '.join(c.cut_evidence) or 'none'})"
     )

@@ -222,7 +222,10 @@ def shown_identities(conn: psycopg.Connection[Any], ids: list[int]) -> list[Show
     profiles = _rows(conn, "show_profiles", params)
     evidence = _rows(conn, "show_evidence", params)
     history = _rows(conn, "show_history", params)
-    cut = _rows(conn, "show_conflicts", params)
+    cut = [
+        c | {"kept_apart_by": kept_apart_by(c["decision_ids"])}
+        for c in _rows(conn, "show_conflicts", params)
+    ]
     return [
         ShownIdentity(
             identity,
@@ -638,6 +641,15 @@ class Conflict:
     names: list[str]
     cut_link_count: int
     cut_evidence: list[str]
+
+
+def kept_apart_by(decision_ids: list[int]) -> str:
+    """What keeps a conflict's identities apart: "different" decisions, or (no
+    decision) two accounts of one platform that only the comparison model's
+    links would join (int_account_conflicts_listed)."""
+    if decision_ids:
+        return "decision(s) " + ", ".join(map(str, decision_ids))
+    return "two accounts of one platform (only the comparison model's links join them)"
 
 
 def conflicts(conn: psycopg.Connection[Any]) -> list[Conflict]:

@@ -207,7 +207,7 @@ def test_merge_scenarios(database: dbmod.Database, conn: Any) -> None:
         [mom.id, son.id]
     ]
     flagged = runner.invoke(app, ["show", str(son.id)])
-    assert f"[conflict: decisions {decision.id}" in flagged.stdout
+    assert f"[conflict: decision(s) {decision.id} keep it apart" in flagged.stdout
 
     L.record_decision("revoke", revokes=decision.id, reason="undo")
     build(database)
@@ -643,6 +643,11 @@ def test_namesakes_with_accounts_stay_apart(database: dbmod.Database, conn: Any)
         (identity_of(conn, zora.id),),
     ).fetchone()
     assert conflicts == 1
+    # no decision keeps them apart: the listing and the identity say what does
+    listed = runner.invoke(app, ["conflicts"]).stdout
+    assert "two accounts of one platform" in listed and "decision(s)" not in listed, listed
+    shown = runner.invoke(app, ["show", str(identity_of(conn, zora.id))]).stdout
+    assert "[conflict: two accounts of one platform" in shown, shown
     # the post is weighed against each account and found unlikely: "Wei Wang" is
     # one Chinese-origin name in 25 times Wang's share (about seven people in
     # the community the model assumes), and the addresses differ; a candidate
