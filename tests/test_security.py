@@ -183,6 +183,14 @@ def test_doctor_says_which_jobs_each_login_can_do(
         # reviewers are readers; a transformer reads what it builds
         assert can == ({job} if job in ("loader", "reader") else {job, "reader"}), (job, can)
         assert role_names[job] in checks["roles"]["detail"]
+        # a run refuses a login that holds the loader or reviewer role beside the
+        # transformer's: doctor never tells one job's login to take the other's
+        fixes = {j: checks[f"job {j}"]["fix"] for j in roles.JOBS if j not in can}
+        if job == "transformer":
+            assert all("grant" not in fixes[j] for j in ("loader", "reviewer")), fixes
+        if job in ("loader", "reviewer"):
+            assert "grant" not in fixes["transformer"], fixes
+            assert "nothing more" in fixes["transformer"] or "run as" in fixes["transformer"]
     owner = doctor(database.conninfo, 0)
     # every job but running: a run executes only with the transformer's rights
     assert [j for j in roles.JOBS if not owner[f"job {j}"]["can"]] == ["transformer"]

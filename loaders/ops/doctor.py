@@ -127,6 +127,7 @@ def _database_checks(conn: psycopg.Connection[Any]) -> list[Check]:
         return checks
     checks.append(Check("schema", True, f"{RAW} at version {have} (current)"))
     names = role_names(conn)
+    held: list[str] = []
     if names is None:
         checks.append(
             Check(
@@ -163,6 +164,8 @@ def _database_checks(conn: psycopg.Connection[Any]) -> list[Check]:
             detail += f" this one is {' and '.join(more)}"
             usable = transformer_logins(conn)
             fix = f"run as {' or '.join(usable)}" if usable else "ask the owner for such a login"
+        elif not allowed and names:
+            fix = _other_login_fix(conn, job, names, held) or fix
         if allowed:
             can.append(job)
         checks.append(Check(f"job {job}", True, detail, "" if allowed else fix, allowed))
@@ -192,6 +195,30 @@ def _database_checks(conn: psycopg.Connection[Any]) -> list[Check]:
             )
         )
     return checks
+
+
+def _other_login_fix(
+    conn: psycopg.Connection[Any], job: str, names: dict[str, str], held: list[str]
+) -> str:
+    """For a job this login should not be granted: a run refuses a login that
+    holds the loader or reviewer role beside the transformer's
+    (roles.refuse_privileged_run), so a scheduler's login is not told to take
+    those roles, nor a loader's or reviewer's login the transformer's. Empty when
+    granting the job's role is the fix."""
+    lends = [names[LOADER], names[REVIEWER]]
+    if job in (LOADER, REVIEWER) and names[TRANSFORMER] in held:
+        return (
+            f"use another login for this job: this one runs the merge, and runs refuse a"
+            f" login that also holds {names[job]}"
+        )
+    if job == TRANSFORMER and any(role in held for role in lends):
+        usable = transformer_logins(conn)
+        return (
+            f"run as {' or '.join(usable)}"
+            if usable
+            else f"ask the owner for a login that holds {names[TRANSFORMER]} and nothing more"
+        )
+    return ""
 
 
 def _state_check(database: Database) -> Check:
