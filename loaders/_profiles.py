@@ -78,12 +78,15 @@ class Spec:
             for name in self.field_names
         )
 
-    def insert_columns(self) -> list[str]:
+    def insert_columns(self, identity: bool = False) -> list[str]:
+        """The columns an observation is written with; `identity`: identity_id
+        whether or not a call of this platform may declare one (every raw
+        platform table has the column: the Django drop-in logs one for each)."""
         return (
             ["base_profile_id"]
             + ([self.key_column] if self.key_column else [])
             + self.field_names
-            + (["identity_id"] if self.has_identity else [])
+            + (["identity_id"] if self.has_identity or identity else [])
             + ["source"]
         )
 
@@ -99,8 +102,13 @@ class Spec:
         if self.key_column:
             values.append(sql.SQL("k0.natural_key::" + self.key_type))
         values += [sql.SQL("new.{}").format(sql.Identifier(n)) for n in self.field_names]
-        if self.has_identity:
-            values.append(sql.SQL("case when pk.created then %(identity_id)s::bigint end"))
+        # a call's identity counts when it creates the profile; an import's line
+        # as the log holds it (as_logged) keeps its identity whenever it was said
+        values.append(
+            sql.SQL(
+                "case when pk.created or %(as_logged)s::boolean then %(identity_id)s::bigint end"
+            )
+        )
         values.append(sql.SQL("%(source)s::text"))
         result: list[sql.Composable] = [
             sql.SQL("coalesce(new.{c}, cur.{c}) as {c}").format(c=sql.Identifier(n))
@@ -130,7 +138,7 @@ ins as (
     insert into cppa_raw.{table} ({columns})
     select {values}
     from pk, k0, new, cur
-    where cur.n = 0 or not ({unchanged})
+    where cur.n = 0 or %(as_logged)s::boolean or not ({unchanged})
     returning observation_id
 ),
 old_emails as materialized (
@@ -165,7 +173,7 @@ from pk, k0, new, cur
             typed=typed,
             current=self.current_columns(),
             table=sql.Identifier(self.table),
-            columns=sql.SQL(", ").join(map(sql.Identifier, self.insert_columns())),
+            columns=sql.SQL(", ").join(map(sql.Identifier, self.insert_columns(identity=True))),
             values=sql.SQL(", ").join(values),
             unchanged=self.unchanged("new", "cur"),
             result=sql.SQL(", ").join(result),
@@ -225,20 +233,26 @@ def upsert(
     identity_id: int | None = None,
     email: str | None = None,
     key_expr: str = "%(natural_key)s",
+    as_logged: bool = False,
 ) -> tuple[Profile, bool]:
-    """Get-or-create one profile and record what was said about it: one round trip."""
+    """Get-or-create one profile and record what was said about it: one round trip.
+    `as_logged` (an import replaying the raw log): the observation is written
+    even when it changes no field, with its identity whether or not the profile
+    is new, and that identity may be a profile (what the Django drop-in logs
+    when a profile is pointed at an identity a run wrote back)."""
     params = {
         "platform": spec.platform,
         "natural_key": natural_key,
         "source": source,
         "identity_id": identity_id,
         "email": email,
+        "as_logged": as_logged,
         **values,
     }
     query = _single_sql(spec, key_expr)
     with wrap_db_errors(function), statement(conn) as c:
         if identity_id is not None:
-            check_identity(c, function, identity_id)
+            (check_node if as_logged else check_identity)(c, function, identity_id)
         with c.cursor(row_factory=dict_row) as cur:
             row = cur.execute(query, params).fetchone()
     assert row is not None
@@ -251,14 +265,18 @@ def record(
     prepared: dict[str, Any],
     conn: psycopg.Connection[Any] | None,
     source: str | None,
+    as_logged: bool = False,
 ) -> tuple[Profile, bool]:
     """A single call's get-or-create, from what its module's `observed` says the
-    call records (natural key, fields, declared identity, address)."""
+    call records (natural key, fields, declared identity, address); `as_logged`:
+    see upsert."""
     values = dict(prepared)
     key = values.pop("natural_key")
     identity_id = values.pop("identity_id", None)
     email = values.pop("email", None)
-    return upsert(spec, function, key, values, conn, source, identity_id, email=email)
+    return upsert(
+        spec, function, key, values, conn, source, identity_id, email=email, as_logged=as_logged
+    )
 
 
 _statements: dict[tuple[str, str], bytes] = {}
@@ -279,6 +297,21 @@ def check_identity(conn: psycopg.Connection[Any], function: str, identity_id: in
     ).fetchone()
     if row is None:
         raise NotFound(f"{function}: identity={identity_id} does not exist")
+
+
+def check_node(conn: psycopg.Connection[Any], function: str, identity_id: int) -> None:
+    """What an observation in the raw log may name as its identity: a declared
+    identity, or a profile (an identity a run wrote back has its oldest
+    profile's id; the merge reads only declared ones as evidence)."""
+    row = conn.execute(
+        "select exists (select from cppa_raw.identities where identity_id = %(id)s)"
+        " or exists (select from cppa_raw.profiles where base_profile_id = %(id)s)",
+        {"id": identity_id},
+    ).fetchone()
+    if row is None or not row[0]:
+        raise NotFound(
+            f"{function}: identity={identity_id} is neither a declared identity nor a profile"
+        )
 
 
 def fetch(spec: Spec, conn: psycopg.Connection[Any], base_profile_id: int) -> Profile | None:

@@ -74,14 +74,21 @@ def _emails(line: Call) -> bool:
 def runs(items: list[Item]) -> Iterator[list[Item]]:
     """The lines in order, cut into runs the bulk path can write together: profile
     lines of one platform, each profile once, with email lines (no ref on an
-    update or removal); any other line (a deleted profile's too) is a run of its own."""
+    update or removal); any other line (a deleted profile's too, or one naming an
+    identity: the bulk loaders keep one only on a new profile, and only a declared
+    one) is a run of its own."""
     current: list[Item] = []
     platform: str | None = None
     keys: set[str] = set()
     emailed = False  # an email line is in the run
     for item in items:
         line = item[1]
-        if line.name in PROFILE_LOADS and not line.removed and (key := _key(line)) is not None:
+        if (
+            line.name in PROFILE_LOADS
+            and not line.removed
+            and line.named_identity() is None  # written as logged, alone (jsonl_import)
+            and (key := _key(line)) is not None
+        ):
             # emails take their ids in line order: the bulk loader adds a new
             # profile's own address before the run's email lines add theirs
             if platform not in (None, line.name) or key in keys or (emailed and _emails(line)):

@@ -7,7 +7,12 @@ line's result (a profile, identity, tmp identity or decision); a later argument
 for the id of that profile's current email with this address, {"batch": <name>}
 for one new decision batch per name. "removed": true on the line that names a
 node (a profile, identity or tmp identity) says the Django drop-in deleted it:
-the import deletes it again, as the drop-in did. Ids are never
+the import deletes it again, as the drop-in did. An observation keeps the
+identity it names (a declared identity, or a profile: a Django user may point a
+profile at an Identity a run wrote back, whose id is its oldest profile's), in
+the loader's arguments when the loader takes one, else as "identity" on the
+line; the import writes such a line as the log held it (jsonl_import.as_logged).
+Ids are never
 written, so a dump imports into any database; nodes are written in id order, so
 the smallest node of each identity stays the smallest and identities keep their
 shape.
@@ -56,14 +61,19 @@ def _ref(node_id: int | None) -> dict[str, str] | None:
     return None if node_id is None else {"ref": node_ref(node_id)}
 
 
-def _observation_args(kind: str, key: str, o: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The loader call that records observation `o` of a profile of platform `kind`
-    with natural key `key` (the platform's loader module says how)."""
+def _observation_line(kind: str, key: str, o: dict[str, Any]) -> dict[str, Any]:
+    """The line that records observation `o` of a profile of platform `kind` with
+    natural key `key` (the platform's loader module says how), with the identity
+    it names: in the arguments of a loader that takes one, else on the line (the
+    Django drop-in logs one on every platform)."""
     platform = BY_NAME[kind]
     args = importlib.import_module(platform.module).arguments(key, o)
+    identity = _ref(o.get("identity_id"))
     if platform.has_identity:
-        args["identity"] = _ref(o.get("identity_id"))
-    return platform.single, args
+        args["identity"] = identity
+    elif identity is not None:
+        return {"loader": platform.single, "args": args, "identity": identity}
+    return {"loader": platform.single, "args": args}
 
 
 def _names(row: dict[str, Any]) -> dict[str, Any]:
@@ -72,28 +82,41 @@ def _names(row: dict[str, Any]) -> dict[str, Any]:
     return {"ref": node_ref(row["id"]), **({"removed": True} if row["is_removed"] else {})}
 
 
-def _profile_calls(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _profile_calls(row: dict[str, Any], later: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """A profile's observations, in order, as loader calls, then the calls that
-    leave its emails as they are now."""
+    leave its emails as they are now. From the first later observation naming a
+    node the dump writes after this one (a Django user pointed the profile at a
+    newer identity), the rest goes to `later`, written once every node is."""
     ref, kind = node_ref(row["id"]), row["type"]
+    out: list[dict[str, Any]] = []
     if row["author_name"] is not None:  # a commit author without a GitHub user
-        yield {
-            "loader": "get_or_create_unknown_github_account",
-            "args": {"name": row["author_name"]},
-            **_names(row),
-        }
-        calls: list[tuple[str, dict[str, Any]]] = []
+        out.append(
+            {
+                "loader": "get_or_create_unknown_github_account",
+                "args": {"name": row["author_name"]},
+                **_names(row),
+            }
+        )
+        observations: list[tuple[Any, dict[str, Any]]] = []
     else:
-        calls = [_observation_args(kind, row["natural_key"], o) for o in row["observations"]]
+        observations = [
+            (o.get("identity_id"), _observation_line(kind, row["natural_key"], o))
+            for o in row["observations"]
+        ]
     # the email the creating call adds as primary: a mailing-list or WG21 key's
-    added = calls[0][1].get("email") or None if calls else None
-    emails = row["emails"]
+    added = observations[0][1]["args"].get("email") or None if observations else None
     previous = None
-    for loader, args in calls:
-        if args != previous:  # a repeated observation adds nothing
-            yield {"loader": loader, "args": args, **({} if previous else _names(row))}
-        previous = args
-    yield from _email_calls(ref, emails, added)
+    for identity_id, line in observations:
+        if line == previous:  # a repeated observation adds nothing
+            continue
+        if previous is not None and out is not later and (identity_id or 0) > row["id"]:
+            yield from out
+            out = later
+        out.append(line if previous else {**line, **_names(row)})
+        previous = line
+    out.extend(_email_calls(ref, row["emails"], added))
+    if out is not later:
+        yield from out
 
 
 def _email_calls(
@@ -134,14 +157,16 @@ def dump(conn: psycopg.Connection[Any]) -> Iterator[dict[str, Any]]:
     """Every loader call needed to rebuild the raw state (profiles with their
     history and current emails, declared and tmp identities, relations in force)
     and every decision, in order."""
+    later: list[dict[str, Any]] = []  # observations naming a node written after them
     with conn.cursor(name="cppa_dump_nodes", row_factory=dict_row) as cur:
         cur.itersize = 2000
         for row in cur.execute(_dump_nodes()):
             if row["node"] == "profile":
-                yield from _profile_calls(row)
+                yield from _profile_calls(row, later)
                 continue
             args = {"display_name": row["display_name"], "description": row["description"]}
             yield {"loader": IDENTITY_LOADERS[row["node"]], "args": args, **_names(row)}
+    yield from later
     for profile, target in conn.execute(SQL["dump_relations"]).fetchall():
         yield {
             "loader": "add_temp_profile_identity_relation",

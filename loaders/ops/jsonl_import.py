@@ -43,12 +43,22 @@ IMPORTABLE = (
 @dataclass(frozen=True)
 class Call:
     """One parsed line: the loader it names, its arguments (refs unresolved), its
-    ref, and whether the node it names was deleted (through the Django drop-in)."""
+    ref, whether the node it names was deleted (through the Django drop-in), and
+    the identity a profile line's observation names when its loader takes none
+    (a Slack user, a list poster, a WG21 author: the Django drop-in logs one)."""
 
     name: str
     args: dict[str, Any]
     ref: Any
     removed: bool = False
+    identity: Any = None
+
+    def named_identity(self) -> Any:
+        """The identity this profile line's observation names (unresolved), in
+        its arguments or on the line; None when it names none."""
+        if self.identity is not None:
+            return self.identity
+        return self.args.get("identity") if self.name in BY_SINGLE else None
 
 
 # a line that names a node of this kind may say the node was deleted (the lines
@@ -86,6 +96,9 @@ class JsonlImport:
             if name == "remove_email" and _removed_already(conn, self.refs, line.args):
                 return  # a re-import: that email was removed the first time
             raise
+        identity = line.named_identity()
+        if identity is not None:  # an observation as the log holds it: see as_logged
+            resolved = {**resolved, "identity": self.refs.resolve(identity)}
         found = (
             None if self.fresh else _already_there(conn, line, resolved, self.claimed, self.seen)
         )
@@ -93,7 +106,10 @@ class JsonlImport:
             self.claimed.setdefault(name, []).append(found)
             self.refs.remember(ref, Found(found))
         else:
-            result = getattr(loaders, name)(**{"source": self.source, **resolved, "conn": conn})
+            if identity is not None:
+                result = as_logged(conn, name, resolved, self.source)
+            else:
+                result = getattr(loaders, name)(**{"source": self.source, **resolved, "conn": conn})
             self.refs.remember(ref, result)
             if name in EXISTING:
                 value = result[0] if isinstance(result, tuple) else result
@@ -130,7 +146,13 @@ def parse_call(line: str, number: int) -> Call | None:
             f"removed: {removed!r}; only true, on a line with a ref that names a node"
             f" ({', '.join(sorted(REMOVABLE))})"
         )
-    return Call(name, args, item.get("ref"), removed)
+    identity = item.get("identity")
+    if identity is not None and (name not in BY_SINGLE or args.get("identity") is not None):
+        raise ValueError(
+            f"identity: {identity!r}; only on a line about a profile"
+            f" ({', '.join(BY_SINGLE)}), and not besides args.identity"
+        )
+    return Call(name, args, item.get("ref"), removed, identity)
 
 
 def import_jsonl(
@@ -180,6 +202,35 @@ def parameters(single: str) -> dict[str, Any]:
     }
 
 
+def as_logged(
+    conn: psycopg.Connection[Any], name: str, args: dict[str, Any], source: str
+) -> tuple[Any, bool]:
+    """A profile line whose observation names an identity (`args["identity"]`,
+    resolved), written as the raw log held it: the profile loader `name`'s
+    observation (its module validates the arguments), always written, with that
+    identity, whether the profile is new or not (a Django user may point a
+    profile at an identity any time) and whether the identity is a declared one
+    or a profile (the Django drop-in's Identity rows a run wrote back have their
+    oldest profile's id). The loader itself keeps a call's identity only when it
+    creates the profile, and only a declared one: the line would be refused or
+    its identity dropped."""
+    from .. import _validate as v
+    from .._profiles import record
+
+    named = parameters(name)
+    given = {k: val for k, val in args.items() if k != "identity"}
+    unknown = sorted(set(given) - set(named))
+    missing = sorted(p for p, d in named.items() if p not in given and d is inspect.Parameter.empty)
+    if unknown:
+        raise TypeError(f"{name}: {unknown} are not its arguments")
+    if missing:
+        raise TypeError(f"{name}: missing arguments {missing}")
+    module = importlib.import_module(BY_SINGLE[name].module)
+    prepared = dict(module.observed(named | given | {"identity": None}))
+    prepared["identity_id"] = v.node_id(name, "identity", args["identity"])
+    return record(module.SPEC, name, prepared, conn, source, as_logged=True)
+
+
 def observed(name: str, args: dict[str, Any]) -> dict[str, Any] | None:
     """What the profile loader `name` records for these (resolved) arguments, as
     its own module computes it (natural key, fields, identity, address); None
@@ -199,12 +250,13 @@ def _observed_already(
     k-th line about a profile against its k-th observation): a dump's history
     replayed a second time. `seen` counts this import's lines per profile."""
     platform = BY_SINGLE[name]
-    prepared = observed(name, args)
+    prepared = observed(name, {k: v for k, v in args.items() if k != "identity"})
     if prepared is None:
         return None
+    prepared["identity_id"] = args.get("identity")  # every platform's raw rows hold one
     key = prepared["natural_key"]
     typed = dict(platform.fields) | {"identity_id": "bigint"}
-    columns = platform.field_names + (["identity_id"] if platform.has_identity else [])
+    columns = [*platform.field_names, "identity_id"]
     values = {column: prepared.get(column) for column in columns}
     place = (platform.name, key)
     position = seen.get(place, 0)

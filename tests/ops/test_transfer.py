@@ -24,6 +24,7 @@ import loaders as L
 from loaders import db as dbmod
 from loaders.decisions import revoke_batch
 from loaders.errors import DecisionRefused, NotFound
+from loaders.mailing_list_profiles import natural_key
 from loaders.ops import calls, sample, transfer
 from loaders.ops.project import raw_tables
 from loaders.ops.runs import run
@@ -410,6 +411,147 @@ def test_only_a_line_that_names_a_node_can_say_it_was_deleted() -> None:
             parse_call(bad, 1)
 
 
+# what the Django drop-in's triggers log when an ORM user points a profile at an
+# Identity (loaders/django_app/sql/install.sql, django_observe_profile): the
+# platform row as Django holds it, with that Identity's id, which may be a
+# declared identity's or one a run wrote back (its oldest profile's id)
+DJANGO_OBSERVES = {
+    "github": "insert into cppa_raw.github_accounts (base_profile_id, github_account_id,"
+    " username, display_name, avatar_url, account_type, identity_id, source)"
+    " values (%(id)s, %(key)s, %(name)s, %(name)s, %(avatar)s, 'user', %(identity)s, 'django')",
+    "slack": "insert into cppa_raw.slack_users (base_profile_id, slack_user_id, username,"
+    " display_name, avatar_url, identity_id, source)"
+    " values (%(id)s, %(key)s, %(name)s, %(name)s, %(avatar)s, %(identity)s, 'django')",
+    "mailing_list": "insert into cppa_raw.mailing_list_profiles (base_profile_id,"
+    " display_name, identity_id, source) values (%(id)s, %(name)s, %(identity)s, 'django')",
+    "youtube": "insert into cppa_raw.youtube_speakers (base_profile_id, external_id,"
+    " display_name, identity_id, source)"
+    " values (%(id)s, %(key)s, %(name)s, %(identity)s, 'django')",
+}
+
+
+AVATAR = "https://avatars.example/ann.png"
+
+
+def logged_identities(conninfo: str) -> list[tuple[str, str, str]]:
+    """Every observation that names an identity, as (platform, profile key, what it
+    names: a profile by its key, a declared identity by its name): comparable
+    across databases."""
+    from loaders.platforms import PLATFORMS
+
+    found: list[tuple[str, str, str]] = []
+    with psycopg.connect(conninfo) as conn:
+        for p in PLATFORMS:
+            found += conn.execute(
+                sql.SQL(
+                    "select p.platform, p.natural_key,"
+                    " coalesce('profile ' || t.platform || ' ' || t.natural_key,"
+                    " 'identity ' || i.display_name, 'nothing ' || o.identity_id)"
+                    " from {} as o join cppa_raw.profiles as p using (base_profile_id)"
+                    " left join cppa_raw.profiles as t on t.base_profile_id = o.identity_id"
+                    " left join cppa_raw.identity_states as i on i.identity_id = o.identity_id"
+                    " where o.identity_id is not null order by o.observation_id"
+                ).format(sql.Identifier("cppa_raw", p.table))
+            ).fetchall()
+    return sorted(found)
+
+
+def test_a_dump_keeps_the_identities_django_profiles_were_pointed_at(
+    database: dbmod.Database, conn: psycopg.Connection[Any], second_database: dbmod.Database
+) -> None:
+    """A hostile trial: through the Django drop-in a profile's identity may be
+    set to an Identity a run wrote back (its id is its oldest profile's), to a
+    declared identity made after the profile, on a Slack user or a list poster as
+    on a GitHub account, on a profile's first observation or a later one. The
+    dump wrote a GitHub line naming a profile as its identity, and its import
+    refused it (NotFound: identity=… does not exist); it left out every Slack and
+    mailing-list identity; a later observation's identity was dropped by the
+    import, and one naming a node the dump writes later named no earlier line.
+    Now every observation keeps what it named; the merge gives the same
+    identities; the dump is a fixed point and importing it twice adds nothing."""
+    older, _ = L.get_or_create_github_account(601, "ann-older", "Ann Older", conn=conn)
+    newer, _ = L.get_or_create_github_account(602, "ann-newer", "Ann Newer", conn=conn)
+    slack, _ = L.get_or_create_slack_user({"id": "U601", "name": "ann"}, conn=conn)
+    poster, _ = L.get_or_create_mailing_list_profile("Ann Poster", "ann@poster.example", conn=conn)
+    declared = L.create_identity("Ann Declared", "set through the ORM later", conn=conn)
+    assert older.id < newer.id < slack.id < poster.id < declared.id
+    youtube = conn.execute(
+        "insert into cppa_raw.profiles (base_profile_id, platform, natural_key, source)"
+        " values (nextval('cppa_raw.node_id_seq'), 'youtube', 'yt-ann', 'django')"
+        " returning base_profile_id"
+    ).fetchone()[0]
+    said = [
+        ("github", newer.id, "602", "ann-newer", older.id),  # a written-back id: a profile's
+        ("slack", slack.id, "U601", "ann", older.id),
+        ("mailing_list", poster.id, None, "Ann Poster", declared.id),  # made after the poster
+        ("github", older.id, "601", "ann-older", declared.id),
+        ("youtube", youtube, "yt-ann", "Ann Speaker", newer.id),  # its first observation
+    ]
+    for platform, profile, key, name, identity in said:
+        conn.execute(
+            DJANGO_OBSERVES[platform],
+            {"id": profile, "key": key, "name": name, "identity": identity, "avatar": AVATAR},
+        )
+    logged = logged_identities(database.conninfo)
+    assert len(logged) == len(said) and not any(n.startswith("nothing") for _, _, n in logged)
+
+    lines = dump_lines(database.conninfo)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        report = transfer.import_jsonl(target, lines, strict=True)
+    assert report.imported == len(lines) and not report.errors
+    assert logged_identities(second_database.conninfo) == logged
+    assert canonical(dump_lines(second_database.conninfo)) == canonical(lines)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        held = {t: raw_table_rows(target, t) for t in raw_tables()}
+        again = transfer.import_jsonl(target, lines, strict=True)
+        assert again.imported == len(lines) and not again.errors
+        assert {t: raw_table_rows(target, t) for t in raw_tables()} == held
+
+    assert run(database, full=True).outcome == "success"
+    assert run(second_database, full=True).outcome == "success"
+    before = partition(database.conninfo)
+    # the declared identity joins the GitHub account and the list poster
+    poster_key = natural_key("Ann Poster", "ann@poster.example")
+    assert any(
+        {("github", "601"), ("mailing_list", poster_key)} <= {(p, key) for p, key, _ in group}
+        for group in before
+    )
+    assert partition(second_database.conninfo) == before
+
+
+def test_an_identity_that_is_no_node_is_refused_by_name(conn: psycopg.Connection[Any]) -> None:
+    """An observation may name a declared identity or a profile; anything else (a
+    tmp identity, an id no node has) is a bad line naming the field and the value,
+    with nothing written; so is an identity on a line that is about no profile."""
+    lines = [
+        '{"loader": "create_tmp_identity", "args": {"display_name": "t"}, "ref": "t"}',
+        '{"loader": "get_or_create_slack_user", "args": {"user_data": {"id": "U1", "name": "a"}},'
+        ' "identity": {"ref": "t"}}',
+        '{"loader": "get_or_create_github_account",'
+        ' "args": {"github_account_id": 7, "identity": 999999}}',
+        '{"loader": "create_identity", "args": {"display_name": "x"}, "identity": 5}',
+    ]
+    report = transfer.import_jsonl(conn, lines)
+    tmp = conn.execute("select tmp_identity_id from cppa_raw.tmp_identities").fetchone()
+    assert tmp is not None
+    assert report.imported == 1
+    assert report.errors == [
+        (
+            2,
+            f"NotFound: get_or_create_slack_user: identity={tmp[0]}"
+            " is neither a declared identity nor a profile",
+        ),
+        (
+            3,
+            "NotFound: get_or_create_github_account: identity=999999"
+            " is neither a declared identity nor a profile",
+        ),
+        (4, report.errors[2][1]),
+    ]
+    assert report.errors[2][1].startswith("ValueError: identity: 5; only on a line about a profile")
+    assert conn.execute("select count(*) from cppa_raw.profiles").fetchone() == (0,)
+
+
 def _check_mailmap(repo: Path, mailmap: Path, identities: list[str]) -> list[str]:
     """git's own reading of `mailmap`: what each commit identity maps to."""
     answer = subprocess.run(
@@ -549,8 +691,19 @@ def test_the_bulk_path_writes_what_line_by_line_writes(
         L.add_email(renamed, "second@x.example", conn=conn)
         gone, _ = L.get_or_create_mailing_list_profile("Gone", "gone@x.example", conn=conn)
         L.remove_email(gone.emails[0], conn=conn)
-        L.create_identity("Declared", "between profiles", conn=conn)
-        L.get_or_create_slack_user({"id": "U9", "name": "late"}, conn=conn)
+        declared = L.create_identity("Declared", "between profiles", conn=conn)
+        late, _ = L.get_or_create_slack_user({"id": "U9", "name": "late"}, conn=conn)
+        L.get_or_create_github_account(92, "named", identity=declared, conn=conn)
+        # what the Django drop-in logs: an identity named on a later observation,
+        # a profile's id (an identity a run wrote back), on a Slack user
+        for platform, profile, key, name, identity in (
+            ("github", renamed.id, "91", "after", ids[0]),
+            ("slack", late.id, "U9", "late", declared.id),
+        ):
+            conn.execute(
+                DJANGO_OBSERVES[platform],
+                {"id": profile, "key": key, "name": name, "identity": identity, "avatar": AVATAR},
+            )
         clean = dump_lines(database.conninfo)
         importer = transfer.import_jsonl
         at = len(clean) // 2
