@@ -76,7 +76,8 @@ def runs(items: list[Item]) -> Iterator[list[Item]]:
     lines of one platform, each profile once, with email lines (no ref on an
     update or removal); any other line (a deleted profile's too, or one naming an
     identity: the bulk loaders keep one only on a new profile, and only a declared
-    one) is a run of its own."""
+    one; or one holding a field as '': they read '' as "not given") is a run of
+    its own."""
     current: list[Item] = []
     platform: str | None = None
     keys: set[str] = set()
@@ -86,7 +87,7 @@ def runs(items: list[Item]) -> Iterator[list[Item]]:
         if (
             line.name in PROFILE_LOADS
             and not line.removed
-            and line.named_identity() is None  # written as logged, alone (jsonl_import)
+            and not line.logged()  # written as logged, alone (jsonl_import.as_logged)
             and (key := _key(line)) is not None
         ):
             # emails take their ids in line order: the bulk loader adds a new

@@ -11,7 +11,10 @@ the import deletes it again, as the drop-in did. An observation keeps the
 identity it names (a declared identity, or a profile: a Django user may point a
 profile at an Identity a run wrote back, whose id is its oldest profile's), in
 the loader's arguments when the loader takes one, else as "identity" on the
-line; the import writes such a line as the log held it (jsonl_import.as_logged).
+line; "cleared": [<field>, ...] on an observation's line names the fields the log
+holds as '' (a Django user cleared them; in a loader's arguments '' means "not
+given", as NULL does in the log). The import writes a line with either as the
+log held it (jsonl_import.as_logged).
 Ids are never
 written, so a dump imports into any database; nodes are written in id order, so
 the smallest node of each identity stays the smallest and identities keep their
@@ -65,15 +68,21 @@ def _observation_line(kind: str, key: str, o: dict[str, Any]) -> dict[str, Any]:
     """The line that records observation `o` of a profile of platform `kind` with
     natural key `key` (the platform's loader module says how), with the identity
     it names: in the arguments of a loader that takes one, else on the line (the
-    Django drop-in logs one on every platform)."""
+    Django drop-in logs one on every platform); and the fields it holds as ''
+    (cleared through the Django drop-in), which a loader's argument cannot say:
+    there '' means "not given", as NULL does in the log."""
     platform = BY_NAME[kind]
     args = importlib.import_module(platform.module).arguments(key, o)
+    line: dict[str, Any] = {"loader": platform.single, "args": args}
     identity = _ref(o.get("identity_id"))
     if platform.has_identity:
         args["identity"] = identity
     elif identity is not None:
-        return {"loader": platform.single, "args": args, "identity": identity}
-    return {"loader": platform.single, "args": args}
+        line["identity"] = identity
+    cleared = [name for name in platform.field_names if o.get(name) == ""]
+    if cleared:
+        line["cleared"] = cleared
+    return line
 
 
 def _names(row: dict[str, Any]) -> dict[str, Any]:

@@ -45,13 +45,15 @@ class Call:
     """One parsed line: the loader it names, its arguments (refs unresolved), its
     ref, whether the node it names was deleted (through the Django drop-in), and
     the identity a profile line's observation names when its loader takes none
-    (a Slack user, a list poster, a WG21 author: the Django drop-in logs one)."""
+    (a Slack user, a list poster, a WG21 author: the Django drop-in logs one),
+    and the fields its observation holds as '' (cleared through the drop-in)."""
 
     name: str
     args: dict[str, Any]
     ref: Any
     removed: bool = False
     identity: Any = None
+    cleared: tuple[str, ...] = ()
 
     def named_identity(self) -> Any:
         """The identity this profile line's observation names (unresolved), in
@@ -59,6 +61,11 @@ class Call:
         if self.identity is not None:
             return self.identity
         return self.args.get("identity") if self.name in BY_SINGLE else None
+
+    def logged(self) -> bool:
+        """A profile line the import writes as the log held it (as_logged): its
+        observation names an identity, or holds a field as ''."""
+        return self.named_identity() is not None or bool(self.cleared)
 
 
 # a line that names a node of this kind may say the node was deleted (the lines
@@ -106,8 +113,8 @@ class JsonlImport:
             self.claimed.setdefault(name, []).append(found)
             self.refs.remember(ref, Found(found))
         else:
-            if identity is not None:
-                result = as_logged(conn, name, resolved, self.source)
+            if line.logged():
+                result = as_logged(conn, name, resolved, self.source, line.cleared)
             else:
                 result = getattr(loaders, name)(**{"source": self.source, **resolved, "conn": conn})
             self.refs.remember(ref, result)
@@ -152,7 +159,29 @@ def parse_call(line: str, number: int) -> Call | None:
             f"identity: {identity!r}; only on a line about a profile"
             f" ({', '.join(BY_SINGLE)}), and not besides args.identity"
         )
-    return Call(name, args, item.get("ref"), removed, identity)
+    return Call(name, args, item.get("ref"), removed, identity, _cleared(name, item))
+
+
+def _cleared(name: str, item: dict[str, Any]) -> tuple[str, ...]:
+    """A line's "cleared": the text fields of its profile's platform its
+    observation holds as '' (ValueError when it is not that)."""
+    cleared = item.get("cleared")
+    if cleared is None:
+        return ()
+    platform = BY_SINGLE.get(name)
+    text = [f for f, kind in platform.fields if kind == "text"] if platform else []
+    if (
+        not isinstance(cleared, list)
+        or not cleared
+        or any(f not in text for f in cleared)
+        or len(set(cleared)) < len(cleared)
+    ):
+        where = f"{name}'s: {', '.join(text)}" if text else f"none on a {name} line"
+        raise ValueError(
+            f"cleared: {cleared!r}; a list of the text fields the observation holds"
+            f" as '', each once ({where})"
+        )
+    return tuple(cleared)
 
 
 def import_jsonl(
@@ -203,17 +232,22 @@ def parameters(single: str) -> dict[str, Any]:
 
 
 def as_logged(
-    conn: psycopg.Connection[Any], name: str, args: dict[str, Any], source: str
+    conn: psycopg.Connection[Any],
+    name: str,
+    args: dict[str, Any],
+    source: str,
+    cleared: tuple[str, ...] = (),
 ) -> tuple[Any, bool]:
     """A profile line whose observation names an identity (`args["identity"]`,
-    resolved), written as the raw log held it: the profile loader `name`'s
-    observation (its module validates the arguments), always written, with that
-    identity, whether the profile is new or not (a Django user may point a
-    profile at an identity any time) and whether the identity is a declared one
-    or a profile (the Django drop-in's Identity rows a run wrote back have their
-    oldest profile's id). The loader itself keeps a call's identity only when it
-    creates the profile, and only a declared one: the line would be refused or
-    its identity dropped."""
+    resolved) or holds fields as '' (`cleared`), written as the raw log held it:
+    the profile loader `name`'s observation (its module validates the arguments),
+    always written, with that identity, whether the profile is new or not (a
+    Django user may point a profile at an identity any time) and whether the
+    identity is a declared one or a profile (the Django drop-in's Identity rows a
+    run wrote back have their oldest profile's id), and with '' in each cleared
+    field. The loader itself keeps a call's identity only when it creates the
+    profile, and only a declared one, and reads '' as "not given": the line would
+    be refused, its identity dropped, or a cleared field brought back."""
     from .. import _validate as v
     from .._profiles import record
 
@@ -227,7 +261,8 @@ def as_logged(
         raise TypeError(f"{name}: missing arguments {missing}")
     module = importlib.import_module(BY_SINGLE[name].module)
     prepared = dict(module.observed(named | given | {"identity": None}))
-    prepared["identity_id"] = v.node_id(name, "identity", args["identity"])
+    prepared["identity_id"] = v.optional_node_id(name, "identity", args.get("identity"))
+    prepared.update(dict.fromkeys(cleared, ""))
     return record(module.SPEC, name, prepared, conn, source, as_logged=True)
 
 
@@ -243,17 +278,23 @@ def observed(name: str, args: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _observed_already(
-    conn: psycopg.Connection[Any], name: str, args: dict[str, Any], seen: dict[Any, int]
+    conn: psycopg.Connection[Any],
+    name: str,
+    args: dict[str, Any],
+    seen: dict[Any, int],
+    cleared: tuple[str, ...] = (),
 ) -> int | None:
     """The profile this observation line is about, when the database already
     holds that very observation at the same place in the profile's history (the
     k-th line about a profile against its k-th observation): a dump's history
-    replayed a second time. `seen` counts this import's lines per profile."""
+    replayed a second time. `seen` counts this import's lines per profile;
+    `cleared`: the fields the line says the observation holds as ''."""
     platform = BY_SINGLE[name]
     prepared = observed(name, {k: v for k, v in args.items() if k != "identity"})
     if prepared is None:
         return None
     prepared["identity_id"] = args.get("identity")  # every platform's raw rows hold one
+    prepared.update(dict.fromkeys(cleared, ""))
     key = prepared["natural_key"]
     typed = dict(platform.fields) | {"identity_id": "bigint"}
     columns = [*platform.field_names, "identity_id"]
@@ -265,7 +306,7 @@ def _observed_already(
         sql.SQL("o.{} is not distinct from {}").format(
             sql.Identifier(column),
             sql.SQL("nullif({}::text, '')").format(sql.Placeholder(column))
-            if typed[column] == "text"
+            if typed[column] == "text" and column not in cleared
             else sql.SQL("{}::" + typed[column]).format(sql.Placeholder(column)),
         )
         for column in columns
@@ -306,7 +347,7 @@ def _already_there(
         same = row is not None and all(current[k] == value for k, value in given.items())
         return int(args["email_obj"]) if same else None
     if name in BY_SINGLE:
-        return _observed_already(conn, name, args, seen)
+        return _observed_already(conn, name, args, seen, line.cleared)
     if name not in EXISTING or not all(isinstance(k, str) for k in args):
         return None
     params: dict[str, Any] = {"claimed": claimed.get(name, [])}

@@ -519,6 +519,154 @@ def test_a_dump_keeps_the_identities_django_profiles_were_pointed_at(
     assert partition(second_database.conninfo) == before
 
 
+# a profile's current state as the marts give it, per platform, by natural key
+# (ids and load times differ between databases)
+CURRENT_STATE = {
+    "github_account": "select p.natural_key, m.username, m.display_name, m.avatar_url,"
+    " m.account_type from cppa_identity.github_account as m",
+    "slack_user": "select p.natural_key, m.username, m.display_name, m.avatar_url"
+    " from cppa_identity.slack_user as m",
+    "mailing_list_profile": "select p.natural_key, m.display_name"
+    " from cppa_identity.mailing_list_profile as m",
+}
+
+
+def current_state(conninfo: str) -> dict[str, list[tuple[Any, ...]]]:
+    with psycopg.connect(conninfo) as conn:
+        return {
+            mart: sorted(
+                conn.execute(
+                    query + " join cppa_raw.profiles as p on p.base_profile_id = m.id"
+                ).fetchall()
+            )
+            for mart, query in CURRENT_STATE.items()
+        }
+
+
+def logged_fields(conninfo: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every observation's fields as the raw log holds them ('' and NULL apart),
+    per platform, by profile key in log order: comparable across databases."""
+    from loaders.platforms import PLATFORMS
+
+    with psycopg.connect(conninfo) as conn:
+        return {
+            p.name: conn.execute(
+                sql.SQL(
+                    "select p.natural_key, {} from {} as o"
+                    " join cppa_raw.profiles as p using (base_profile_id)"
+                    " order by p.natural_key, o.observation_id"
+                ).format(
+                    sql.SQL(", ").join(
+                        sql.SQL("o.{}").format(sql.Identifier(f)) for f in p.field_names
+                    ),
+                    sql.Identifier("cppa_raw", p.table),
+                )
+            ).fetchall()
+            for p in PLATFORMS
+        }
+
+
+def test_a_dump_keeps_the_fields_django_cleared(
+    database: dbmod.Database, conn: psycopg.Connection[Any], second_database: dbmod.Database
+) -> None:
+    """The Django drop-in logs the row Django saved, '' for a field a Django user
+    cleared (an avatar, a Slack name, a list poster's name), where NULL in the log
+    says "not given, keep what was there". The dump wrote '' as the loader's
+    argument, which a loader reads as "not given": imported, each cleared field
+    came back as its older value. Now the dump says which fields the log held as
+    '' and the import writes them so, with or without an identity on the line;
+    a collector's later NULL still keeps the ''; the current state after a run
+    is the original's, the dump a fixed point, a second import adds nothing."""
+    declared = L.create_identity("Cleo Declared", "", conn=conn)
+    gh, _ = L.get_or_create_github_account(611, "cleo", "Cleo", AVATAR, conn=conn)
+    named, _ = L.get_or_create_github_account(612, "cleo-2", "Cleo Two", AVATAR, conn=conn)
+    slack, _ = L.get_or_create_slack_user(
+        {"id": "U611", "name": "cleo", "real_name": "Cleo M", "profile": {"image_72": AVATAR}},
+        conn=conn,
+    )
+    poster, _ = L.get_or_create_mailing_list_profile(
+        "Cleo Poster", "cleo@poster.example", conn=conn
+    )
+    # what the triggers log when Django saves the rows with those fields cleared
+    logged = [
+        ("github", gh.id, "611", "cleo", "Cleo", "", None),
+        ("github", named.id, "612", "cleo-2", "", "", declared.id),  # and pointed at Cleo
+        ("slack", slack.id, "U611", "cleo", "", "", None),
+        ("mailing_list", poster.id, None, None, "", None, None),
+    ]
+    for platform, profile, key, username, name, avatar, identity in logged:
+        conn.execute(
+            DJANGO_OBSERVES[platform].replace("%(name)s, %(name)s", "%(username)s, %(name)s"),
+            {
+                "id": profile,
+                "key": key,
+                "username": username,
+                "name": name,
+                "avatar": avatar,
+                "identity": identity,
+            },
+        )
+    # a collector's later call that gives no avatar keeps the cleared one
+    L.get_or_create_github_account(611, "cleo-renamed", conn=conn)
+    fields = logged_fields(database.conninfo)
+    assert ("611", "cleo-renamed", None, None, "user") in fields["github"]
+
+    lines = dump_lines(database.conninfo)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        report = transfer.import_jsonl(target, lines, strict=True)
+    assert report.imported == len(lines) and not report.errors
+    assert run(database, full=True).outcome == "success"
+    assert run(second_database, full=True).outcome == "success"
+    state = current_state(database.conninfo)
+    assert ("611", "cleo-renamed", "Cleo", "", "user") in state["github_account"]
+    assert ("612", "cleo-2", "", "", "user") in state["github_account"]
+    assert state["slack_user"] == [("U611", "cleo", "", "")]
+    assert [name for _, name in state["mailing_list_profile"]] == [""]
+    assert current_state(second_database.conninfo) == state
+
+    assert logged_fields(second_database.conninfo) == fields
+    assert canonical(dump_lines(second_database.conninfo)) == canonical(lines)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        held = {t: raw_table_rows(target, t) for t in raw_tables()}
+        again = transfer.import_jsonl(target, lines, strict=True)
+        assert again.imported == len(lines) and not again.errors
+        assert {t: raw_table_rows(target, t) for t in raw_tables()} == held
+
+
+def test_only_a_profile_line_clears_and_only_its_text_fields(
+    conn: psycopg.Connection[Any],
+) -> None:
+    """ "cleared" names text fields of the line's platform, each once; anything else
+    is a bad line, with nothing written. Without it, '' in a loader's arguments
+    still means "not given" (the loaders' rule): only "cleared" writes ''."""
+    github = '{"loader": "get_or_create_github_account", "args": {"github_account_id": 7'
+    lines = [
+        github + ', "avatar_url": "a.png", "display_name": "Seven"}, "ref": "g"}',
+        github + ', "avatar_url": "", "display_name": ""}}',  # keeps both
+        github + ', "avatar_url": ""}, "cleared": ["avatar_url"]}',  # clears the avatar
+        github + '}, "cleared": ["is_bot"]}',
+        github + '}, "cleared": ["avatar_url", "avatar_url"]}',
+        github + '}, "cleared": []}',
+        '{"loader": "create_identity", "args": {"display_name": "x"}, "cleared": ["display_name"]}',
+        '{"loader": "get_or_create_discord_profile", "args": {"discord_user_id": 8},'
+        ' "cleared": ["is_bot"]}',
+    ]
+    report = transfer.import_jsonl(conn, lines)
+    assert report.imported == 3
+    assert [number for number, _ in report.errors] == [4, 5, 6, 7, 8]
+    assert all(e.startswith("ValueError: cleared: ") for _, e in report.errors)
+    assert (
+        "(get_or_create_github_account's: username, display_name, avatar_url, account_type)"
+        in (report.errors[0][1])
+    )
+    assert "(none on a create_identity line)" in report.errors[3][1]
+    rows = conn.execute(
+        "select display_name, avatar_url from cppa_raw.github_accounts order by observation_id"
+    ).fetchall()
+    assert rows == [("Seven", "a.png"), (None, "")]
+    assert conn.execute("select count(*) from cppa_raw.identities").fetchone() == (0,)
+
+
 def test_an_identity_that_is_no_node_is_refused_by_name(conn: psycopg.Connection[Any]) -> None:
     """An observation may name a declared identity or a profile; anything else (a
     tmp identity, an id no node has) is a bad line naming the field and the value,
