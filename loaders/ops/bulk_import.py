@@ -76,8 +76,8 @@ def runs(items: list[Item]) -> Iterator[list[Item]]:
     lines of one platform, each profile once, with email lines (no ref on an
     update or removal); any other line (a deleted profile's too, or one naming an
     identity: the bulk loaders keep one only on a new profile, and only a declared
-    one; or one holding a field as '': they read '' as "not given") is a run of
-    its own."""
+    one; or one holding a field as '': they read '' as "not given"; or one with
+    "fields": they record what the arguments say) is a run of its own."""
     current: list[Item] = []
     platform: str | None = None
     keys: set[str] = set()

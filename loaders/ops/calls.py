@@ -13,8 +13,11 @@ profile at an Identity a run wrote back, whose id is its oldest profile's), in
 the loader's arguments when the loader takes one, else as "identity" on the
 line; "cleared": [<field>, ...] on an observation's line names the fields the log
 holds as '' (a Django user cleared them; in a loader's arguments '' means "not
-given", as NULL does in the log). The import writes a line with either as the
-log held it (jsonl_import.as_logged).
+given", as NULL does in the log); "fields": {<field>: <value>, ...} holds the
+text fields the log holds otherwise than the loader's arguments would record
+them (a list poster's or WG21 author's name, which their loaders take from the
+key, renamed through the drop-in). The import writes a line with any of these
+as the log held it (jsonl_import.as_logged).
 Ids are never
 written, so a dump imports into any database; nodes are written in id order, so
 the smallest node of each identity stays the smallest and identities keep their
@@ -32,7 +35,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from ..platforms import BY_NAME, PLATFORMS
+from ..platforms import BY_NAME, BY_SINGLE, PLATFORMS
 from ..queries import named_statements
 from .schemas import RAW
 
@@ -82,7 +85,30 @@ def _observation_line(kind: str, key: str, o: dict[str, Any]) -> dict[str, Any]:
     cleared = [name for name in platform.field_names if o.get(name) == ""]
     if cleared:
         line["cleared"] = cleared
+    fields = _fields_beside(platform.single, args, o, cleared)
+    if fields:
+        line["fields"] = fields
     return line
+
+
+def _fields_beside(
+    single: str, args: dict[str, Any], o: dict[str, Any], cleared: list[str]
+) -> dict[str, Any]:
+    """The text fields of observation `o` that the loader `single` would record
+    otherwise from `args`, with the values the log holds: a list poster's or a
+    WG21 author's name, which their loaders take from the key, renamed through
+    the Django drop-in. Empty when the arguments say it all (a collector's
+    observation), or when the loader would refuse them (the import then says why)."""
+    from .jsonl_import import observed
+
+    said = observed(single, {k: v for k, v in args.items() if k != "identity"})
+    if said is None:
+        return {}
+    return {
+        name: o.get(name)
+        for name, kind in BY_SINGLE[single].fields
+        if kind == "text" and name not in cleared and o.get(name) != said.get(name)
+    }
 
 
 def _names(row: dict[str, Any]) -> dict[str, Any]:

@@ -46,7 +46,9 @@ class Call:
     ref, whether the node it names was deleted (through the Django drop-in), and
     the identity a profile line's observation names when its loader takes none
     (a Slack user, a list poster, a WG21 author: the Django drop-in logs one),
-    and the fields its observation holds as '' (cleared through the drop-in)."""
+    the fields its observation holds as '' (cleared through the drop-in), and
+    the text fields it holds otherwise than its arguments say (`fields`: a list
+    poster's or WG21 author's name, renamed through the drop-in)."""
 
     name: str
     args: dict[str, Any]
@@ -54,6 +56,7 @@ class Call:
     removed: bool = False
     identity: Any = None
     cleared: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str | None], ...] = ()
 
     def named_identity(self) -> Any:
         """The identity this profile line's observation names (unresolved), in
@@ -64,8 +67,9 @@ class Call:
 
     def logged(self) -> bool:
         """A profile line the import writes as the log held it (as_logged): its
-        observation names an identity, or holds a field as ''."""
-        return self.named_identity() is not None or bool(self.cleared)
+        observation names an identity, holds a field as '', or holds fields its
+        arguments do not say."""
+        return self.named_identity() is not None or bool(self.cleared or self.fields)
 
 
 # a line that names a node of this kind may say the node was deleted (the lines
@@ -114,7 +118,9 @@ class JsonlImport:
             self.refs.remember(ref, Found(found))
         else:
             if line.logged():
-                result = as_logged(conn, name, resolved, self.source, line.cleared)
+                result = as_logged(
+                    conn, name, resolved, self.source, line.cleared, dict(line.fields)
+                )
             else:
                 result = getattr(loaders, name)(**{"source": self.source, **resolved, "conn": conn})
             self.refs.remember(ref, result)
@@ -159,7 +165,9 @@ def parse_call(line: str, number: int) -> Call | None:
             f"identity: {identity!r}; only on a line about a profile"
             f" ({', '.join(BY_SINGLE)}), and not besides args.identity"
         )
-    return Call(name, args, item.get("ref"), removed, identity, _cleared(name, item))
+    cleared = _cleared(name, item)
+    fields = _fields(name, item, cleared)
+    return Call(name, args, item.get("ref"), removed, identity, cleared, fields)
 
 
 def _cleared(name: str, item: dict[str, Any]) -> tuple[str, ...]:
@@ -182,6 +190,37 @@ def _cleared(name: str, item: dict[str, Any]) -> tuple[str, ...]:
             f" as '', each once ({where})"
         )
     return tuple(cleared)
+
+
+def _fields(
+    name: str, item: dict[str, Any], cleared: tuple[str, ...]
+) -> tuple[tuple[str, str | None], ...]:
+    """A line's "fields": text fields of its profile's platform (not cleared ones)
+    with the value its observation holds, a non-empty string or null, where the
+    loader's arguments would record another (ValueError when it is not that;
+    InvalidInput, naming the field and the value, for a value a loader refuses)."""
+    from .. import _validate as v
+    from ..errors import InvalidInput
+
+    fields = item.get("fields")
+    if fields is None:
+        return ()
+    platform = BY_SINGLE.get(name)
+    text = [f for f, kind in platform.fields if kind == "text"] if platform else []
+    if not isinstance(fields, dict) or not fields or any(f not in text for f in fields):
+        where = f"{name}'s: {', '.join(text)}" if text else f"none on a {name} line"
+        raise ValueError(
+            f"fields: {fields!r}; an object of the text fields the observation holds"
+            f" otherwise than its arguments say, with their values ({where})"
+        )
+    for field, value in fields.items():
+        if field in cleared:
+            raise ValueError(f"fields: {field!r} is in cleared too")
+        if value == "":
+            raise InvalidInput(name, f"fields.{field}", value, "'' goes in cleared")
+        limit = v.URL_MAX if field == "avatar_url" else v.NAME_MAX
+        v.text(name, f"fields.{field}", value, limit)
+    return tuple(fields.items())
 
 
 def import_jsonl(
@@ -237,6 +276,7 @@ def as_logged(
     args: dict[str, Any],
     source: str,
     cleared: tuple[str, ...] = (),
+    fields: dict[str, str | None] | None = None,
 ) -> tuple[Any, bool]:
     """A profile line whose observation names an identity (`args["identity"]`,
     resolved) or holds fields as '' (`cleared`), written as the raw log held it:
@@ -245,9 +285,12 @@ def as_logged(
     Django user may point a profile at an identity any time) and whether the
     identity is a declared one or a profile (the Django drop-in's Identity rows a
     run wrote back have their oldest profile's id), and with '' in each cleared
-    field. The loader itself keeps a call's identity only when it creates the
-    profile, and only a declared one, and reads '' as "not given": the line would
-    be refused, its identity dropped, or a cleared field brought back."""
+    field, and the value `fields` gives each of its fields (one the arguments
+    cannot say: a list poster's or WG21 author's name is the key's). The loader
+    itself keeps a call's identity only when it creates the profile, and only a
+    declared one, reads '' as "not given", and records the key's name: the line
+    would be refused, its identity dropped, a cleared field brought back, or a
+    renamed field named as before."""
     from .. import _validate as v
     from .._profiles import record
 
@@ -263,6 +306,7 @@ def as_logged(
     prepared = dict(module.observed(named | given | {"identity": None}))
     prepared["identity_id"] = v.optional_node_id(name, "identity", args.get("identity"))
     prepared.update(dict.fromkeys(cleared, ""))
+    prepared.update(fields or {})
     return record(module.SPEC, name, prepared, conn, source, as_logged=True)
 
 
@@ -283,18 +327,21 @@ def _observed_already(
     args: dict[str, Any],
     seen: dict[Any, int],
     cleared: tuple[str, ...] = (),
+    fields: dict[str, str | None] | None = None,
 ) -> int | None:
     """The profile this observation line is about, when the database already
     holds that very observation at the same place in the profile's history (the
     k-th line about a profile against its k-th observation): a dump's history
     replayed a second time. `seen` counts this import's lines per profile;
-    `cleared`: the fields the line says the observation holds as ''."""
+    `cleared`: the fields the line says the observation holds as ''; `fields`:
+    those it holds otherwise than the arguments say."""
     platform = BY_SINGLE[name]
     prepared = observed(name, {k: v for k, v in args.items() if k != "identity"})
     if prepared is None:
         return None
     prepared["identity_id"] = args.get("identity")  # every platform's raw rows hold one
     prepared.update(dict.fromkeys(cleared, ""))
+    prepared.update(fields or {})
     key = prepared["natural_key"]
     typed = dict(platform.fields) | {"identity_id": "bigint"}
     columns = [*platform.field_names, "identity_id"]
@@ -347,7 +394,7 @@ def _already_there(
         same = row is not None and all(current[k] == value for k, value in given.items())
         return int(args["email_obj"]) if same else None
     if name in BY_SINGLE:
-        return _observed_already(conn, name, args, seen, line.cleared)
+        return _observed_already(conn, name, args, seen, line.cleared, dict(line.fields))
     if name not in EXISTING or not all(isinstance(k, str) for k in args):
         return None
     params: dict[str, Any] = {"claimed": claimed.get(name, [])}

@@ -528,6 +528,12 @@ CURRENT_STATE = {
     " from cppa_identity.slack_user as m",
     "mailing_list_profile": "select p.natural_key, m.display_name"
     " from cppa_identity.mailing_list_profile as m",
+    "wg21_paper_author_profile": "select p.natural_key, m.display_name, m.author_alias"
+    " from cppa_identity.wg21_paper_author_profile as m",
+    "discord_profile": "select p.natural_key, m.username, m.display_name, m.avatar_url,"
+    " m.is_bot from cppa_identity.discord_profile as m",
+    "youtube_speaker": "select p.natural_key, m.display_name"
+    " from cppa_identity.youtube_speaker as m",
 }
 
 
@@ -633,6 +639,112 @@ def test_a_dump_keeps_the_fields_django_cleared(
         assert {t: raw_table_rows(target, t) for t in raw_tables()} == held
 
 
+# what the Django drop-in's triggers log when an ORM user saves a WG21 author or a
+# Discord profile (loaders/django_app/sql/install.sql, django_observe_profile)
+DJANGO_OBSERVES_MORE = {
+    "wg21": "insert into cppa_raw.wg21_paper_author_profiles (base_profile_id, display_name,"
+    " author_alias, identity_id, source)"
+    " values (%(id)s, %(name)s, %(alias)s, %(identity)s, 'django')",
+    "discord": "insert into cppa_raw.discord_profiles (base_profile_id, discord_user_id,"
+    " username, display_name, avatar_url, is_bot, identity_id, source)"
+    " values (%(id)s, %(key)s, %(username)s, %(name)s, %(avatar)s, false, %(identity)s,"
+    " 'django')",
+}
+
+
+def test_a_dump_keeps_the_names_django_gave(
+    database: dbmod.Database, conn: psycopg.Connection[Any], second_database: dbmod.Database
+) -> None:
+    """A list poster's and a WG21 author's name is part of their key, and their
+    loaders record the name the key holds; through the Django drop-in a user may
+    rename either (the triggers log the row Django saved). The dump wrote each
+    observation's line from the key, ignoring the name the log held: a rename
+    came out as a repeat of the line before and was dropped, and after import
+    the marts showed the key's name. Now the line carries the logged name in
+    "fields"; a rename back, a rename with an identity, a rename of the other
+    fields (on every platform) survive too; the current state after a run and
+    the raw log are the original's, the dump a fixed point, a second import adds
+    nothing."""
+    declared = L.create_identity("Dana Declared", "", conn=conn)
+    poster, _ = L.get_or_create_mailing_list_profile(
+        "Dana Poster", "dana@poster.example", conn=conn
+    )
+    twice, _ = L.get_or_create_mailing_list_profile("Eli Poster", "eli@poster.example", conn=conn)
+    left, _ = L.get_or_create_mailing_list_profile("Gil Poster", "gil@poster.example", conn=conn)
+    author, _ = L.get_or_create_wg21_paper_author_profile(
+        "Dana Author", "dana@paper.example", "D. Author", conn=conn
+    )
+    keyless, _ = L.get_or_create_wg21_paper_author_profile("Fay Author", None, conn=conn)
+    gh, _ = L.get_or_create_github_account(621, "dana", "Dana GH", AVATAR, conn=conn)
+    slack, _ = L.get_or_create_slack_user(
+        {"id": "U621", "name": "dana", "real_name": "Dana S"}, conn=conn
+    )
+    discord, _ = L.get_or_create_discord_profile(621, "dana", "Dana D", conn=conn)
+    youtube, _ = L.get_or_create_youtube_speaker("yt-dana", "Dana Y", conn=conn)
+    renames: list[tuple[str, dict[str, Any]]] = [
+        ("mailing_list", {"id": poster.id, "name": "Dana Renamed", "identity": None}),
+        ("mailing_list", {"id": poster.id, "name": "Dana Poster", "identity": None}),  # back
+        ("mailing_list", {"id": twice.id, "name": "Eli Renamed", "identity": declared.id}),
+        ("mailing_list", {"id": twice.id, "name": "Eli Renamed", "identity": None}),
+        ("mailing_list", {"id": left.id, "name": "Gil Renamed", "identity": None}),
+        ("wg21", {"id": author.id, "name": "Dana A. Renamed", "alias": "D. Author"}),
+        ("wg21", {"id": author.id, "name": "Dana A. Renamed", "alias": "DAR"}),
+        ("wg21", {"id": keyless.id, "name": "Fay Renamed", "alias": ""}),  # and the alias cleared
+        ("github", {"id": gh.id, "key": "621", "name": "Dana G. Renamed"}),
+        ("slack", {"id": slack.id, "key": "U621", "name": "Dana S. Renamed"}),
+        ("discord", {"id": discord.id, "key": "621", "name": "Dana D. Renamed"}),
+        ("youtube", {"id": youtube.id, "key": "yt-dana", "name": "Dana Y. Renamed"}),
+    ]
+    for platform, given in renames:
+        statement = DJANGO_OBSERVES.get(platform) or DJANGO_OBSERVES_MORE[platform]
+        conn.execute(
+            statement.replace("%(name)s, %(name)s", "%(username)s, %(name)s"),
+            {"identity": None, "avatar": AVATAR, "username": "dana", "alias": None, **given},
+        )
+    # a collector's later call with the key's name writes that name again
+    L.get_or_create_mailing_list_profile("Eli Poster", "eli@poster.example", conn=conn)
+    fields = logged_fields(database.conninfo)
+    assert [name for _, name in fields["mailing_list"]] == [
+        "Dana Poster",
+        "Dana Renamed",
+        "Dana Poster",
+        "Eli Poster",
+        "Eli Renamed",
+        "Eli Renamed",
+        "Eli Poster",
+        "Gil Poster",
+        "Gil Renamed",
+    ]
+
+    lines = dump_lines(database.conninfo)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        report = transfer.import_jsonl(target, lines, strict=True)
+    assert report.imported == len(lines) and not report.errors
+    assert logged_fields(second_database.conninfo) == fields
+    assert logged_identities(second_database.conninfo) == logged_identities(database.conninfo)
+    assert canonical(dump_lines(second_database.conninfo)) == canonical(lines)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        held = {t: raw_table_rows(target, t) for t in raw_tables()}
+        again = transfer.import_jsonl(target, lines, strict=True)
+        assert again.imported == len(lines) and not again.errors
+        assert {t: raw_table_rows(target, t) for t in raw_tables()} == held
+
+    assert run(database, full=True).outcome == "success"
+    assert run(second_database, full=True).outcome == "success"
+    state = current_state(database.conninfo)
+    assert state["mailing_list_profile"] == [
+        (natural_key("Dana Poster", "dana@poster.example"), "Dana Poster"),
+        (natural_key("Eli Poster", "eli@poster.example"), "Eli Poster"),
+        (natural_key("Gil Poster", "gil@poster.example"), "Gil Renamed"),
+    ]
+    assert state["wg21_paper_author_profile"] == [
+        (natural_key("Dana Author", "dana@paper.example"), "Dana A. Renamed", "DAR"),
+        (natural_key("Fay Author", None), "Fay Renamed", ""),
+    ]
+    assert current_state(second_database.conninfo) == state
+    assert partition(second_database.conninfo) == partition(database.conninfo)
+
+
 def test_only_a_profile_line_clears_and_only_its_text_fields(
     conn: psycopg.Connection[Any],
 ) -> None:
@@ -665,6 +777,61 @@ def test_only_a_profile_line_clears_and_only_its_text_fields(
     ).fetchall()
     assert rows == [("Seven", "a.png"), (None, "")]
     assert conn.execute("select count(*) from cppa_raw.identities").fetchone() == (0,)
+
+
+def test_only_a_profile_line_carries_fields_and_only_its_text_fields(
+    conn: psycopg.Connection[Any],
+) -> None:
+    """ "fields" gives text fields of the line's platform a value its arguments
+    cannot say (a non-empty string, or null); anything else is a bad line naming
+    the field and the value, with nothing written. The line's arguments still
+    make the key: a list poster keeps its key, renamed."""
+    poster = '{"loader": "get_or_create_mailing_list_profile",'
+    poster += ' "args": {"display_name": "Hal", "email": "hal@x.example"}'
+    lines = [
+        poster + ', "ref": "p"}',
+        poster + ', "fields": {"display_name": "Hal Renamed"}}',
+        poster + ', "fields": {"display_name": 5}}',
+        poster + ', "fields": {"display_name": ""}}',
+        poster + ', "fields": {"display_name": "' + "x" * 256 + '"}}',
+        poster + ', "fields": {"email": "other@x.example"}}',
+        poster + ', "fields": {}}',
+        poster + ', "fields": ["display_name"]}',
+        poster + ', "fields": {"display_name": "A"}, "cleared": ["display_name"]}',
+        '{"loader": "create_identity", "args": {"display_name": "x"},'
+        ' "fields": {"display_name": "y"}}',
+        '{"loader": "get_or_create_discord_profile", "args": {"discord_user_id": 8},'
+        ' "fields": {"is_bot": true}}',
+    ]
+    report = transfer.import_jsonl(conn, lines)
+    assert report.imported == 2
+    assert [number for number, _ in report.errors] == list(range(3, 12))
+    errors = dict(report.errors)
+    assert errors[3] == (
+        "InvalidInput: get_or_create_mailing_list_profile: fields.display_name=5:"
+        " must be a string, not int"
+    )
+    assert errors[4] == (
+        "InvalidInput: get_or_create_mailing_list_profile: fields.display_name='':"
+        " '' goes in cleared"
+    )
+    assert errors[5].startswith(
+        "InvalidInput: get_or_create_mailing_list_profile: fields.display_name='xxx"
+    )
+    assert "the limit is 255" in errors[5]
+    for number in (6, 7, 8, 10, 11):
+        assert errors[number].startswith("ValueError: fields: "), errors[number]
+    assert "(get_or_create_mailing_list_profile's: display_name)" in errors[6]
+    assert "(none on a create_identity line)" in errors[10]
+    assert errors[9] == "ValueError: fields: 'display_name' is in cleared too"
+    rows = conn.execute(
+        "select p.natural_key, o.display_name from cppa_raw.mailing_list_profiles as o"
+        " join cppa_raw.profiles as p using (base_profile_id) order by o.observation_id"
+    ).fetchall()
+    key = natural_key("Hal", "hal@x.example")
+    assert rows == [(key, "Hal"), (key, "Hal Renamed")]
+    assert conn.execute("select count(*) from cppa_raw.identities").fetchone() == (0,)
+    assert conn.execute("select count(*) from cppa_raw.profiles").fetchone() == (1,)
 
 
 def test_an_identity_that_is_no_node_is_refused_by_name(conn: psycopg.Connection[Any]) -> None:
