@@ -458,9 +458,10 @@ def _unrelated_name(i: int) -> str:
 
 
 def test_unrelated_profiles_change_no_identity(database: dbmod.Database, conn: Any) -> None:
-    """Locality: 20,000 GitHub accounts (30 times the sample's profiles) that share no name word, address or
-    handle with the sample's people leave every identity as it was (the name
-    prior is a fixed population, not the database's size)."""
+    """Locality: 20,000 GitHub accounts (30 times the sample's profiles) that
+    share no name word, address or handle with the sample's people leave every
+    identity as it was (the name prior is a fixed population, not the
+    database's size)."""
     from loaders.ops import sample
 
     truth = sample.load(sample.generate(200))
