@@ -18,32 +18,47 @@ language plpgsql security definer set search_path = pg_catalog, cppa_raw as $$
 declare
     clash record;
 begin
-    -- one check per statement: a bulk load's rows are joined at once
-    for clash in
-        execute format(
-            $q$
-            select n.id, h.holder
-            from (select distinct %1$I as id from inserted) as n
-            cross join lateral (
-                select 'profile' as holder
-                where %2$L <> 'profiles'
-                    and exists (select from cppa_raw.profiles as p where p.base_profile_id = n.id)
-                union all
-                select 'tmp identity'
-                where %2$L <> 'tmp_identities'
-                    and exists (
-                        select from cppa_raw.tmp_identities as t where t.tmp_identity_id = n.id
-                    )
-                union all
-                select 'declared identity'
-                where %2$L <> 'identities'
-                    and exists (select from cppa_raw.identities as i where i.identity_id = n.id)
-            ) as h
-            limit 1
-            $q$,
-            tg_argv[0], tg_table_name
-        )
-    loop
+    -- one check per statement (a bulk load's rows are joined at once), in
+    -- static SQL: its plan is kept from call to call (dynamic SQL planned every
+    -- insert again and doubled a single create_identity's time)
+    if tg_table_name = 'profiles' then
+        select n.base_profile_id as id,
+            case
+                when exists (select from tmp_identities as t where t.tmp_identity_id = n.base_profile_id)
+                    then 'tmp identity'
+                else 'declared identity'
+            end as holder
+        into clash
+        from inserted as n
+        where exists (select from tmp_identities as t where t.tmp_identity_id = n.base_profile_id)
+            or exists (select from identities as i where i.identity_id = n.base_profile_id)
+        limit 1;
+    elsif tg_table_name = 'identities' then
+        select n.identity_id as id,
+            case
+                when exists (select from profiles as p where p.base_profile_id = n.identity_id)
+                    then 'profile'
+                else 'tmp identity'
+            end as holder
+        into clash
+        from inserted as n
+        where exists (select from profiles as p where p.base_profile_id = n.identity_id)
+            or exists (select from tmp_identities as t where t.tmp_identity_id = n.identity_id)
+        limit 1;
+    else
+        select n.tmp_identity_id as id,
+            case
+                when exists (select from profiles as p where p.base_profile_id = n.tmp_identity_id)
+                    then 'profile'
+                else 'declared identity'
+            end as holder
+        into clash
+        from inserted as n
+        where exists (select from profiles as p where p.base_profile_id = n.tmp_identity_id)
+            or exists (select from identities as i where i.identity_id = n.tmp_identity_id)
+        limit 1;
+    end if;
+    if clash.id is not null then
         raise exception using
             errcode = 'unique_violation',
             message = format(
@@ -51,7 +66,7 @@ begin
                 ' tmp identities share one id space; take ids from cppa_raw.node_id_seq)',
                 tg_table_name, tg_argv[0], clash.id, clash.holder
             );
-    end loop;
+    end if;
     return null;
 end
 $$;
