@@ -320,6 +320,55 @@ def test_a_key_another_profile_holds_is_kept_not_refused(
     assert keys == {first.pk: "99999", second.pk: f"django:{second.pk}"}
 
 
+def test_the_keys_django_gives_survive_export_and_import(
+    orm: Any,
+    raw: psycopg.Connection[Any],
+    module_database: dbmod.Database,
+    admin_conninfo: str,
+    template_db: str,
+) -> None:
+    """A list poster or WG21 author made through the ORM, and a GitHub account
+    whose id another holds, are keyed 'django:<id>' by the triggers. The export
+    crashed on the first two (JSONDecodeError) and the import joined the third
+    into the other account. Now the log (everything the module's tests wrote
+    too) is rebuilt in a fresh database: the same raw log, the dump a fixed point."""
+    from loaders.django_app import models as m
+    from loaders.ops import transfer
+
+    from .ops.test_transfer import _clone, canonical, dump_lines, logged_rows
+
+    person = m.Identity.objects.create(display_name="Nia Declared")
+    poster = m.MailingListProfile.objects.create(display_name="Nia Poster")
+    poster.display_name = "Nia P. Renamed"
+    poster.save()
+    poster.identity = person
+    poster.save()
+    author = m.WG21PaperAuthorProfile.objects.create(display_name="Nia Author", author_alias="N.")
+    first = m.GitHubAccount.objects.create(github_account_id=88888, username="nia")
+    second = m.GitHubAccount.objects.create(github_account_id=88888, username="nia-two")
+    keys = dict(
+        raw.execute(
+            "select base_profile_id, natural_key from cppa_raw.profiles"
+            " where base_profile_id = any(%s)",
+            ([poster.pk, author.pk, first.pk, second.pk],),
+        ).fetchall()
+    )
+    assert keys == {
+        poster.pk: f"django:{poster.pk}",
+        author.pk: f"django:{author.pk}",
+        first.pk: "88888",
+        second.pk: f"django:{second.pk}",
+    }
+
+    lines = dump_lines(module_database.conninfo)
+    with _clone(admin_conninfo, template_db, f"cppa_test_django_keys_{os.getpid()}") as target:
+        with psycopg.connect(target.conninfo, autocommit=True) as conn:
+            report = transfer.import_jsonl(conn, lines, strict=True)
+        assert report.imported == len(lines) and not report.errors
+        assert logged_rows(target.conninfo) == logged_rows(module_database.conninfo)
+        assert canonical(dump_lines(target.conninfo)) == canonical(lines)
+
+
 def test_collector_writes_inside_atomic_and_reads_back_at_once(orm: Any) -> None:
     from django.db import transaction
 
