@@ -369,6 +369,30 @@ def test_the_keys_django_gives_survive_export_and_import(
         assert canonical(dump_lines(target.conninfo)) == canonical(lines)
 
 
+def test_a_key_an_imported_profile_keeps_is_not_taken(
+    orm: Any, raw: psycopg.Connection[Any]
+) -> None:
+    """`import` keeps a profile's 'django:<id>' key from the database it came
+    from, where another id was its own: a profile the ORM makes later under that
+    id found its key taken, and the trigger registered nothing (its observations
+    named no profile, and the merge never saw it). Now it takes 'django:<id>.1'."""
+    from loaders.django_app import models as m
+
+    own = raw.execute("select nextval('cppa_raw.node_id_seq')").fetchone()[0]
+    raw.execute(
+        "insert into cppa_raw.profiles (platform, natural_key, source)"
+        " values ('mailing_list', %s, 'import')",
+        (f"django:{own}",),
+    )
+    poster = m.MailingListProfile.objects.create(id=own, display_name="Ola Poster")
+    assert raw.execute(
+        "select p.natural_key, o.display_name from cppa_raw.profiles as p"
+        " join cppa_raw.mailing_list_profiles as o using (base_profile_id)"
+        " where p.base_profile_id = %s",
+        (poster.pk,),
+    ).fetchall() == [(f"django:{own}.1", "Ola Poster")]
+
+
 def test_collector_writes_inside_atomic_and_reads_back_at_once(orm: Any) -> None:
     from django.db import transaction
 
