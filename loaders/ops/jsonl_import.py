@@ -191,7 +191,8 @@ def parse_call(line: str, number: int) -> Call | None:
 def _stored_key(name: str, item: dict[str, Any]) -> str | None:
     """A line's "key": the stored key of the profile it is about, where its
     arguments would say another (the Django drop-in keys a profile 'django:<id>'
-    when it has no key of its platform's, or another profile holds that);
+    when it has no key of its platform's, or another profile holds that; a
+    Django user may change the platform id a profile's row holds);
     ValueError on a line about no profile of a platform's loader, InvalidInput
     (naming the field and the value) for a value that is no such key."""
     from .. import _validate as v
@@ -205,13 +206,13 @@ def _stored_key(name: str, item: dict[str, Any]) -> str | None:
         raise ValueError(f"key: {key!r}; only on a line about a profile ({', '.join(BY_SINGLE)})")
     stored = v.text(name, "key", key, v.NAME_MAX, required=True)
     assert stored is not None
-    if platform.key_type == "bigint" and v.NUMBER.fullmatch(stored):
+    if platform.name == "github" and v.NUMBER.fullmatch(stored) and int(stored) <= 0:
         raise InvalidInput(
             name,
             "key",
             key,
-            f"is a {platform.name} id: the arguments give those; a key of the profile's"
-            " own is no number",
+            "is a commit author's synthetic id: the importing database hands those out"
+            " (get_or_create_unknown_github_account)",
         )
     return stored
 

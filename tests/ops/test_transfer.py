@@ -946,7 +946,9 @@ def test_a_dump_keeps_the_keys_django_gave(
     WG21 key as a JSON pair and the export crashed (JSONDecodeError); it wrote
     a colliding GitHub or Discord profile with the other's account id, which
     the import joined into that profile; a Slack or YouTube one came back with
-    'django:<id>' as its platform id. Now a line carries the stored key where
+    'django:<id>' as its platform id; a platform id a Django user changed on a
+    collector's profile went to another profile (GitHub) or was lost (Slack).
+    Now a line carries the stored key where
     the arguments cannot say it, and the import writes it: the same raw log,
     profiles apart, the same state after a run, the dump a fixed point, a
     second import adds nothing."""
@@ -975,22 +977,31 @@ def test_a_dump_keeps_the_keys_django_gave(
             observes[platform].replace("%(name)s, %(name)s", "%(username)s, %(name)s"),
             {"avatar": AVATAR, "username": "kim", "alias": "K.", **given},
         )
+    # a Django user edits the platform id of a profile a collector made
+    moved, _ = L.get_or_create_github_account(632, "kim-moved", conn=conn)
+    moved_slack, _ = L.get_or_create_slack_user({"id": "U632", "name": "kim-moved"}, conn=conn)
+    for platform, profile, key in [("github", moved.id, "633"), ("slack", moved_slack.id, "U633")]:
+        conn.execute(
+            DJANGO_OBSERVES[platform],
+            {"id": profile, "key": key, "name": "Kim Moved", "avatar": None, "identity": None},
+        )
     blank = django_profile(conn, "mailing_list")  # created nameless (Django allows it)
     for name in ("", "Lee Django"):
         conn.execute(DJANGO_OBSERVES["mailing_list"], {"id": blank, "name": name, "identity": None})
     profiles = conn.execute("select count(*) from cppa_raw.profiles").fetchone()
 
     lines, logged = _round_trip(database, second_database)
-    assert len(logged["github"]) == 3 and len(logged["mailing_list"]) == 4
+    assert len(logged["github"]) == 5 and len(logged["mailing_list"]) == 4
+    assert ("632", 633) in {(key, row["github_account_id"]) for _, key, row, _ in logged["github"]}
     with psycopg.connect(second_database.conninfo) as target:
         assert target.execute("select count(*) from cppa_raw.profiles").fetchone() == profiles
     # ordinary collector lines carry no key
-    assert sum('"key": ' in line for line in lines) == 14
+    assert sum('"key": ' in line for line in lines) == 16
 
     assert run(database, full=True).outcome == "success"
     assert run(second_database, full=True).outcome == "success"
     state = current_state(database.conninfo)
-    assert len(state["github_account"]) == 2 and len(state["mailing_list_profile"]) == 2
+    assert len(state["github_account"]) == 3 and len(state["mailing_list_profile"]) == 2
     assert current_state(second_database.conninfo) == state
     assert partition(second_database.conninfo) == partition(database.conninfo)
 
@@ -1046,16 +1057,16 @@ def test_a_dump_keeps_what_django_said_of_a_commit_author(
 
 
 def test_a_line_key_is_a_key_the_arguments_cannot_say(conn: psycopg.Connection[Any]) -> None:
-    """ "key" on a profile line gives the profile's stored key (a string, not one
-    the platform's own ids could take); anything else is a bad line naming the
-    field and the value, with nothing written."""
+    """ "key" on a profile line gives the profile's stored key (a non-empty
+    string, not a commit author's synthetic id); anything else is a bad line
+    naming the field and the value, with nothing written."""
     github = '{"loader": "get_or_create_github_account", "args": {"github_account_id": 7}'
     poster = '{"loader": "get_or_create_mailing_list_profile", "args": {"display_name": "Ida"}'
     lines = [
         github + ', "ref": "g"}',
         github + ', "key": "django:40", "ref": "h"}',
         poster + ', "key": "django:41"}',
-        github + ', "key": "8"}',
+        github + ', "key": "-8"}',
         github + ', "key": 40}',
         github + ', "key": ""}',
         poster + ', "key": "' + "x" * 256 + '"}',
@@ -1067,7 +1078,10 @@ def test_a_line_key_is_a_key_the_arguments_cannot_say(conn: psycopg.Connection[A
     assert report.imported == 3
     errors = dict(report.errors)
     assert sorted(errors) == [4, 5, 6, 7, 8, 9]
-    assert errors[4].startswith("InvalidInput: get_or_create_github_account: key='8': "), errors
+    assert errors[4] == (
+        "InvalidInput: get_or_create_github_account: key='-8': is a commit author's synthetic"
+        " id: the importing database hands those out (get_or_create_unknown_github_account)"
+    )
     assert errors[5] == (
         "InvalidInput: get_or_create_github_account: key=40: must be a string, not int"
     )
