@@ -100,7 +100,11 @@ class Spec:
         )
         values: list[sql.Composable] = [sql.SQL("pk.base_profile_id")]
         if self.key_column:
-            values.append(sql.SQL("k0.natural_key::" + self.key_type))
+            # the platform's id is the key, but on an import's line that gives a
+            # key of the profile's own (the Django drop-in's 'django:<id>')
+            values.append(
+                sql.SQL("coalesce(%(key_value)s::text, k0.natural_key)::" + self.key_type)
+            )
         values += [sql.SQL("new.{}").format(sql.Identifier(n)) for n in self.field_names]
         # a call's identity counts when it creates the profile; an import's line
         # as the log holds it (as_logged) keeps its identity whenever it was said
@@ -114,6 +118,12 @@ class Spec:
             sql.SQL("coalesce(new.{c}, cur.{c}) as {c}").format(c=sql.Identifier(n))
             for n in self.field_names
         ]
+        if self.key_column:  # the platform's id, where it is not the key
+            result.append(
+                sql.SQL("coalesce(%(key_value)s::text, cur.{c}::text) as {c}").format(
+                    c=sql.Identifier(self.key_column)
+                )
+            )
         if self.has_identity:
             result.append(
                 sql.SQL(
@@ -234,15 +244,19 @@ def upsert(
     email: str | None = None,
     key_expr: str = "%(natural_key)s",
     as_logged: bool = False,
+    key_value: str | None = None,
 ) -> tuple[Profile, bool]:
     """Get-or-create one profile and record what was said about it: one round trip.
     `as_logged` (an import replaying the raw log): the observation is written
     even when it changes no field, with its identity whether or not the profile
     is new, and that identity may be a profile (what the Django drop-in logs
-    when a profile is pointed at an identity a run wrote back)."""
+    when a profile is pointed at an identity a run wrote back). `key_value`: the
+    platform id the observation holds when it is not the natural key (a profile
+    the Django drop-in keyed 'django:<id>')."""
     params = {
         "platform": spec.platform,
         "natural_key": natural_key,
+        "key_value": key_value,
         "source": source,
         "identity_id": identity_id,
         "email": email,
@@ -268,14 +282,24 @@ def record(
     as_logged: bool = False,
 ) -> tuple[Profile, bool]:
     """A single call's get-or-create, from what its module's `observed` says the
-    call records (natural key, fields, declared identity, address); `as_logged`:
-    see upsert."""
+    call records (natural key, fields, declared identity, address, and the key
+    column's value when it is not the key); `as_logged`: see upsert."""
     values = dict(prepared)
     key = values.pop("natural_key")
     identity_id = values.pop("identity_id", None)
     email = values.pop("email", None)
+    key_value = values.pop("key_value", None)
     return upsert(
-        spec, function, key, values, conn, source, identity_id, email=email, as_logged=as_logged
+        spec,
+        function,
+        key,
+        values,
+        conn,
+        source,
+        identity_id,
+        email=email,
+        as_logged=as_logged,
+        key_value=key_value,
     )
 
 

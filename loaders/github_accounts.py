@@ -124,28 +124,50 @@ def get_or_create_unknown_github_account(
     primary when the account has no active email.
     """
     fn = "get_or_create_unknown_github_account"
-    author = v.text(fn, "name", name) or "unknown"
+    values = unknown_observed(name, fn)
     address = v.text(fn, "email", email, v.EMAIL_MAX)
-    values = {
+    value, created = upsert_unknown(fn, values, conn, source, email=address)
+    assert isinstance(value, GithubAccount)
+    return value, created
+
+
+def unknown_observed(name: Any, fn: str = "get_or_create_unknown_github_account") -> dict[str, Any]:
+    """What get_or_create_unknown_github_account(name) records: the author's name
+    (its key: the synthetic account id is the database's) and the fields."""
+    author = v.text(fn, "name", name) or "unknown"
+    return {
         "username": None,
         "display_name": author,
         "avatar_url": None,
         "account_type": "user",
         "author": author,
     }
-    value, created = upsert(
+
+
+def upsert_unknown(
+    fn: str,
+    values: dict[str, Any],
+    conn: psycopg.Connection[Any] | None,
+    source: str | None,
+    identity_id: int | None = None,
+    email: str | None = None,
+    as_logged: bool = False,
+) -> tuple[Any, bool]:
+    """Get-or-create the commit author `values["author"]` and record `values`
+    (see _profiles.upsert; `as_logged`: an import's line as the log held it)."""
+    return upsert(
         SPEC,
         fn,
         None,
         values,
         conn,
         source,
-        email=address,
+        identity_id,
+        email=email,
         key_expr="select cppa_raw.get_or_create_unknown_github_author("
         "%(author)s::text, %(source)s::text)",
+        as_logged=as_logged,
     )
-    assert isinstance(value, GithubAccount)
-    return value, created
 
 
 def get_github_account_by_username(

@@ -53,10 +53,28 @@ def observed(
     return {"natural_key": natural_key(name, address), "display_name": name, "email": address}
 
 
+def key_pair(key: str) -> tuple[str, str] | None:
+    """The (display_name, email) a natural key holds; None for a key of another
+    form (the Django drop-in keys a profile it creates 'django:<id>')."""
+    try:
+        pair = json.loads(key)
+    except ValueError:
+        return None
+    if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
+        return pair[0], pair[1]
+    return None
+
+
 def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     """get_or_create_mailing_list_profile's arguments that record `observation`
-    again: the name and address its key holds."""
-    name, address = json.loads(key)
+    again: the name and address its key holds; for a key that holds none (the
+    Django drop-in's), the name logged (or the key, when none is: the line's
+    "fields" or "cleared" then say what was) and no address (the drop-in adds
+    none with the profile); the line then carries the key (ops.calls)."""
+    pair = key_pair(key)
+    if pair is None:
+        return {"display_name": observation["display_name"] or key, "email": None}
+    name, address = pair
     return {"display_name": name, "email": address}
 
 

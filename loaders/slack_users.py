@@ -62,9 +62,10 @@ def observed(
 
 def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     """get_or_create_slack_user's arguments that record `observation` (a raw row)
-    again: the stored display_name as real_name, which it then is."""
+    again: the stored display_name as real_name, which it then is; the id the
+    row holds (a profile the Django drop-in keyed 'django:<id>' holds its own)."""
     user = {
-        "id": key,
+        "id": key if observation["slack_user_id"] is None else observation["slack_user_id"],
         "name": observation["username"],
         "real_name": observation["display_name"],
         "profile": {"image_72": observation["avatar_url"]},

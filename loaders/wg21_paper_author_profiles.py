@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -10,7 +9,7 @@ import psycopg
 
 from . import _validate as v
 from ._profiles import Spec, load, record
-from .mailing_list_profiles import natural_key
+from .mailing_list_profiles import key_pair, natural_key
 from .platforms import BY_NAME
 from .values import Wg21PaperAuthorProfile
 
@@ -59,7 +58,14 @@ def observed(
 def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     """get_or_create_wg21_paper_author_profile's arguments that record
     `observation` again: the name and address its key holds, the alias."""
-    name, address = json.loads(key)
+    pair = key_pair(key)
+    if pair is None:  # a key of the Django drop-in's: see mailing_list_profiles.arguments
+        return {
+            "display_name": observation["display_name"] or key,
+            "email": None,
+            "author_alias": observation["author_alias"],
+        }
+    name, address = pair
     return {"display_name": name, "email": address, "author_alias": observation["author_alias"]}
 
 

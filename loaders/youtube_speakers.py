@@ -46,8 +46,10 @@ def observed(
 
 def arguments(key: str, observation: Mapping[str, Any]) -> dict[str, Any]:
     """get_or_create_youtube_speaker's arguments that record `observation` (a raw
-    row) again, but the identity."""
-    return {"external_id": key, "display_name": observation["display_name"]}
+    row) again, but the identity; the id the row holds (a profile the Django
+    drop-in keyed 'django:<id>' holds its own)."""
+    external_id = key if observation["external_id"] is None else observation["external_id"]
+    return {"external_id": external_id, "display_name": observation["display_name"]}
 
 
 def load_youtube_speakers(

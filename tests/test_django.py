@@ -320,6 +320,79 @@ def test_a_key_another_profile_holds_is_kept_not_refused(
     assert keys == {first.pk: "99999", second.pk: f"django:{second.pk}"}
 
 
+def test_the_keys_django_gives_survive_export_and_import(
+    orm: Any,
+    raw: psycopg.Connection[Any],
+    module_database: dbmod.Database,
+    admin_conninfo: str,
+    template_db: str,
+) -> None:
+    """A list poster or WG21 author made through the ORM, and a GitHub account
+    whose id another holds, are keyed 'django:<id>' by the triggers. The export
+    crashed on the first two (JSONDecodeError) and the import joined the third
+    into the other account. Now the log (everything the module's tests wrote
+    too) is rebuilt in a fresh database: the same raw log, the dump a fixed point."""
+    from loaders.django_app import models as m
+    from loaders.ops import transfer
+
+    from .ops.test_transfer import _clone, canonical, dump_lines, logged_rows
+
+    person = m.Identity.objects.create(display_name="Nia Declared")
+    poster = m.MailingListProfile.objects.create(display_name="Nia Poster")
+    poster.display_name = "Nia P. Renamed"
+    poster.save()
+    poster.identity = person
+    poster.save()
+    author = m.WG21PaperAuthorProfile.objects.create(display_name="Nia Author", author_alias="N.")
+    first = m.GitHubAccount.objects.create(github_account_id=88888, username="nia")
+    second = m.GitHubAccount.objects.create(github_account_id=88888, username="nia-two")
+    keys = dict(
+        raw.execute(
+            "select base_profile_id, natural_key from cppa_raw.profiles"
+            " where base_profile_id = any(%s)",
+            ([poster.pk, author.pk, first.pk, second.pk],),
+        ).fetchall()
+    )
+    assert keys == {
+        poster.pk: f"django:{poster.pk}",
+        author.pk: f"django:{author.pk}",
+        first.pk: "88888",
+        second.pk: f"django:{second.pk}",
+    }
+
+    lines = dump_lines(module_database.conninfo)
+    with _clone(admin_conninfo, template_db, f"cppa_test_django_keys_{os.getpid()}") as target:
+        with psycopg.connect(target.conninfo, autocommit=True) as conn:
+            report = transfer.import_jsonl(conn, lines, strict=True)
+        assert report.imported == len(lines) and not report.errors
+        assert logged_rows(target.conninfo) == logged_rows(module_database.conninfo)
+        assert canonical(dump_lines(target.conninfo)) == canonical(lines)
+
+
+def test_a_key_an_imported_profile_keeps_is_not_taken(
+    orm: Any, raw: psycopg.Connection[Any]
+) -> None:
+    """`import` keeps a profile's 'django:<id>' key from the database it came
+    from, where another id was its own: a profile the ORM makes later under that
+    id found its key taken, and the trigger registered nothing (its observations
+    named no profile, and the merge never saw it). Now it takes 'django:<id>.1'."""
+    from loaders.django_app import models as m
+
+    own = raw.execute("select nextval('cppa_raw.node_id_seq')").fetchone()[0]
+    raw.execute(
+        "insert into cppa_raw.profiles (platform, natural_key, source)"
+        " values ('mailing_list', %s, 'import')",
+        (f"django:{own}",),
+    )
+    poster = m.MailingListProfile.objects.create(id=own, display_name="Ola Poster")
+    assert raw.execute(
+        "select p.natural_key, o.display_name from cppa_raw.profiles as p"
+        " join cppa_raw.mailing_list_profiles as o using (base_profile_id)"
+        " where p.base_profile_id = %s",
+        (poster.pk,),
+    ).fetchall() == [(f"django:{own}.1", "Ola Poster")]
+
+
 def test_collector_writes_inside_atomic_and_reads_back_at_once(orm: Any) -> None:
     from django.db import transaction
 

@@ -16,8 +16,13 @@ holds as '' (a Django user cleared them; in a loader's arguments '' means "not
 given", as NULL does in the log); "fields": {<field>: <value>, ...} holds the
 text fields the log holds otherwise than the loader's arguments would record
 them (a list poster's or WG21 author's name, which their loaders take from the
-key, renamed through the drop-in). The import writes a line with any of these
-as the log held it (jsonl_import.as_logged).
+key, renamed through the drop-in); "key": <natural key> is the profile's stored
+key where the arguments would say another (the drop-in keys a list poster or
+WG21 author it creates, and a profile whose platform id another profile holds,
+'django:<id>'; the arguments keep the id the observation holds). A commit author
+without a GitHub user is one get_or_create_unknown_github_account line per
+observation (by name: the synthetic id is the importing database's). The import
+writes a line with any of these as the log held it (jsonl_import.as_logged).
 Ids are never
 written, so a dump imports into any database; nodes are written in id order, so
 the smallest node of each identity stays the smallest and identities keep their
@@ -35,11 +40,13 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from ..platforms import BY_NAME, BY_SINGLE, PLATFORMS
+from ..platforms import BY_NAME, PLATFORMS, Platform
 from ..queries import named_statements
 from .schemas import RAW
 
 SQL = named_statements(Path(__file__).parent / "sql" / "calls.sql")
+
+UNKNOWN_AUTHOR = "get_or_create_unknown_github_account"
 
 
 def _dump_nodes() -> sql.Composed:
@@ -74,6 +81,8 @@ def _observation_line(kind: str, key: str, o: dict[str, Any]) -> dict[str, Any]:
     Django drop-in logs one on every platform); and the fields it holds as ''
     (cleared through the Django drop-in), which a loader's argument cannot say:
     there '' means "not given", as NULL does in the log."""
+    from .jsonl_import import observed
+
     platform = BY_NAME[kind]
     args = importlib.import_module(platform.module).arguments(key, o)
     line: dict[str, Any] = {"loader": platform.single, "args": args}
@@ -82,33 +91,52 @@ def _observation_line(kind: str, key: str, o: dict[str, Any]) -> dict[str, Any]:
         args["identity"] = identity
     elif identity is not None:
         line["identity"] = identity
-    cleared = [name for name in platform.field_names if o.get(name) == ""]
-    if cleared:
-        line["cleared"] = cleared
-    fields = _fields_beside(platform.single, args, o, cleared)
-    if fields:
-        line["fields"] = fields
+    said = observed(platform.single, {k: v for k, v in args.items() if k != "identity"})
+    _beside(line, platform, o, said)
+    if said is not None and said["natural_key"] != key:
+        # a key of the profile's own (the Django drop-in's 'django:<id>'): the
+        # arguments would name another profile, or none
+        line["key"] = key
     return line
 
 
-def _fields_beside(
-    single: str, args: dict[str, Any], o: dict[str, Any], cleared: list[str]
-) -> dict[str, Any]:
-    """The text fields of observation `o` that the loader `single` would record
-    otherwise from `args`, with the values the log holds: a list poster's or a
-    WG21 author's name, which their loaders take from the key, renamed through
-    the Django drop-in. Empty when the arguments say it all (a collector's
-    observation), or when the loader would refuse them (the import then says why)."""
-    from .jsonl_import import observed
-
-    said = observed(single, {k: v for k, v in args.items() if k != "identity"})
+def _beside(
+    line: dict[str, Any], platform: Platform, o: dict[str, Any], said: dict[str, Any] | None
+) -> None:
+    """Add to `line` what observation `o` holds beside what the loader records from
+    its arguments (`said`, None when the loader would refuse them: the import then
+    says why): "cleared", the text fields it holds as ''; "fields", those it holds
+    otherwise, with the values the log holds (a list poster's or a WG21 author's
+    name, which their loaders take from the key, renamed through the Django
+    drop-in). Neither when the arguments say it all (a collector's observation)."""
+    cleared = [name for name in platform.field_names if o.get(name) == ""]
+    if cleared:
+        line["cleared"] = cleared
     if said is None:
-        return {}
-    return {
+        return
+    fields = {
         name: o.get(name)
-        for name, kind in BY_SINGLE[single].fields
+        for name, kind in platform.fields
         if kind == "text" and name not in cleared and o.get(name) != said.get(name)
     }
+    if fields:
+        line["fields"] = fields
+
+
+def _author_line(author: str, o: dict[str, Any]) -> dict[str, Any]:
+    """The line that records observation `o` of commit author `author` (no GitHub
+    user): its loader's call, with what the observation holds beside what that
+    call records (a name, an avatar, an identity given through the Django
+    drop-in), written as logged by the import; the synthetic account id is the
+    one the importing database hands out."""
+    from ..github_accounts import unknown_observed
+
+    line: dict[str, Any] = {"loader": UNKNOWN_AUTHOR, "args": {"name": author}}
+    identity = _ref(o.get("identity_id"))
+    if identity is not None:
+        line["identity"] = identity
+    _beside(line, BY_NAME["github"], o, unknown_observed(author))
+    return line
 
 
 def _names(row: dict[str, Any]) -> dict[str, Any]:
@@ -125,14 +153,9 @@ def _profile_calls(row: dict[str, Any], later: list[dict[str, Any]]) -> Iterator
     ref, kind = node_ref(row["id"]), row["type"]
     out: list[dict[str, Any]] = []
     if row["author_name"] is not None:  # a commit author without a GitHub user
-        out.append(
-            {
-                "loader": "get_or_create_unknown_github_account",
-                "args": {"name": row["author_name"]},
-                **_names(row),
-            }
-        )
-        observations: list[tuple[Any, dict[str, Any]]] = []
+        observations = [
+            (o.get("identity_id"), _author_line(row["author_name"], o)) for o in row["observations"]
+        ]
     else:
         observations = [
             (o.get("identity_id"), _observation_line(kind, row["natural_key"], o))

@@ -20,7 +20,7 @@ from psycopg import sql
 import loaders
 
 from ..errors import CppaIdentityError
-from ..platforms import BY_SINGLE, PLATFORMS
+from ..platforms import BY_NAME, BY_SINGLE, PLATFORMS, Platform
 from . import calls
 from .importing import BadLine, ImportReport, raw_is_empty, run_import, write_each
 from .schemas import RAW
@@ -46,9 +46,11 @@ class Call:
     ref, whether the node it names was deleted (through the Django drop-in), and
     the identity a profile line's observation names when its loader takes none
     (a Slack user, a list poster, a WG21 author: the Django drop-in logs one),
-    the fields its observation holds as '' (cleared through the drop-in), and
-    the text fields it holds otherwise than its arguments say (`fields`: a list
-    poster's or WG21 author's name, renamed through the drop-in)."""
+    the fields its observation holds as '' (cleared through the drop-in), the
+    text fields it holds otherwise than its arguments say (`fields`: a list
+    poster's or WG21 author's name, renamed through the drop-in), and the
+    profile's stored key where its arguments would say another (`key`: the
+    drop-in's 'django:<id>')."""
 
     name: str
     args: dict[str, Any]
@@ -57,6 +59,7 @@ class Call:
     identity: Any = None
     cleared: tuple[str, ...] = ()
     fields: tuple[tuple[str, str | None], ...] = ()
+    key: str | None = None
 
     def named_identity(self) -> Any:
         """The identity this profile line's observation names (unresolved), in
@@ -67,9 +70,23 @@ class Call:
 
     def logged(self) -> bool:
         """A profile line the import writes as the log held it (as_logged): its
-        observation names an identity, holds a field as '', or holds fields its
-        arguments do not say."""
-        return self.named_identity() is not None or bool(self.cleared or self.fields)
+        observation names an identity, holds a field as '', holds fields its
+        arguments do not say, or is about a profile whose key they do not say."""
+        return (
+            self.named_identity() is not None
+            or bool(self.cleared or self.fields)
+            or self.key is not None
+        )
+
+
+# a commit author without a GitHub user: its first observation's line creates it,
+# a later one's (a Django user's change) is written as logged
+UNKNOWN_AUTHOR = calls.UNKNOWN_AUTHOR
+
+
+def _platform(name: str) -> Platform | None:
+    """The platform a line of loader `name` observes a profile of, if any."""
+    return BY_NAME["github"] if name == UNKNOWN_AUTHOR else BY_SINGLE.get(name)
 
 
 # a line that names a node of this kind may say the node was deleted (the lines
@@ -119,7 +136,7 @@ class JsonlImport:
         else:
             if line.logged():
                 result = as_logged(
-                    conn, name, resolved, self.source, line.cleared, dict(line.fields)
+                    conn, name, resolved, self.source, line.cleared, dict(line.fields), line.key
                 )
             else:
                 result = getattr(loaders, name)(**{"source": self.source, **resolved, "conn": conn})
@@ -160,14 +177,44 @@ def parse_call(line: str, number: int) -> Call | None:
             f" ({', '.join(sorted(REMOVABLE))})"
         )
     identity = item.get("identity")
-    if identity is not None and (name not in BY_SINGLE or args.get("identity") is not None):
+    if identity is not None and (_platform(name) is None or args.get("identity") is not None):
         raise ValueError(
             f"identity: {identity!r}; only on a line about a profile"
-            f" ({', '.join(BY_SINGLE)}), and not besides args.identity"
+            f" ({', '.join([*BY_SINGLE, UNKNOWN_AUTHOR])}), and not besides args.identity"
         )
     cleared = _cleared(name, item)
     fields = _fields(name, item, cleared)
-    return Call(name, args, item.get("ref"), removed, identity, cleared, fields)
+    key = _stored_key(name, item)
+    return Call(name, args, item.get("ref"), removed, identity, cleared, fields, key)
+
+
+def _stored_key(name: str, item: dict[str, Any]) -> str | None:
+    """A line's "key": the stored key of the profile it is about, where its
+    arguments would say another (the Django drop-in keys a profile 'django:<id>'
+    when it has no key of its platform's, or another profile holds that; a
+    Django user may change the platform id a profile's row holds);
+    ValueError on a line about no profile of a platform's loader, InvalidInput
+    (naming the field and the value) for a value that is no such key."""
+    from .. import _validate as v
+    from ..errors import InvalidInput
+
+    key = item.get("key")
+    if key is None:
+        return None
+    platform = BY_SINGLE.get(name)
+    if platform is None:
+        raise ValueError(f"key: {key!r}; only on a line about a profile ({', '.join(BY_SINGLE)})")
+    stored = v.text(name, "key", key, v.NAME_MAX, required=True)
+    assert stored is not None
+    if platform.name == "github" and v.NUMBER.fullmatch(stored) and int(stored) <= 0:
+        raise InvalidInput(
+            name,
+            "key",
+            key,
+            "is a commit author's synthetic id: the importing database hands those out"
+            " (get_or_create_unknown_github_account)",
+        )
+    return stored
 
 
 def _cleared(name: str, item: dict[str, Any]) -> tuple[str, ...]:
@@ -176,7 +223,7 @@ def _cleared(name: str, item: dict[str, Any]) -> tuple[str, ...]:
     cleared = item.get("cleared")
     if cleared is None:
         return ()
-    platform = BY_SINGLE.get(name)
+    platform = _platform(name)
     text = [f for f, kind in platform.fields if kind == "text"] if platform else []
     if (
         not isinstance(cleared, list)
@@ -205,7 +252,7 @@ def _fields(
     fields = item.get("fields")
     if fields is None:
         return ()
-    platform = BY_SINGLE.get(name)
+    platform = _platform(name)
     text = [f for f, kind in platform.fields if kind == "text"] if platform else []
     if not isinstance(fields, dict) or not fields or any(f not in text for f in fields):
         where = f"{name}'s: {', '.join(text)}" if text else f"none on a {name} line"
@@ -277,6 +324,7 @@ def as_logged(
     source: str,
     cleared: tuple[str, ...] = (),
     fields: dict[str, str | None] | None = None,
+    key: str | None = None,
 ) -> tuple[Any, bool]:
     """A profile line whose observation names an identity (`args["identity"]`,
     resolved) or holds fields as '' (`cleared`), written as the raw log held it:
@@ -290,7 +338,11 @@ def as_logged(
     itself keeps a call's identity only when it creates the profile, and only a
     declared one, reads '' as "not given", and records the key's name: the line
     would be refused, its identity dropped, a cleared field brought back, or a
-    renamed field named as before."""
+    renamed field named as before. `key`: the profile's stored key, where the
+    arguments would name another profile (the Django drop-in's 'django:<id>');
+    the platform's id the arguments give is the observation's still. A commit
+    author's line (no GitHub user) records its observation of the author its
+    name is the key of."""
     from .. import _validate as v
     from .._profiles import record
 
@@ -302,11 +354,25 @@ def as_logged(
         raise TypeError(f"{name}: {unknown} are not its arguments")
     if missing:
         raise TypeError(f"{name}: missing arguments {missing}")
-    module = importlib.import_module(BY_SINGLE[name].module)
+    identity_id = v.optional_node_id(name, "identity", args.get("identity"))
+    if name == UNKNOWN_AUTHOR:
+        from ..github_accounts import unknown_observed, upsert_unknown
+
+        values = unknown_observed(given.get("name"), name)
+        values.update(dict.fromkeys(cleared, ""))
+        values.update(fields or {})
+        address = v.text(name, "email", given.get("email"), v.EMAIL_MAX)
+        return upsert_unknown(name, values, conn, source, identity_id, address, as_logged=True)
+    platform = BY_SINGLE[name]
+    module = importlib.import_module(platform.module)
     prepared = dict(module.observed(named | given | {"identity": None}))
-    prepared["identity_id"] = v.optional_node_id(name, "identity", args.get("identity"))
+    prepared["identity_id"] = identity_id
     prepared.update(dict.fromkeys(cleared, ""))
     prepared.update(fields or {})
+    if key is not None:
+        if platform.key_column:
+            prepared["key_value"] = prepared["natural_key"]
+        prepared["natural_key"] = key
     return record(module.SPEC, name, prepared, conn, source, as_logged=True)
 
 
@@ -328,21 +394,24 @@ def _observed_already(
     seen: dict[Any, int],
     cleared: tuple[str, ...] = (),
     fields: dict[str, str | None] | None = None,
+    stored_key: str | None = None,
 ) -> int | None:
     """The profile this observation line is about, when the database already
     holds that very observation at the same place in the profile's history (the
     k-th line about a profile against its k-th observation): a dump's history
     replayed a second time. `seen` counts this import's lines per profile;
     `cleared`: the fields the line says the observation holds as ''; `fields`:
-    those it holds otherwise than the arguments say."""
-    platform = BY_SINGLE[name]
-    prepared = observed(name, {k: v for k, v in args.items() if k != "identity"})
+    those it holds otherwise than the arguments say; `stored_key`: the profile's
+    key, where the arguments say another."""
+    platform = _platform(name)
+    assert platform is not None
+    prepared = _observed_by(conn, name, {k: v for k, v in args.items() if k != "identity"})
     if prepared is None:
         return None
     prepared["identity_id"] = args.get("identity")  # every platform's raw rows hold one
     prepared.update(dict.fromkeys(cleared, ""))
     prepared.update(fields or {})
-    key = prepared["natural_key"]
+    key = prepared["natural_key"] if stored_key is None else stored_key
     typed = dict(platform.fields) | {"identity_id": "bigint"}
     columns = [*platform.field_names, "identity_id"]
     values = {column: prepared.get(column) for column in columns}
@@ -376,6 +445,27 @@ def _observed_already(
     return int(row[0]) if row else None
 
 
+def _observed_by(
+    conn: psycopg.Connection[Any], name: str, args: dict[str, Any]
+) -> dict[str, Any] | None:
+    """What profile line `name` records (see observed); a commit author's, with
+    the synthetic key this database gave that author (None: it has none yet)."""
+    if name != UNKNOWN_AUTHOR:
+        return observed(name, args)
+    from ..github_accounts import unknown_observed
+
+    try:
+        prepared = unknown_observed(args.get("name"), name)
+    except CppaIdentityError:
+        return None
+    row = conn.execute(
+        "select github_account_id::text from cppa_raw.unknown_github_authors"
+        " where author_name = %s",
+        (prepared["author"],),
+    ).fetchone()
+    return None if row is None else {**prepared, "natural_key": row[0]}
+
+
 def _already_there(
     conn: psycopg.Connection[Any],
     line: Call,
@@ -393,8 +483,8 @@ def _already_there(
         current = dict(zip(("email", "is_primary", "is_active"), row, strict=True)) if row else {}
         same = row is not None and all(current[k] == value for k, value in given.items())
         return int(args["email_obj"]) if same else None
-    if name in BY_SINGLE:
-        return _observed_already(conn, name, args, seen, line.cleared, dict(line.fields))
+    if _platform(name) is not None:
+        return _observed_already(conn, name, args, seen, line.cleared, dict(line.fields), line.key)
     if name not in EXISTING or not all(isinstance(k, str) for k in args):
         return None
     params: dict[str, Any] = {"claimed": claimed.get(name, [])}

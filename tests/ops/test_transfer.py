@@ -867,6 +867,239 @@ def test_an_identity_that_is_no_node_is_refused_by_name(conn: psycopg.Connection
     assert conn.execute("select count(*) from cppa_raw.profiles").fetchone() == (0,)
 
 
+def django_profile(conn: psycopg.Connection[Any], platform: str) -> int:
+    """A profile the Django drop-in's trigger registered under a key of its own,
+    'django:<id>' (a list poster or WG21 author always, another profile whose
+    platform id another profile holds already: install.sql, django_register_profile)."""
+    row = conn.execute(
+        "insert into cppa_raw.profiles (base_profile_id, platform, natural_key, source)"
+        " select n, %s, 'django:' || n, 'django' from nextval('cppa_raw.node_id_seq') as n"
+        " returning base_profile_id",
+        (platform,),
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+# every observation as the raw log holds it, key column included, with the profile
+# it is about by its key and the identity it names by what it is: comparable
+# across databases
+LOGGED_ROWS = """
+select p.platform, coalesce('unknown author ' || u.author_name, p.natural_key), o.row,
+    coalesce('profile ' || t.natural_key, 'identity ' || i.display_name)
+from (
+    select base_profile_id, observation_id, identity_id,
+        to_jsonb(o) - 'observation_id' - 'base_profile_id' - 'identity_id' - 'loaded_at'
+            - 'loaded_xid' - 'source' - case when g.synthetic then 'github_account_id' else '' end
+            as row
+    from cppa_raw.{table} as o
+    left join lateral (
+        select (to_jsonb(o) ->> 'github_account_id')::bigint < 0 as synthetic
+    ) as g on true
+) as o
+join cppa_raw.profiles as p using (base_profile_id)
+left join cppa_raw.unknown_github_authors as u
+    on p.platform = 'github' and u.github_account_id::text = p.natural_key
+left join cppa_raw.profiles as t on t.base_profile_id = o.identity_id
+left join cppa_raw.identity_states as i on i.identity_id = o.identity_id
+order by 2, o.observation_id
+"""
+
+
+def logged_rows(conninfo: str) -> dict[str, list[tuple[Any, ...]]]:
+    from loaders.platforms import PLATFORMS
+
+    with psycopg.connect(conninfo) as conn:
+        return {
+            p.name: conn.execute(LOGGED_ROWS.replace("{table}", p.table)).fetchall()
+            for p in PLATFORMS
+        }
+
+
+def _round_trip(
+    database: dbmod.Database, second_database: dbmod.Database
+) -> tuple[list[str], dict[str, list[tuple[Any, ...]]]]:
+    """Dump, import into the second database, and check the raw log, the dump's
+    fixed point and that a second import adds nothing."""
+    logged = logged_rows(database.conninfo)
+    lines = dump_lines(database.conninfo)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        report = transfer.import_jsonl(target, lines, strict=True)
+    assert report.imported == len(lines) and not report.errors
+    assert logged_rows(second_database.conninfo) == logged
+    assert canonical(dump_lines(second_database.conninfo)) == canonical(lines)
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        held = {t: raw_table_rows(target, t) for t in raw_tables()}
+        again = transfer.import_jsonl(target, lines, strict=True)
+        assert again.imported == len(lines) and not again.errors
+        assert {t: raw_table_rows(target, t) for t in raw_tables()} == held
+    return lines, logged
+
+
+def test_a_dump_keeps_the_keys_django_gave(
+    database: dbmod.Database, conn: psycopg.Connection[Any], second_database: dbmod.Database
+) -> None:
+    """The Django drop-in keys a list poster or WG21 author it creates
+    'django:<id>' (their key is no column of theirs), and a GitHub, Discord,
+    Slack or YouTube profile whose platform id another profile holds already
+    too (the old models do not make the id unique). The dump read a list or
+    WG21 key as a JSON pair and the export crashed (JSONDecodeError); it wrote
+    a colliding GitHub or Discord profile with the other's account id, which
+    the import joined into that profile; a Slack or YouTube one came back with
+    'django:<id>' as its platform id; a platform id a Django user changed on a
+    collector's profile went to another profile (GitHub) or was lost (Slack).
+    Now a line carries the stored key where
+    the arguments cannot say it, and the import writes it: the same raw log,
+    profiles apart, the same state after a run, the dump a fixed point, a
+    second import adds nothing."""
+    declared = L.create_identity("Kim Declared", "", conn=conn)
+    L.get_or_create_github_account(631, "kim", "Kim GH", AVATAR, conn=conn)
+    L.get_or_create_slack_user({"id": "U631", "name": "kim"}, conn=conn)
+    L.get_or_create_discord_profile(631, "kim", "Kim D", conn=conn)
+    L.get_or_create_youtube_speaker("yt-kim", "Kim Y", conn=conn)
+    observes = DJANGO_OBSERVES | DJANGO_OBSERVES_MORE
+    said: list[tuple[str, dict[str, Any]]] = []
+    for platform, key in [
+        ("mailing_list", None),
+        ("wg21", None),
+        ("github", "631"),
+        ("slack", "U631"),
+        ("discord", "631"),
+        ("youtube", "yt-kim"),
+    ]:
+        profile = django_profile(conn, platform)
+        said += [
+            (platform, {"id": profile, "key": key, "name": "Kim Django", "identity": None}),
+            (platform, {"id": profile, "key": key, "name": "Kim Renamed", "identity": declared.id}),
+        ]
+    for platform, given in said:
+        conn.execute(
+            observes[platform].replace("%(name)s, %(name)s", "%(username)s, %(name)s"),
+            {"avatar": AVATAR, "username": "kim", "alias": "K.", **given},
+        )
+    # a Django user edits the platform id of a profile a collector made
+    moved, _ = L.get_or_create_github_account(632, "kim-moved", conn=conn)
+    moved_slack, _ = L.get_or_create_slack_user({"id": "U632", "name": "kim-moved"}, conn=conn)
+    for platform, profile, key in [("github", moved.id, "633"), ("slack", moved_slack.id, "U633")]:
+        conn.execute(
+            DJANGO_OBSERVES[platform],
+            {"id": profile, "key": key, "name": "Kim Moved", "avatar": None, "identity": None},
+        )
+    blank = django_profile(conn, "mailing_list")  # created nameless (Django allows it)
+    for name in ("", "Lee Django"):
+        conn.execute(DJANGO_OBSERVES["mailing_list"], {"id": blank, "name": name, "identity": None})
+    profiles = conn.execute("select count(*) from cppa_raw.profiles").fetchone()
+
+    lines, logged = _round_trip(database, second_database)
+    assert len(logged["github"]) == 5 and len(logged["mailing_list"]) == 4
+    assert ("632", 633) in {(key, row["github_account_id"]) for _, key, row, _ in logged["github"]}
+    with psycopg.connect(second_database.conninfo) as target:
+        assert target.execute("select count(*) from cppa_raw.profiles").fetchone() == profiles
+    # ordinary collector lines carry no key
+    assert sum('"key": ' in line for line in lines) == 16
+
+    assert run(database, full=True).outcome == "success"
+    assert run(second_database, full=True).outcome == "success"
+    state = current_state(database.conninfo)
+    assert len(state["github_account"]) == 3 and len(state["mailing_list_profile"]) == 2
+    assert current_state(second_database.conninfo) == state
+    assert partition(second_database.conninfo) == partition(database.conninfo)
+
+
+def test_a_dump_keeps_what_django_said_of_a_commit_author(
+    database: dbmod.Database, conn: psycopg.Connection[Any], second_database: dbmod.Database
+) -> None:
+    """A commit author without a GitHub user (a synthetic account id below 0) may
+    be renamed through the Django drop-in, cleared, or pointed at an identity;
+    the dump wrote only the line that creates the author, and each later
+    observation was lost. Now each is a line of the author's loader with what
+    it held ("fields", "cleared", "identity"), written as logged."""
+    declared = L.create_identity("Mo Declared", "", conn=conn)
+    L.get_or_create_unknown_github_account("Someone Else", conn=conn)  # ids differ
+    mo, _ = L.get_or_create_unknown_github_account("Mo Author", "mo@x.example", conn=conn)
+    assert mo.github_account_id < 0
+    for name, avatar, identity in [
+        ("Mo Renamed", AVATAR, None),
+        ("Mo Renamed", AVATAR, declared.id),
+        ("", "", None),
+    ]:
+        conn.execute(
+            DJANGO_OBSERVES["github"],
+            {
+                "id": mo.id,
+                "key": mo.github_account_id,
+                "name": name,
+                "avatar": avatar,
+                "identity": identity,
+            },
+        )
+    with psycopg.connect(second_database.conninfo, autocommit=True) as target:
+        target.execute("select nextval('cppa_raw.unknown_github_author_seq')")  # other ids there
+
+    _, logged = _round_trip(database, second_database)
+    assert len([r for r in logged["github"] if r[1] == "unknown author Mo Author"]) == 4
+
+    assert run(database, full=True).outcome == "success"
+    assert run(second_database, full=True).outcome == "success"
+    assert partition(second_database.conninfo) == partition(database.conninfo)
+    names = []
+    for conninfo in (database.conninfo, second_database.conninfo):
+        with psycopg.connect(conninfo) as c:
+            names.append(
+                c.execute(
+                    "select u.author_name, m.display_name, m.avatar_url"
+                    " from cppa_identity.github_account as m"
+                    " join cppa_raw.unknown_github_authors as u"
+                    " on u.github_account_id = m.github_account_id order by 1"
+                ).fetchall()
+            )
+    assert names[0] == names[1] and names[0][0][:2] == ("Mo Author", "")
+
+
+def test_a_line_key_is_a_key_the_arguments_cannot_say(conn: psycopg.Connection[Any]) -> None:
+    """ "key" on a profile line gives the profile's stored key (a non-empty
+    string, not a commit author's synthetic id); anything else is a bad line
+    naming the field and the value, with nothing written."""
+    github = '{"loader": "get_or_create_github_account", "args": {"github_account_id": 7}'
+    poster = '{"loader": "get_or_create_mailing_list_profile", "args": {"display_name": "Ida"}'
+    lines = [
+        github + ', "ref": "g"}',
+        github + ', "key": "django:40", "ref": "h"}',
+        poster + ', "key": "django:41"}',
+        github + ', "key": "-8"}',
+        github + ', "key": 40}',
+        github + ', "key": ""}',
+        poster + ', "key": "' + "x" * 256 + '"}',
+        '{"loader": "create_identity", "args": {"display_name": "x"}, "key": "django:1"}',
+        '{"loader": "get_or_create_unknown_github_account", "args": {"name": "x"},'
+        ' "key": "django:1"}',
+    ]
+    report = transfer.import_jsonl(conn, lines)
+    assert report.imported == 3
+    errors = dict(report.errors)
+    assert sorted(errors) == [4, 5, 6, 7, 8, 9]
+    assert errors[4] == (
+        "InvalidInput: get_or_create_github_account: key='-8': is a commit author's synthetic"
+        " id: the importing database hands those out (get_or_create_unknown_github_account)"
+    )
+    assert errors[5] == (
+        "InvalidInput: get_or_create_github_account: key=40: must be a string, not int"
+    )
+    assert errors[6].startswith("InvalidInput: get_or_create_github_account: key='': ")
+    assert "the limit is 255" in errors[7]
+    assert errors[8].startswith("ValueError: key: 'django:1'; only on a line about a profile")
+    assert errors[9].startswith("ValueError: key: 'django:1'; only on a line about a profile")
+    rows = conn.execute(
+        "select p.natural_key, o.github_account_id from cppa_raw.github_accounts as o"
+        " join cppa_raw.profiles as p using (base_profile_id) order by o.observation_id"
+    ).fetchall()
+    assert rows == [("7", 7), ("django:40", 7)]
+    assert conn.execute(
+        "select natural_key from cppa_raw.profiles where platform = 'mailing_list'"
+    ).fetchall() == [("django:41",)]
+    assert conn.execute("select count(*) from cppa_raw.identities").fetchone() == (0,)
+
+
 def _check_mailmap(repo: Path, mailmap: Path, identities: list[str]) -> list[str]:
     """git's own reading of `mailmap`: what each commit identity maps to."""
     answer = subprocess.run(

@@ -89,11 +89,16 @@ language sql stable as $$
 $$;
 
 -- The profile key: the platform's own id, or one of the profile's own when
--- another profile holds that id already (or the platform has none).
+-- another profile holds that id already (or the platform has none):
+-- 'django:<id>', or 'django:<id>.<n>' when a profile imported from another
+-- database keeps 'django:<id>' (its id there; `import` keeps stored keys).
 create or replace function cppa_raw.django_register_profile(
     p_id bigint, p_platform text, p_key text
 ) returns void
 language plpgsql as $$
+declare
+    own text := 'django:' || p_id;
+    n int := 0;
 begin
     if exists (select from cppa_raw.profiles where base_profile_id = p_id) then
         return;
@@ -106,9 +111,16 @@ begin
             return;
         end if;
     end if;
-    insert into cppa_raw.profiles (base_profile_id, platform, natural_key, source)
-    values (p_id, p_platform, 'django:' || p_id, 'django')
-    on conflict do nothing;
+    loop
+        insert into cppa_raw.profiles (base_profile_id, platform, natural_key, source)
+        values (p_id, p_platform, own, 'django')
+        on conflict do nothing;
+        if found or exists (select from cppa_raw.profiles where base_profile_id = p_id) then
+            return;
+        end if;
+        n := n + 1;
+        own := 'django:' || p_id || '.' || n;
+    end loop;
 end
 $$;
 
