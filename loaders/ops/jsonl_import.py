@@ -459,7 +459,7 @@ def _observed_by(
     except CppaIdentityError:
         return None
     row = conn.execute(
-        "select github_account_id::text from cppa_raw.unknown_github_authors"
+        f"select github_account_id::text from {RAW}.unknown_github_authors"
         " where author_name = %s",
         (prepared["author"],),
     ).fetchone()
