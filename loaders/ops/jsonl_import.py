@@ -459,8 +459,7 @@ def _observed_by(
     except CppaIdentityError:
         return None
     row = conn.execute(
-        f"select github_account_id::text from {RAW}.unknown_github_authors"
-        " where author_name = %s",
+        f"select github_account_id::text from {RAW}.unknown_github_authors where author_name = %s",
         (prepared["author"],),
     ).fetchone()
     return None if row is None else {**prepared, "natural_key": row[0]}
