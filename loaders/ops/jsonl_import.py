@@ -19,7 +19,8 @@ from psycopg import sql
 
 import loaders
 
-from ..errors import CppaIdentityError
+from .. import _validate as v
+from ..errors import CppaIdentityError, InvalidInput
 from ..platforms import BY_NAME, BY_SINGLE, PLATFORMS, Platform
 from . import calls
 from .importing import BadLine, ImportReport, raw_is_empty, run_import, write_each
@@ -195,8 +196,6 @@ def _stored_key(name: str, item: dict[str, Any]) -> str | None:
     Django user may change the platform id a profile's row holds);
     ValueError on a line about no profile of a platform's loader, InvalidInput
     (naming the field and the value) for a value that is no such key."""
-    from .. import _validate as v
-    from ..errors import InvalidInput
 
     key = item.get("key")
     if key is None:
@@ -217,21 +216,27 @@ def _stored_key(name: str, item: dict[str, Any]) -> str | None:
     return stored
 
 
+def _text_fields(name: str) -> tuple[list[str], str]:
+    """The text fields of the platform a line of loader `name` observes, and the
+    words an error names them with."""
+    platform = _platform(name)
+    text = [f for f, kind in platform.fields if kind == "text"] if platform else []
+    return text, (f"{name}'s: {', '.join(text)}" if text else f"none on a {name} line")
+
+
 def _cleared(name: str, item: dict[str, Any]) -> tuple[str, ...]:
     """A line's "cleared": the text fields of its profile's platform its
     observation holds as '' (ValueError when it is not that)."""
     cleared = item.get("cleared")
     if cleared is None:
         return ()
-    platform = _platform(name)
-    text = [f for f, kind in platform.fields if kind == "text"] if platform else []
+    text, where = _text_fields(name)
     if (
         not isinstance(cleared, list)
         or not cleared
         or any(f not in text for f in cleared)
         or len(set(cleared)) < len(cleared)
     ):
-        where = f"{name}'s: {', '.join(text)}" if text else f"none on a {name} line"
         raise ValueError(
             f"cleared: {cleared!r}; a list of the text fields the observation holds"
             f" as '', each once ({where})"
@@ -246,16 +251,12 @@ def _fields(
     with the value its observation holds, a non-empty string or null, where the
     loader's arguments would record another (ValueError when it is not that;
     InvalidInput, naming the field and the value, for a value a loader refuses)."""
-    from .. import _validate as v
-    from ..errors import InvalidInput
 
     fields = item.get("fields")
     if fields is None:
         return ()
-    platform = _platform(name)
-    text = [f for f, kind in platform.fields if kind == "text"] if platform else []
+    text, where = _text_fields(name)
     if not isinstance(fields, dict) or not fields or any(f not in text for f in fields):
-        where = f"{name}'s: {', '.join(text)}" if text else f"none on a {name} line"
         raise ValueError(
             f"fields: {fields!r}; an object of the text fields the observation holds"
             f" otherwise than its arguments say, with their values ({where})"
@@ -343,7 +344,6 @@ def as_logged(
     the platform's id the arguments give is the observation's still. A commit
     author's line (no GitHub user) records its observation of the author its
     name is the key of."""
-    from .. import _validate as v
     from .._profiles import record
 
     named = parameters(name)
