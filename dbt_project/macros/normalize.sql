@@ -41,3 +41,14 @@
 {% macro address_shaped() -%}
     '^[^[:space:]@<>]+@[^[:space:]@<>]+\.[^[:space:]@<>]+$'
 {%- endmacro %}
+
+{#- Whether an address matches none of seed blocked_emails' patterns (`blocked`:
+    the seed's relation or import CTE). One `like any` over the patterns as an
+    array: a join of every address with every pattern cost twice as much. Null
+    patterns and a null address block nothing, as in a `not exists` join. -#}
+{% macro not_blocked_email(address, blocked) -%}
+    not coalesce(
+        {{ address }} like any (array(select {{ blocked }}.email_pattern from {{ blocked }})),
+        false
+    )
+{%- endmacro %}

@@ -33,6 +33,25 @@ surnames as (
     where kind = 'surname'
 ),
 
+-- the values compared that more than one anchor holds: a value of one anchor
+-- pairs nobody, so only these (and the name typos) are looked up and counted
+-- below (most values are one anchor's: the lookups were most of the cost)
+shared_values as (
+    select value
+    from listed
+    where side not in ('account', 'declared')
+    group by value
+    having min(anchor_id) < max(anchor_id)
+),
+
+held as (
+    select *
+    from listed
+    where
+        side not in ('account', 'declared')
+        and value in (select shared_values.value from shared_values)
+),
+
 -- the full names the data holds, with their surnames
 full_names as (
     select
@@ -74,7 +93,7 @@ name_spellings as (
 -- one-word names without their separators, and both sides of a name typo
 wanted as (
     select regexp_replace(value, '[._+-]', '', 'g') as spelling
-    from listed
+    from held
     where side in ('login', 'local', 'squashed', 'initial_surname', 'handle_name')
     union
     select split_part(value, ' ~ ', 1) from typos
@@ -121,35 +140,58 @@ spelled as (
     group by spelling
 ),
 
--- one row per anchor: what kinds of value it has (for the disagreement
--- levels), the platforms it holds accounts of, whether it holds an account or a
--- declared identity
-anchors as (
+-- one row per anchor that may be in a pair (it holds a value another anchor
+-- holds, or a name typo pairs it): what kinds of value it has (for the
+-- disagreement levels), the platforms it holds accounts of, whether it holds an
+-- account or a declared identity
+-- (the platforms apart: an ordered aggregate would sort every value listed)
+anchor_platforms as (
     select
         anchor_id,
-        bool_or(side = 'name') as has_name,
-        bool_or(side = 'login') as has_login,
-        bool_or(side = 'local') as has_address,
-        coalesce(array_agg(distinct value) filter (where side = 'account'), '{}') as platforms,
-        bool_or(side in ('account', 'declared')) as is_verified
+        array_agg(distinct value) as platforms
     from listed
+    where side = 'account'
     group by anchor_id
+),
+
+anchors as (
+    select
+        kinds.*,
+        coalesce(anchor_platforms.platforms, '{}') as platforms
+    from (
+        select
+            anchor_id,
+            bool_or(side = 'name') as has_name,
+            bool_or(side = 'login') as has_login,
+            bool_or(side = 'local') as has_address,
+            bool_or(side in ('account', 'declared')) as is_verified
+        from listed
+        where
+            anchor_id in (
+                select held.anchor_id from held
+                union
+                select typos.anchor_a from typos
+                union
+                select typos.anchor_b from typos
+            )
+        group by anchor_id
+    ) as kinds
+    left join anchor_platforms on kinds.anchor_id = anchor_platforms.anchor_id
 ),
 
 -- spelled_u: how common the name a login or local part spells is (null when
 -- it spells none), looked up once per value
 values_listed as (
     select
-        listed.*,
+        held.*,
         anchors.is_verified,
         spelled.u_probability as spelled_u
-    from listed
-    inner join anchors on listed.anchor_id = anchors.anchor_id
+    from held
+    inner join anchors on held.anchor_id = anchors.anchor_id
     left join spelled
         on
-            listed.side in ('login', 'local', 'squashed', 'initial_surname', 'handle_name')
-            and regexp_replace(listed.value, '[._+-]', '', 'g') = spelled.spelling
-    where listed.side not in ('account', 'declared')
+            held.side in ('login', 'local', 'squashed', 'initial_surname', 'handle_name')
+            and regexp_replace(held.value, '[._+-]', '', 'g') = spelled.spelling
 ),
 
 -- a value carried by more than var('comparison_block_cap') anchors pairs only

@@ -107,10 +107,7 @@ addresses as (
     inner join people on address_values.base_profile_id = people.base_profile_id
     where
         address_values.email_normalized not in (select relays.email_normalized from relays)
-        and not exists (
-            select 1 from blocked_emails
-            where address_values.email_normalized like blocked_emails.email_pattern
-        )
+        and {{ not_blocked_email('address_values.email_normalized', 'blocked_emails') }}
 ),
 
 carried as (

@@ -27,10 +27,7 @@ final as (
     left join profiles on emails.base_profile_id = profiles.base_profile_id
     where
         emails.is_valid_email
-        and not exists (
-            select 1 from blocked_emails
-            where emails.email_normalized like blocked_emails.email_pattern
-        )
+        and {{ not_blocked_email('emails.email_normalized', 'blocked_emails') }}
         -- a hub voids what only claims the address; a platform account's own
         -- address counts unless accounts alone make it a hub
         and not exists (
