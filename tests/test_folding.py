@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from loaders.db import MIGRATIONS_DIR
 from loaders.ops import migrations
 from loaders.values import email_key_sql, normalize_email
 
@@ -107,6 +108,37 @@ def test_folding_is_the_same_on_every_locale(
 
     @settings(max_examples=300, deadline=None)
     @given(st.lists(TEXT, min_size=1, max_size=20))
+    def property_check(values: list[str]) -> None:
+        check(values)
+
+    property_check()
+
+
+# printable ASCII, what migration 0019's short path takes, spaces made likely
+ASCII = st.text(st.sampled_from([chr(c) for c in range(32, 127)] + [" "] * 20), max_size=24)
+
+
+def test_search_folding_short_path_is_the_full_one(conn: psycopg.Connection[Any]) -> None:
+    """Migration 0019 folds printable ASCII by a short path; it must give what
+    0011's full path (case mapping, normalisation, marks, whitespace) gives,
+    and text with anything else still takes the full path."""
+    full = MIGRATIONS_DIR / "0011_search_folding.sql"
+    conn.execute(full.read_text().replace("cppa_lib.fold_search", "pg_temp.fold_search_full"))
+    query = (
+        "select array_agg(array[x, cppa_lib.fold_search(x), pg_temp.fold_search_full(x)] order by i)"
+        " from unnest(%s::text[]) with ordinality as t (x, i)"
+    )
+
+    def check(values: list[str]) -> None:
+        for value, short, whole in conn.execute(query, (values,)).fetchone()[0]:
+            assert short == whole, value
+
+    check(["  Wei   WANG ", "O'Neil-Smith", "user_42.X+tag@Example.COM", "~!@#", "", " "])
+    check([*TRICKY, "A\tB", "A\u00a0B", "ＡＢ", "Ærø"])  # not ASCII alone: the full path
+    assert conn.execute("select cppa_lib.fold_search('  Wei   WANG ')").fetchone()[0] == "wei wang"
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(ASCII, min_size=1, max_size=20))
     def property_check(values: list[str]) -> None:
         check(values)
 
