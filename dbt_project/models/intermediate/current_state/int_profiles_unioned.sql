@@ -36,7 +36,9 @@ unioned (
     {%- endfor %}
 ),
 
-final as (
+-- the display name without a relay's "via …", worked out once: the folding
+-- macros write their argument out several times
+relayed as (
     select
         profiles.base_profile_id,
         profiles.platform,
@@ -45,24 +47,37 @@ final as (
         unioned.declared_identity_id,
         unioned.is_bot,
         unioned.is_organization,
+        unioned.is_platform_account,
+        unioned.created_at,
+        unioned.updated_at,
+        regexp_replace(unioned.display_name, {{ relay_name_pattern() }}, '', 'i') as shown_name
+    from profiles
+    inner join unioned on profiles.base_profile_id = unioned.base_profile_id
+),
+
+final as (
+    select
+        base_profile_id,
+        platform,
+        username,
+        display_name,
+        declared_identity_id,
+        is_bot,
+        is_organization,
         -- an account of the platform's own (a GitHub, Slack, Discord or YouTube
         -- id: verified by the platform), not a commit author, list poster or
         -- paper author (what they claim is all there is)
-        unioned.is_platform_account,
-        (unioned.is_bot or unioned.is_organization) as is_not_a_person,
-        nullif({{ fold_case('btrim(unioned.username)') }}, '') as username_folded,
+        is_platform_account,
+        (is_bot or is_organization) as is_not_a_person,
+        nullif({{ fold_case('btrim(username)') }}, '') as username_folded,
         -- "Jane Doe via Boost": a relay sent it (a list rewriting senders, a patch
         -- bridge); the person is the part before "via", the address is the relay's
-        coalesce(unioned.display_name ~* {{ relay_name_pattern() }}, false) as is_relayed,
-        btrim(regexp_replace(unioned.display_name, {{ relay_name_pattern() }}, '', 'i'))
-            as person_name,
-        {{ fold_name(
-            "regexp_replace(unioned.display_name, " ~ relay_name_pattern() ~ ", '', 'i')"
-        ) }} as name_folded,
-        unioned.created_at,
-        unioned.updated_at
-    from profiles
-    inner join unioned on profiles.base_profile_id = unioned.base_profile_id
+        coalesce(display_name ~* {{ relay_name_pattern() }}, false) as is_relayed,
+        btrim(shown_name) as person_name,
+        {{ fold_name('shown_name') }} as name_folded,
+        created_at,
+        updated_at
+    from relayed
 )
 
 select * from final
