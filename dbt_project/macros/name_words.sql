@@ -2,14 +2,21 @@
 
     name_words: a folded name's real words in order, letters only and two or
     more of them ("ada b. quill" -> {ada, quill}): initials, numbers and
-    punctuation are not words. -#}
+    punctuation are not words. `column` should be a column: it is written out
+    four times. -#}
 {% macro name_words(column) -%}
-    array(
-        select word.token
-        from unnest(regexp_split_to_array({{ column }}, ' ')) with ordinality as word (token, n)
-        where length(word.token) >= 2 and word.token ~ '^[[:alpha:]]+$'
-        order by word.n
-    )
+    case
+        -- (short paths, no subquery: every word a real one; one word that is none)
+        when {{ column }} ~ '^[[:alpha:]]{2,}( [[:alpha:]]{2,})*$'
+            then string_to_array({{ column }}, ' ')
+        when strpos({{ column }}, ' ') = 0 then '{}'::text[]
+        else array(
+            select word.token
+            from unnest(regexp_split_to_array({{ column }}, ' ')) with ordinality as word (token, n)
+            where length(word.token) >= 2 and word.token ~ '^[[:alpha:]]+$'
+            order by word.n
+        )
+    end
 {%- endmacro %}
 
 {#- has_odd_word: the name has a word that is neither letters, an initial nor

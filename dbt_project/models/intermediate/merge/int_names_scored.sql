@@ -88,12 +88,16 @@ names as (
         -- alike are not (a same_login level weighs those)
         coalesce(bool_or(is_login) and bool_or(not is_login), false) as is_login_and_name,
         {{ name_words('name_folded') }} as tokens,
-        -- its initials ("michael j gruber", "j bruce fields")
-        cardinality(array(
-            select initial.token
-            from unnest(regexp_split_to_array(name_folded, ' ')) as initial (token)
-            where initial.token ~ '^[[:alpha:]]$'
-        )) as initial_count,
+        -- its initials ("michael j gruber", "j bruce fields"); most names have
+        -- none, which one pattern says without splitting them
+        case
+            when name_folded !~ '(^| )[[:alpha:]]( |$)' then 0
+            else cardinality(array(
+                select initial.token
+                from unnest(regexp_split_to_array(name_folded, ' ')) as initial (token)
+                where initial.token ~ '^[[:alpha:]]$'
+            ))
+        end as initial_count,
         {{ has_odd_word('name_folded') }} as has_odd_word  -- no full name
     from people
     group by name_folded
