@@ -24,12 +24,12 @@
     database's locale. ASCII (octets = characters) is only lower-cased: NFC,
     Unicode's case mapping and the accents' translation cannot change it (the
     translation was a fifth of a full run's profile folding). `column` should
-    be a column, not an expression: it is written out four times. -#}
+    be a column, not an expression: it is written out several times. -#}
 {% macro fold_name(column) -%}
     nullif(btrim(regexp_replace(
         case
             when octet_length({{ column }}) = char_length({{ column }})
-                then lower(({{ column }}) collate "C") collate "default"
+                then {{ fold_case(column) }}
             else translate({{ fold_case('normalize(' ~ column ~ ', nfc)') }},
                 'àáâãäåāăąçćčďđèéêëēėęěğìíîïīįıłñńňòóôõöøōőřśšşťùúûüūůűųýÿžźż',
                 'aaaaaaaaacccddeeeeeeeegiiiiiiilnnnoooooooorssstuuuuuuuuyyzzz')
