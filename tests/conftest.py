@@ -4,7 +4,6 @@ schema; each test (or module) gets a fresh clone of it."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import tempfile
@@ -23,13 +22,12 @@ from loaders.ops import catalog, dbt_runner, embedded, migrations, project
 # the tests start operations, as the CLI does: CPPA_IDENTITY_DSN=embedded works here
 embedded.register()
 TEMPLATE = f"cppa_test_template_{os.getpid()}"
-_counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
 def state_dir() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="cppa-identity-tests-") as tmp:
-        # one dbt state for all test databases: dbt parses the project once
+        # dbt's state, a folder per database name (dbt_runner.state_dir)
         os.environ[dbt_runner.STATE_ENV] = str(Path(tmp) / "dbt")
         yield Path(tmp)
         os.environ.pop(dbt_runner.STATE_ENV, None)
@@ -68,10 +66,20 @@ def template_db(admin_conninfo: str) -> Iterator[str]:
 
 
 def _clone(
-    admin_conninfo: str, template: str, monkeypatch: pytest.MonkeyPatch, state_dir: Path
+    admin_conninfo: str,
+    template: str,
+    monkeypatch: pytest.MonkeyPatch,
+    state_dir: Path,
+    kind: str,
 ) -> Iterator[dbmod.Database]:
-    name = f"cppa_test_{os.getpid()}_{next(_counter)}"
+    # One name per fixture and test process, dropped after each use: dbt keeps
+    # its parse of the project per database name (dbt_runner.state_dir), so the
+    # tests after the first reuse it instead of parsing again (3-5 s a test).
+    name = f"cppa_test_{os.getpid()}_{kind}"
     with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+        )
         conn.execute(
             sql.SQL("create database {} template {}").format(
                 sql.Identifier(name), sql.Identifier(template)
@@ -99,7 +107,7 @@ def database(
     admin_conninfo: str, template_db: str, monkeypatch: pytest.MonkeyPatch, state_dir: Path
 ) -> Iterator[dbmod.Database]:
     """A fresh, migrated database for one test; CPPA_IDENTITY_DSN points at it."""
-    yield from _clone(admin_conninfo, template_db, monkeypatch, state_dir)
+    yield from _clone(admin_conninfo, template_db, monkeypatch, state_dir, "test")
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +116,7 @@ def module_database(
 ) -> Iterator[dbmod.Database]:
     """One migrated database shared by a module (for tests that run dbt)."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        yield from _clone(admin_conninfo, template_db, monkeypatch, state_dir)
+        yield from _clone(admin_conninfo, template_db, monkeypatch, state_dir, "module")
 
 
 @pytest.fixture
@@ -122,7 +130,7 @@ def empty_database(
     admin_conninfo: str, monkeypatch: pytest.MonkeyPatch, state_dir: Path
 ) -> Iterator[dbmod.Database]:
     """A database with no schema at all (for migration tests)."""
-    yield from _clone(admin_conninfo, "template0", monkeypatch, state_dir)
+    yield from _clone(admin_conninfo, "template0", monkeypatch, state_dir, "empty")
 
 
 # --- figures printed at the end of the run (docs/guarantees.md quotes them) -----------
