@@ -32,3 +32,9 @@
     select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- The key of int_names_scored's memo: a name and what its carriers say
+    (int_names_counted), every column of which the name's row depends on. -#}
+{% macro names_scored_key() -%}
+    {{ return(['name_folded', 'profile_count', 'has_inner_capital', 'is_login_and_name', 'account_count']) }}
+{%- endmacro %}

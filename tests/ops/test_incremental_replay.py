@@ -274,7 +274,7 @@ def test_every_incremental_run_equals_a_full_build(replay: Replay) -> None:
 
 
 def test_the_memoised_models_are_known() -> None:
-    assert memoised_models() == ["int_search_values_folded"]
+    assert memoised_models() == ["int_names_scored", "int_search_values_folded"]
 
 
 @pytest.mark.parametrize("model", memoised_models())

@@ -1,3 +1,14 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        indexes=[{'columns': ['name_folded']}],
+        post_hook=[
+            "{{ memo_prune(ref('int_names_counted'), names_scored_key()) }}",
+            'analyze {{ this }}',
+        ],
+    )
+}}
 -- One row per folded person name or username carried by a person's profile,
 -- with u, how likely two different people carry it: given name x surname share
 -- (seed name_frequencies, either order, the commoner wins; macro
@@ -18,95 +29,50 @@
 -- count); a handle is one token of 6+ characters with a digit, an inner capital
 -- or 10+ characters, or a name one profile shows that is another's login, and
 -- no given name or surname.
+-- A name's row is a function of the name and what int_names_counted says of
+-- its carriers (the memo's key, macro names_scored_key), so this table is
+-- memoised (macro memo_missing): a run scores only the names whose key it has
+-- not scored before.
 with
 
-carriers as (select * from {{ ref('int_name_carriers_listed') }}),
+name_counts as (select * from {{ ref('int_names_counted') }}),
 
 frequencies as (select * from {{ ref('name_frequencies') }}),
 
 origins as (select * from {{ ref('name_origins') }}),
 
-blocked_names as (select * from {{ ref('blocked_names') }}),
-
 levels as (select * from {{ ref('comparison_levels') }}),
 
-profiles as (select * from {{ ref('int_profiles_unioned') }}),
-
-anchored as (select * from {{ ref('int_evidence_anchors_labelled') }}),
-
-people as (
+names as (
     select
-        base_profile_id,
-        name_folded,
-        shown_as as person_name,
-        is_login
-    from carriers
-    where name_folded not in (select blocked_names.name_folded from blocked_names)
+        name_counts.*,
+        {{ name_words('name_counts.name_folded') }} as tokens,
+        -- its initials ("michael j gruber", "j bruce fields"); most names have
+        -- none, which one pattern says without splitting them
+        case
+            when name_counts.name_folded !~ '(^| )[[:alpha:]]( |$)' then 0
+            else cardinality(array(
+                select initial.token
+                from unnest(regexp_split_to_array(name_counts.name_folded, ' ')) as initial (token)
+                where initial.token ~ '^[[:alpha:]]$'
+            ))
+        end as initial_count,
+        {{ has_odd_word('name_counts.name_folded') }} as has_odd_word  -- no full name
+    from name_counts
+    where {{ memo_missing('name_counts', names_scored_key()) }}
 ),
 
 population as (
     select {{ var('name_population') }}::float as profile_count
 ),
 
--- how many people the data shows carrying each name: distinct anchors holding
--- an account of one platform of var('single_account_platforms') that itself
--- shows the name (what a commit or a list post on the anchor says does not
--- count), on the platform with the most
-anchor_accounts as (
-    select distinct
-        people.name_folded,
-        profiles.platform,
-        coalesce(anchored.anchor_id, profiles.base_profile_id) as anchor_id
-    from people
-    inner join profiles on people.base_profile_id = profiles.base_profile_id
-    left join anchored on profiles.base_profile_id = anchored.node_id
-    where profiles.is_platform_account and profiles.platform in ({{ single_account_platforms() }})
-),
-
-account_counts as (
-    select
-        name_folded,
-        max(anchor_count) as account_count
-    from (
-        select
-            name_folded,
-            platform,
-            count(*) as anchor_count
-        from anchor_accounts
-        group by name_folded, platform
-    ) as per_platform
-    group by name_folded
-),
-
-names as (
-    select
-        name_folded,
-        count(distinct base_profile_id) as profile_count,
-        bool_or(person_name ~ '[[:lower:]][[:upper:]]') as has_inner_capital,
-        -- a name on one profile that is a login on another ("iamsoto" beside
-        -- iamsoto@users.noreply...): a handle, whatever its shape; two logins
-        -- alike are not (a same_login level weighs those)
-        coalesce(bool_or(is_login) and bool_or(not is_login), false) as is_login_and_name,
-        {{ name_words('name_folded') }} as tokens,
-        -- its initials ("michael j gruber", "j bruce fields"); most names have
-        -- none, which one pattern says without splitting them
-        case
-            when name_folded !~ '(^| )[[:alpha:]]( |$)' then 0
-            else cardinality(array(
-                select initial.token
-                from unnest(regexp_split_to_array(name_folded, ' ')) as initial (token)
-                where initial.token ~ '^[[:alpha:]]$'
-            ))
-        end as initial_count,
-        {{ has_odd_word('name_folded') }} as has_odd_word  -- no full name
-    from people
-    group by name_folded
-),
-
 shaped as (
     select
         names.name_folded,
         names.profile_count,
+        names.has_inner_capital,
+        names.is_login_and_name,
+        names.account_count,
         names.tokens,
         names.initial_count,
         case
@@ -171,10 +137,8 @@ with_frequency as (
                 when shaped.name_folded = shaped.tokens[1] then
                     greatest(first_given.frequency, first_surname.frequency)
             end
-        end as reference_u,
-        coalesce(account_counts.account_count, 0) as account_count
+        end as reference_u
     from shaped
-    left join account_counts on shaped.name_folded = account_counts.name_folded
     left join middles on shaped.name_folded = middles.name_folded
     left join frequencies as first_given
         on shaped.tokens[1] = first_given.token and first_given.kind = 'given'
@@ -220,6 +184,8 @@ final as (
         name_folded,
         name_shape,
         profile_count,
+        has_inner_capital,
+        is_login_and_name,
         account_count,
         u_probability,
         round((match_odds / (1 + match_odds))::numeric, 6) as match_probability,
