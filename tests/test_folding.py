@@ -143,3 +143,41 @@ def test_search_folding_short_path_is_the_full_one(conn: psycopg.Connection[Any]
         check(values)
 
     property_check()
+
+
+# domains built from labels that exercise the organisation rule: the country
+# second levels, empty labels, leading and trailing dots, a newline, a space
+SECOND_LEVELS = ["co", "ac", "com", "org", "net", "edu", "gov", "or", "ne", "go"]
+LABEL = st.sampled_from(
+    [*SECOND_LEVELS, "uk", "lexmark", "", "a", "x y", "\n", "é", "@", "-", "co."]
+)
+DOMAIN = st.lists(LABEL, max_size=5).map(".".join)
+ORGANISATION_PATTERN = r"([^.]+\.(?:(?:co|ac|com|org|net|edu|gov|or|ne|go)\.)?[^.]+)$"
+
+
+def test_organisation_without_a_pattern_is_the_pattern(conn: psycopg.Connection[Any]) -> None:
+    """Macro email_organisation (split_part, no regular expression) gives what
+    the pattern it replaced gives, for any domain."""
+    text = (MACROS / "normalize.sql").read_text()
+    text += (
+        "select array_agg(array[d, substring(d from %s), {{ email_organisation('d') }}]"
+        " order by i) from unnest(%s::text[]) with ordinality as t (d, i)"
+    )
+    query = jinja2.Environment().from_string(text).render()
+
+    def check(domains: list[str]) -> None:
+        rows = conn.execute(query, (ORGANISATION_PATTERN, domains)).fetchone()[0]
+        for domain, pattern, split in rows:
+            assert split == pattern, domain
+
+    check(["lpdev.prtdev.lexmark.com", "ihug.co.nz", "co.uk", ".co.uk", "a..b", "x.com.", ""])
+    assert conn.execute(query, (ORGANISATION_PATTERN, ["mail.ihug.co.nz"])).fetchone()[0] == [
+        ["mail.ihug.co.nz", "ihug.co.nz", "ihug.co.nz"]
+    ]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(DOMAIN, min_size=1, max_size=30))
+    def property_check(domains: list[str]) -> None:
+        check(domains)
+
+    property_check()

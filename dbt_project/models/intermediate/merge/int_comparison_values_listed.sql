@@ -82,7 +82,8 @@ address_values as (
         email_domain
     from emails
     where emails.is_valid_email and emails.github_noreply_login is null
-    union
+    -- (a row twice only repeats a value: the final grouping keeps one)
+    union all
     select
         base_profile_id,
         email_normalized,
@@ -99,10 +100,7 @@ addresses as (
         people.may_merge,
         address_values.email_domain,
         split_part(address_values.email_local_part, '+', 1) as mailbox_name,
-        substring(
-            address_values.email_domain
-            from '([^.]+\.(?:(?:co|ac|com|org|net|edu|gov|or|ne|go)\.)?[^.]+)$'
-        ) as organisation
+        {{ email_organisation('address_values.email_domain') }} as organisation
     from address_values
     inner join people on address_values.base_profile_id = people.base_profile_id
     where
