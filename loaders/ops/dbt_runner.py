@@ -149,7 +149,7 @@ def run_dbt(
     if quiet:
         # nothing on the console (a cancel would print dbt's traceback there): the
         # results and the callbacks carry what the caller shows; logs/ keeps all
-        args += ["--quiet", "--log-level", "none", "--log-level-file", "info"]
+        args += ["--quiet", "--log-level", "none", "--log-level-file", "debug"]
     if variables:
         args += ["--vars", json.dumps(variables)]
     _cancel_by_request()
